@@ -1,0 +1,26 @@
+/**
+ * @module index
+ * The Worker entry point. A request's path starts here:
+ * `POST /alexa` → verify (src/verifier) → the user's Durable Object (src/user);
+ * `/v1/*` → the app-facing REST API; `GET /healthz`; anything else is a 404.
+ * `scheduled` runs the outbound sweep and reconciliation.
+ */
+import { AutoRouter, type IRequest } from "itty-router";
+import type { Env } from "./env.ts";
+import { json, jsonError } from "./http.ts";
+
+export { AlexaUser } from "./user/alexa-user.ts";
+
+const router = AutoRouter<IRequest, [Env, ExecutionContext]>({
+  missing: () => jsonError(404, "NOT_FOUND"),
+  catch: (err) => {
+    console.error("unhandled", err);
+    return jsonError(500, "INTERNAL");
+  },
+});
+
+router.get("/healthz", () => json({ ok: true }));
+
+export default {
+  fetch: (request, env, ctx) => router.fetch(request, env, ctx),
+} satisfies ExportedHandler<Env>;
