@@ -7,8 +7,8 @@
 // lockfile as "out of sync". This adds the missing platform-gated entries (no
 // download happens for them on a platform they do not match).
 // Run it after any `npm install` that changes the workerd version:
-//   node scripts/lockfile-platforms.cjs
-const fs = require("node:fs");
+//   node scripts/lockfile-platforms.mjs
+import fs from "node:fs";
 
 const PLATFORMS = {
   "darwin-64": ["darwin", "x64"],
