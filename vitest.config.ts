@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // In CI a JSON report as well, so .ci/run can print a plain closing line.
+    reporters: process.env.CI ? ["default", ["json", { outputFile: ".vitest-report.json" }]] : ["default"],
     projects: [
       {
         // Worker code, run inside workerd.
