@@ -1,0 +1,90 @@
+/**
+ * @module bench/lib/alexa-requests
+ * Alexa request envelopes for the benchmarks, shaped like the real ones
+ * (context, System, apiEndpoint, apiAccessToken, …) so that body sizes and
+ * JSON parse costs are realistic (~1.3 KB), plus a helper that signs them the
+ * way Alexa does with the test PKI's leaf key.
+ */
+import { signBody } from "../../emulator/pki.ts";
+
+export const BENCH_SKILL_ID = "amzn1.ask.skill.bench-0000-0000-0000-000000000000";
+export const CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-bench.pem";
+
+/** A request as it arrives: headers and raw body. */
+export interface SignedRequest {
+  headers: Record<string, string>;
+  body: string;
+}
+
+interface Common {
+  userId: string;
+  requestId: string;
+  /** ISO 8601; default: now. */
+  timestamp?: string;
+  /** Where the skill should call the Alexa APIs (a local stub in benchmarks). */
+  apiEndpoint: string;
+  apiAccessToken?: string;
+}
+
+function context(c: Common): unknown {
+  return {
+    System: {
+      application: { applicationId: BENCH_SKILL_ID },
+      user: { userId: c.userId, permissions: { consentToken: c.apiAccessToken ?? "Atc|bench-token" } },
+      apiEndpoint: c.apiEndpoint,
+      apiAccessToken: c.apiAccessToken ?? "Atc|bench-token",
+    },
+  };
+}
+
+/**
+ * `Messaging.MessageReceived` carrying `message` as `request.message`.
+ * @example messageReceived({ userId, requestId, apiEndpoint }, { alb: 1, opId: "op1", op: { kind: "sync" } })
+ */
+export function messageReceived(c: Common, message: unknown): string {
+  return JSON.stringify({
+    version: "1.0",
+    context: context(c),
+    request: {
+      type: "Messaging.MessageReceived",
+      requestId: c.requestId,
+      timestamp: c.timestamp ?? new Date().toISOString(),
+      message,
+    },
+  });
+}
+
+/**
+ * `AlexaHouseholdListEvent.ItemsCreated` for one list and some item ids.
+ * @example listItemsCreated({ userId, requestId, apiEndpoint }, "bGlzdC1UQVNL", ["item-1"])
+ */
+export function listItemsCreated(c: Common, listId: string, listItemIds: string[]): string {
+  const now = c.timestamp ?? new Date().toISOString();
+  return JSON.stringify({
+    version: "1.0",
+    context: context(c),
+    request: {
+      type: "AlexaHouseholdListEvent.ItemsCreated",
+      requestId: c.requestId,
+      timestamp: now,
+      eventCreationTime: now,
+      eventPublishingTime: now,
+      body: { listId, listItemIds },
+    },
+  });
+}
+
+/**
+ * Signs `body` with the leaf key (header `Signature-256`) for `certUrl`.
+ * @example const req = await sign(pki.leafKey, body);
+ */
+export async function sign(leafKey: CryptoKey, body: string, certUrl = CERT_URL): Promise<SignedRequest> {
+  return {
+    headers: {
+      "content-type": "application/json",
+      SignatureCertChainUrl: certUrl,
+      "Signature-256": await signBody(leafKey, body),
+    },
+    body,
+  };
+}
