@@ -25,7 +25,9 @@ export function fakeFetch(...script: Responder[]): FakeFetch {
   const calls: RecordedRequest[] = [];
   const f = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const req = new Request(input, init);
-    const body = init?.body === undefined || init.body === null ? null : await req.text();
+    // arrayBuffer + TextDecoder: workerd warns on .text() of a form-encoded body.
+    const body =
+      init?.body === undefined || init.body === null ? null : new TextDecoder().decode(await req.arrayBuffer());
     const headers: Record<string, string> = {};
     req.headers.forEach((v, k) => (headers[k] = v));
     const rec: RecordedRequest = { method: req.method, url: req.url, headers, body };
