@@ -1,0 +1,119 @@
+/**
+ * @module verifier/chain
+ * Decides whether a downloaded certificate bundle may sign Alexa requests:
+ * the leaf is usable and current, names `echo-api.amazon.com`, and chains by
+ * signature to a trust anchor through valid CA certificates.
+ *
+ * Path building is a small depth-first search from the leaf. At each step the
+ * current certificate ends the path when it *is* an anchor (same subject and
+ * public key, so a cross-signed copy of Amazon Root CA 1 in the bundle ends
+ * the path even though the anchor is self-signed and the copy is not), or when
+ * an anchor issued it. Otherwise any unused bundle certificate whose subject is
+ * the current issuer is tried, so bundle order does not matter and the
+ * cross-certificates above the anchor are never needed. Anchors need not be
+ * self-signed (a pinned intermediate works). Every issuer, anchors included,
+ * must be a CA (basicConstraints cA), allow certificate signing when keyUsage
+ * is present, respect pathLenConstraint, carry no unknown critical extension,
+ * and be within validity now.
+ */
+import { bytesEqual } from "./der.ts";
+import { fail } from "./errors.ts";
+import { verifyCertSignature } from "./signature.ts";
+import type { Certificate } from "./x509.ts";
+
+/** Longest path tried (leaf + intermediates + anchor); Amazon's is 3. */
+const MAX_PATH = 6;
+const ALEXA_SAN = "echo-api.amazon.com";
+
+/** The outcome of a successful validation: the window in which all of it holds. */
+export interface ValidatedPath {
+  leaf: Certificate;
+  /** Latest notBefore and earliest notAfter over every certificate on the path, anchor included. */
+  notBefore: number;
+  notAfter: number;
+}
+
+/**
+ * Step 4's leaf checks: a certificate that can make RSA body signatures at all.
+ * Throws CERT_INVALID.
+ * @example assertLeafUsable(leaf);
+ */
+export function assertLeafUsable(leaf: Certificate): void {
+  if (leaf.publicKeyAlgorithm.kind !== "RSA") fail("CERT_INVALID", "leaf key is not RSA");
+  if (leaf.keyUsage && !leaf.keyUsage.has("digitalSignature")) fail("CERT_INVALID", "leaf keyUsage forbids signing");
+  if (leaf.unknownCriticalExtensions.length > 0) fail("CERT_INVALID", "leaf has an unknown critical extension");
+}
+
+/**
+ * Step 5: leaf validity (CERT_EXPIRED), SAN (CERT_SAN_MISMATCH), then a path to
+ * an anchor (CERT_CHAIN_UNTRUSTED), in that order.
+ * @example const path = await validatePath(certs, anchors, Date.now());
+ */
+export async function validatePath(
+  bundle: readonly Certificate[],
+  anchors: readonly Certificate[],
+  now: number,
+): Promise<ValidatedPath> {
+  const leaf = bundle[0];
+  if (!leaf) return fail("CERT_INVALID", "empty bundle");
+  if (now < leaf.notBefore || now > leaf.notAfter) fail("CERT_EXPIRED", "leaf outside its validity");
+  if (!leaf.dnsNames.includes(ALEXA_SAN)) fail("CERT_SAN_MISMATCH", `leaf SAN lacks ${ALEXA_SAN}`);
+  const window = await extend(leaf, [leaf], bundle, anchors, now, { notBefore: leaf.notBefore, notAfter: leaf.notAfter });
+  if (!window) return fail("CERT_CHAIN_UNTRUSTED", "no path to a trust anchor");
+  return { leaf, ...window };
+}
+
+interface Window {
+  notBefore: number;
+  notAfter: number;
+}
+
+function narrow(w: Window, c: Certificate): Window {
+  return { notBefore: Math.max(w.notBefore, c.notBefore), notAfter: Math.min(w.notAfter, c.notAfter) };
+}
+
+/** `issuer` may sign the certificate at `path.length - 1` (leaf is index 0). */
+function canIssue(issuer: Certificate, path: readonly Certificate[], now: number): boolean {
+  const bc = issuer.basicConstraints;
+  if (!bc?.cA) return false;
+  // Intermediate CAs between this issuer and the leaf (RFC 5280 6.1.4 (l)/(m)).
+  if (bc.pathLen !== undefined && bc.pathLen < path.length - 1) return false;
+  if (issuer.keyUsage && !issuer.keyUsage.has("keyCertSign")) return false;
+  if (issuer.unknownCriticalExtensions.length > 0) return false;
+  return now >= issuer.notBefore && now <= issuer.notAfter;
+}
+
+function isAnchor(cert: Certificate, anchors: readonly Certificate[]): Certificate | undefined {
+  return anchors.find((a) => bytesEqual(a.subject, cert.subject) && bytesEqual(a.spki, cert.spki));
+}
+
+async function extend(
+  current: Certificate,
+  path: Certificate[],
+  bundle: readonly Certificate[],
+  anchors: readonly Certificate[],
+  now: number,
+  window: Window,
+): Promise<Window | null> {
+  const matched = isAnchor(current, anchors);
+  if (matched) {
+    // The bundle's copy was already checked as an issuer (or is the pinned leaf);
+    // the anchor's own validity still bounds the window.
+    if (path.length > 1 && !canIssue(matched, path.slice(0, -1), now)) return null;
+    return narrow(window, matched);
+  }
+  if (path.length >= MAX_PATH) return null;
+  for (const anchor of anchors) {
+    if (!bytesEqual(anchor.subject, current.issuer) || !canIssue(anchor, path, now)) continue;
+    if (await verifyCertSignature(current, anchor)) return narrow(window, anchor);
+  }
+  for (const candidate of bundle) {
+    if (path.includes(candidate) || !bytesEqual(candidate.subject, current.issuer)) continue;
+    if (!canIssue(candidate, path, now) || !(await verifyCertSignature(current, candidate))) continue;
+    path.push(candidate);
+    const found = await extend(candidate, path, bundle, anchors, now, narrow(window, candidate));
+    if (found) return found;
+    path.pop();
+  }
+  return null;
+}

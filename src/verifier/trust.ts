@@ -1,0 +1,46 @@
+/**
+ * @module verifier/trust
+ * Parsed trust anchor sets, memoised per isolate by their exact PEM text.
+ *
+ * Each distinct set gets a fresh numeric id that the chain cache puts in its
+ * keys, so a chain validated under one set of anchors is never reused under
+ * another. The memo is bounded; an evicted set that comes back gets a new id
+ * (its old cache entries simply age out). PEM blocks that do not parse are
+ * skipped: they could never anchor a path anyway.
+ */
+import { pemCertificates } from "./base64.ts";
+import { DerError } from "./der.ts";
+import { type Certificate, parseCertificate } from "./x509.ts";
+
+export interface TrustStore {
+  /** Unique per distinct anchor set within this isolate. */
+  id: number;
+  anchors: readonly Certificate[];
+}
+
+const MAX_STORES = 8;
+const stores = new Map<string, TrustStore>();
+let nextId = 1;
+
+/**
+ * The parsed anchors for `pems` (each a PEM string, possibly holding several certificates).
+ * @example const { id, anchors } = trustStore(DEFAULT_TRUSTED_ROOTS);
+ */
+export function trustStore(pems: readonly string[]): TrustStore {
+  const key = pems.join("\n");
+  const hit = stores.get(key);
+  if (hit) return hit;
+  const anchors: Certificate[] = [];
+  for (const der of pems.flatMap((p) => pemCertificates(p))) {
+    if (!der) continue;
+    try {
+      anchors.push(parseCertificate(der));
+    } catch (e) {
+      if (!(e instanceof DerError)) throw e;
+    }
+  }
+  const store = { id: nextId++, anchors };
+  if (stores.size >= MAX_STORES) stores.delete(stores.keys().next().value as string);
+  stores.set(key, store);
+  return store;
+}
