@@ -234,7 +234,7 @@ export function createListApi(opts: ListApiOptions): ListApi {
 
     async updateItem(listId, itemId, update) {
       const path = `${BASE}/${enc(listId)}/items/${enc(itemId)}`;
-      const put = async (current: ListItem | null, version: number): Promise<ReturnType<typeof call>> => {
+      const put = (current: ListItem | null, version: number): ReturnType<typeof call> => {
         const req: services.listManagement.UpdateListItemRequest = {
           value: update.value ?? current?.value,
           status: update.status ?? current?.status,
