@@ -190,9 +190,16 @@ export class LwaTokenSource {
   }
 }
 
-/** The credentials are not configured. */
+/**
+ * The credentials are not configured. Carries `code`/`retryable` like the
+ * other client errors, so structural error handling treats it as permanent.
+ * @example
+ * catch (e) { if (e instanceof LwaConfigError) return jsonError(503, "NOT_CONFIGURED", e.message); }
+ */
 export class LwaConfigError extends Error {
   override readonly name = "LwaConfigError";
+  readonly code = "CONFIG";
+  readonly retryable = false;
 }
 
 interface Memo {

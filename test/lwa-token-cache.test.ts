@@ -240,6 +240,15 @@ describe("LwaTokenSource", () => {
 describe("lwaTokenSourceFor", () => {
   it("throws a clear error when credentials are missing", () => {
     expect(() => lwaTokenSourceFor({ TOKEN_CACHE: env.TOKEN_CACHE })).toThrow(LwaConfigError);
+    const e = (() => {
+      try {
+        lwaTokenSourceFor({ TOKEN_CACHE: env.TOKEN_CACHE, LWA_CLIENT_SECRET: "s" });
+      } catch (x) {
+        return x;
+      }
+    })();
+    expect(e).toMatchObject({ code: "CONFIG", retryable: false });
+    expect((e as Error).message).toMatch(/LWA_CLIENT_ID not set/);
     expect(() => lwaTokenSourceFor({ TOKEN_CACHE: env.TOKEN_CACHE, LWA_CLIENT_ID: "id" })).toThrow(/LWA_CLIENT_SECRET/);
     expect(() => lwaTokenSourceFor({ TOKEN_CACHE: env.TOKEN_CACHE, LWA_CLIENT_ID: " ", LWA_CLIENT_SECRET: "s" })).toThrow(/LWA_CLIENT_ID/);
   });
