@@ -1,30 +1,131 @@
 /**
  * @module user/alexa-user
  * The Durable Object of one Alexa user (SQLite-backed, addressed by the user
- * id). A thin composition root: the constructor creates each part's tables and
- * wires the parts together; `alarm()` runs every part's due work through the
- * shared {@link AlarmSchedule}. Work lives in the parts (src/user/*.ts).
+ * id). A thin composition root: {@link AlexaUser.build} creates each part's
+ * tables and wires the parts together; `alarm()` runs every part's due work
+ * through the shared {@link AlarmSchedule}. Work lives in the parts:
+ * profile, dedupe, item-map, echo, held-deletes, webhook-queue, inbound/*,
+ * and the outbox.
  *
- * Seams for tests: `now` (the clock) and `http` (the fetch used for Amazon and
- * the app; it calls `globalThis.fetch` at call time, so `vi.spyOn(globalThis,
- * "fetch")` intercepts it).
+ * Handling an Alexa request ({@link AlexaUser.handleAlexa}):
+ * 1. concurrent copies of the same delivery (same `requestId`, or same bridge
+ *    `opId`) join the first one and get its answer (in memory, InFlight);
+ * 2. requests run one at a time (a per-object queue), because the input gate
+ *    opens at every `await fetch(...)`;
+ * 3. an already handled key gets its stored answer, with no side effect;
+ * 4. the handler does its I/O, then its effects, the queued webhooks and the
+ *    dedupe record commit in one `transactionSync`; only then is the answer
+ *    200 (and the output gate holds it until the write is durable);
+ *    a List API 429/5xx/timeout answers 503 and records nothing;
+ * 5. webhooks are sent in the background (`ctx.waitUntil`), never delaying
+ *    Alexa's answer; the alarm is the durable backstop.
+ *
+ * After `SkillDisabled`, once the webhook queue has drained (the app has been
+ * told), all storage is deleted and the empty tables are recreated.
+ *
+ * Seams for tests: `now` (the clock of every part), `http` (the fetch used for
+ * Amazon and the app; it calls `globalThis.fetch` at call time, so
+ * `vi.spyOn(globalThis, "fetch")` intercepts it) and `random` (jitter).
  */
 import { DurableObject } from "cloudflare:workers";
+import type { RequestEnvelope } from "ask-sdk-model";
+import { createListApi, ListApiError } from "../alexa/list-api.ts";
 import type { Env } from "../env.ts";
+import { DedupeStore, InFlight, migrateDedupe, opKey, requestKey, type AlexaAnswer } from "./dedupe.ts";
+import { EchoLog, migrateEcho } from "./echo.ts";
+import { readEnvelope, type InboundRequest } from "./envelope.ts";
+import { HeldDeletes, migrateHeldDeletes } from "./held-deletes.ts";
+import { InboundError, type Apply, type InboundParts } from "./inbound/context.ts";
+import { HeldDeleteReleaser } from "./inbound/list-events.ts";
+import { bridgeOpId, MESSAGE_RECEIVED } from "./inbound/messages.ts";
+import { handledByUserObject, routeInbound } from "./inbound/route.ts";
+import { ItemMap, migrateItemMap } from "./item-map.ts";
+import { PlaceholderOutbox } from "./outbox-placeholder.ts";
+import type { OutboxPort } from "./ports.ts";
+import { migrateProfile, ProfileStore } from "./profile.ts";
 import { AlarmSchedule, type AlarmParticipant } from "./schedule.ts";
+import { migrateWebhookQueue, WebhookQueue, type QueuedWebhook } from "./webhook-queue.ts";
+
+/** Alexa's acknowledgement. */
+export const ACK: AlexaAnswer = { status: 200, body: { version: "1.0", response: {} } };
+
+/** Deadline of each List API exchange: several may run within Alexa's 10 s. */
+export const LIST_API_TIMEOUT_MS = 4_000;
+/**
+ * The alarm backstop for queued webhooks: if the background send dies with
+ * the instance, the alarm sends them this much later.
+ */
+export const WEBHOOK_BACKSTOP_MS = 30_000;
 
 export class AlexaUser extends DurableObject<Env> {
   /** The clock of every part (ms since epoch). Tests may replace it. */
   now: () => number = () => Date.now();
   /** The fetch of every part. Resolved per call so test spies take effect. */
   http: typeof fetch = (input, init) => globalThis.fetch(input, init);
-  /** The object's single alarm, shared by its parts. */
-  readonly schedule: AlarmSchedule;
+  /** Jitter source of the webhook backoff. */
+  random: () => number = () => Math.random();
+
+  // The parts; rebuilt after an erasure (see build()).
+  schedule!: AlarmSchedule;
+  profile!: ProfileStore;
+  dedupe!: DedupeStore;
+  items!: ItemMap;
+  echoes!: EchoLog;
+  held!: HeldDeletes;
+  webhooks!: WebhookQueue;
+  outbox!: OutboxPort;
+
+  readonly #inflight = new InFlight<AlexaAnswer>();
+  #queue: Promise<unknown> = Promise.resolve();
+  readonly #background = new Set<Promise<unknown>>();
+  #erased = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.schedule = new AlarmSchedule(ctx.storage);
-    // Parts register here (each: create tables, then `this.schedule.register(part)`).
+    this.build();
+  }
+
+  /**
+   * Creates every part's tables (idempotent) and the parts. Runs at start and
+   * again after an erasure, which drops all tables. A new part is added here:
+   * create its tables, build it, and register it with the schedule if it has
+   * timed work.
+   */
+  protected build(): void {
+    const sql = this.ctx.storage.sql;
+    migrateProfile(sql);
+    migrateDedupe(sql);
+    migrateItemMap(sql);
+    migrateEcho(sql);
+    migrateHeldDeletes(sql);
+    migrateWebhookQueue(sql);
+
+    this.schedule = new AlarmSchedule(this.ctx.storage);
+    this.profile = new ProfileStore(sql);
+    this.dedupe = new DedupeStore(sql);
+    this.items = new ItemMap(sql);
+    this.echoes = new EchoLog(sql);
+    this.held = new HeldDeletes(sql);
+    this.webhooks = new WebhookQueue({
+      sql,
+      userId: () => this.profile.userId() ?? this.ctx.id.name ?? "",
+      now: () => this.now(),
+      fetch: (input, init) => this.http(input, init),
+      config: { url: this.env.APP_WEBHOOK_URL || undefined, secret: this.env.APP_WEBHOOK_SECRET || undefined },
+      random: () => this.random(),
+    });
+    this.outbox = new PlaceholderOutbox(this.webhooks);
+
+    // Alarm order matters only in that the webhook queue runs last, so the
+    // webhooks the other parts queued go out in the same run.
+    this.schedule.register(this.dedupe);
+    this.schedule.register(this.echoes);
+    this.schedule.register(
+      new HeldDeleteReleaser({ held: this.held, items: this.items, webhooks: this.webhooks }, (fn) =>
+        this.ctx.storage.transactionSync(fn),
+      ),
+    );
+    this.schedule.register({ name: "webhook-delivery", runDue: () => this.#deliverWebhooks() });
   }
 
   /** Registers a part's timed work. @example this.addParticipant(outbox); */
@@ -42,5 +143,153 @@ export class AlexaUser extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     await this.schedule.runAll(this.now());
+    if (this.#erased) {
+      this.#erased = false;
+      await this.ctx.storage.deleteAlarm();
+    }
   }
+
+  /**
+   * Handles one verified Alexa request of this user and answers with the
+   * HTTP status and body for Alexa. 200 only once the effects are durable.
+   * @example
+   * const { status, body } = await env.ALEXA_USER.getByName(userId).handleAlexa(envelope);
+   */
+  async handleAlexa(envelope: RequestEnvelope): Promise<AlexaAnswer> {
+    const req = readEnvelope(envelope);
+    if ("error" in req) return { status: 400, body: { error: req.error } };
+    if (!handledByUserObject(req.type)) return ACK;
+    const keys = [requestKey(req.requestId)];
+    const opId = req.type === MESSAGE_RECEIVED ? bridgeOpId(req.message) : null;
+    if (opId !== null) keys.push(opKey(opId));
+    return this.#inflight.run(keys, () => this.#serial(() => this.#handle(req, keys)));
+  }
+
+  /**
+   * Resolves when background work (webhook sends, erasure) has finished.
+   * For tests and orderly shutdowns. @example await stub.idle();
+   */
+  async idle(): Promise<void> {
+    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
+    await this.webhooks.idle();
+    await this.#queue;
+  }
+
+  /** The webhook queue's rows (pending and dead letters). @example await stub.webhookQueue() */
+  async webhookQueue(): Promise<QueuedWebhook[]> {
+    return this.webhooks.list();
+  }
+
+  async #handle(req: InboundRequest, keys: string[]): Promise<AlexaAnswer> {
+    const seen = this.dedupe.lookup(keys);
+    if (seen) return seen;
+    const now = this.now();
+    let apply: Apply;
+    try {
+      apply = await routeInbound(req, this.#parts(), now);
+    } catch (e) {
+      const answer = failureAnswer(e, req.type);
+      if (answer) return answer;
+      // Permanent List API failure: redelivery cannot help; acknowledge.
+      apply = () => {};
+    }
+    this.ctx.storage.transactionSync(() => {
+      this.profile.touch(req.userId, req.apiEndpoint, now);
+      apply();
+      this.dedupe.record(keys, ACK, now);
+    });
+    await this.#afterCommit(now);
+    return ACK;
+  }
+
+  /** Arms the alarm for everything now stored and starts sending webhooks. */
+  async #afterCommit(now: number): Promise<void> {
+    const pending = this.webhooks.pendingCount() > 0;
+    const times = [
+      this.dedupe.nextExpiry(),
+      this.echoes.nextExpiry(),
+      this.held.nextReleaseAt(),
+      pending ? now + WEBHOOK_BACKSTOP_MS : null,
+    ].filter((t): t is number => t !== null);
+    if (times.length > 0) await this.schedule.wakeAt(Math.min(...times));
+    if (pending || this.profile.eraseRequestedAt() !== null) this.#inBackground(this.#deliverWebhooks());
+  }
+
+  /** Sends what is due; erases the user once disabled and drained. */
+  async #deliverWebhooks(): Promise<number | null> {
+    const next = await this.webhooks.drain();
+    if (this.profile.eraseRequestedAt() !== null && this.webhooks.pendingCount() === 0) {
+      await this.#serial(() => this.#erase());
+      return null;
+    }
+    if (next !== null) await this.schedule.wakeAt(next);
+    return next;
+  }
+
+  async #erase(): Promise<void> {
+    await this.webhooks.idle();
+    // Re-check: a SkillEnabled or new webhooks may have arrived meanwhile.
+    if (this.profile.eraseRequestedAt() === null || this.webhooks.pendingCount() > 0) return;
+    const dead = this.webhooks.list().length;
+    console.log(`user disabled the skill: erasing all stored data (${dead} dead-letter webhooks go with it)`);
+    await this.ctx.storage.deleteAll();
+    await this.ctx.storage.deleteAlarm();
+    this.#erased = true;
+    this.build();
+  }
+
+  #parts(): InboundParts {
+    return {
+      profile: this.profile,
+      items: this.items,
+      echoes: this.echoes,
+      held: this.held,
+      webhooks: this.webhooks,
+      outbox: this.outbox,
+      listApi: (req) => {
+        if (!req.apiAccessToken) throw new ListApiError("UNAUTHORIZED", "the request carries no apiAccessToken");
+        return createListApi({
+          fetch: (input, init) => this.http(input, init),
+          apiEndpoint:
+            req.apiEndpoint ?? this.profile.get()?.apiEndpoint ?? this.env.ALEXA_API_ENDPOINT ?? "https://api.amazonalexa.com",
+          accessToken: req.apiAccessToken,
+          timeoutMs: LIST_API_TIMEOUT_MS,
+          now: () => this.now(),
+        });
+      },
+    };
+  }
+
+  /** Runs `fn` after every earlier one has settled (one request at a time). */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #inBackground(p: Promise<unknown>): void {
+    const tracked = p
+      .catch((e: unknown) => console.error("background work failed", e))
+      .finally(() => this.#background.delete(tracked));
+    this.#background.add(tracked);
+    this.ctx.waitUntil(tracked);
+  }
+}
+
+/**
+ * The answer for a handler failure, or `null` for a permanent List API
+ * failure (acknowledged: redelivery cannot help; logged).
+ */
+function failureAnswer(e: unknown, type: string): AlexaAnswer | null {
+  if (e instanceof ListApiError) {
+    if (e.retryable) {
+      console.warn(`${type}: List API ${e.code}; answering 503 so that Alexa redelivers`);
+      return { status: 503, body: { error: "UPSTREAM_UNAVAILABLE", message: `List API: ${e.code}` } };
+    }
+    console.warn(`${type}: List API ${e.code} (${e.message}); acknowledged without effect`);
+    return null;
+  }
+  if (e instanceof InboundError) return { status: e.status, body: { error: e.code, message: e.message } };
+  console.error(`${type}: handler failed`, e);
+  return { status: 500, body: { error: "INTERNAL" } };
 }

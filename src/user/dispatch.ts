@@ -1,17 +1,45 @@
 /**
  * @module user/dispatch
- * Hands a verified Alexa request to its user's Durable Object.
- * Placeholder: acknowledges everything until the inbound issue lands.
+ * Hands a verified Alexa request to the right place:
+ * - interactive requests (launch, intents, session end) are answered here,
+ *   in the Worker, without creating a Durable Object (src/skill/responses.ts);
+ * - messages, list events and skill events go to the Durable Object named by
+ *   `context.System.user.userId`, which answers `{status, body}`;
+ * - anything else (e.g. `System.ExceptionEncountered`, other skill events) is
+ *   acknowledged: Alexa needs a 200, and there is nothing to do.
+ * If the object cannot be reached, the answer is 503 so that Alexa redelivers.
  */
 import type { RequestEnvelope } from "ask-sdk-model";
 import type { Env } from "../env.ts";
-import { json } from "../http.ts";
+import { json, jsonError } from "../http.ts";
+import { INTERACTIVE_TYPES, interactiveResponse } from "../skill/responses.ts";
+import { readRequestType, readUserId } from "./envelope.ts";
+import { handledByUserObject } from "./inbound/route.ts";
+
+const ACK_BODY = { version: "1.0", response: {} } as const;
 
 /**
- * Routes a verified request to `context.System.user.userId`'s object and
- * returns that object's answer (200 only once its effects are durable).
+ * Routes a verified request and returns the answer for Alexa (200 from the
+ * object only once its effects are durable).
  * @example return dispatchAlexaRequest(env, envelope);
  */
-export async function dispatchAlexaRequest(_env: Env, _envelope: RequestEnvelope): Promise<Response> {
-  return json({ version: "1.0", response: {} });
+export async function dispatchAlexaRequest(env: Env, envelope: RequestEnvelope): Promise<Response> {
+  const type = readRequestType(envelope);
+  if (type === null) return jsonError(400, "MISSING_REQUEST", "request.type is required");
+  if (INTERACTIVE_TYPES.has(type)) {
+    return json(interactiveResponse(envelope.request as { type: string; intent?: { name?: unknown } }));
+  }
+  if (!handledByUserObject(type)) {
+    if (type === "System.ExceptionEncountered") console.warn("Alexa reported an error with a previous response", envelope.request);
+    return json(ACK_BODY);
+  }
+  const userId = readUserId(envelope);
+  if (userId === null) return jsonError(400, "MISSING_USER_ID", "context.System.user.userId is required");
+  try {
+    const answer = await env.ALEXA_USER.getByName(userId).handleAlexa(envelope);
+    return json(answer.body, answer.status);
+  } catch (e) {
+    console.error(`${type}: user object unavailable`, e);
+    return jsonError(503, "USER_OBJECT_UNAVAILABLE");
+  }
 }

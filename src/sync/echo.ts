@@ -1,0 +1,41 @@
+/**
+ * @module sync/echo
+ * Echo suppression, decided without I/O. The List API tells nobody who made a
+ * change: an item the bridge itself created, updated or deleted comes back as
+ * an ordinary `ItemsCreated` / `ItemsUpdated` / `ItemsDeleted` event. The
+ * bridge remembers each of its writes as (item id, version) and each delete as
+ * an item id; an event whose item, read back, still has one of those exact
+ * versions is its own echo and is not sent to the app again.
+ *
+ * Trade-off: matching on the version read back (not on the event alone) means
+ * a user edit that lands after the bridge's write (a higher version) is never
+ * mistaken for an echo; the price is that an event for an earlier user edit,
+ * overwritten by the bridge since, is dropped, which is right: the app already
+ * holds the newer state the bridge wrote.
+ */
+
+/** A write the bridge made through the List API. `version` `null` = a delete. */
+export interface OwnWrite {
+  itemId: string;
+  listId: string;
+  version: number | null;
+}
+
+/**
+ * True when `item` (as read after an event) is exactly what the bridge wrote.
+ * @example
+ * isOwnItemEcho({ id: "i1", version: 2 }, [{ itemId: "i1", listId: "L", version: 2 }]); // true
+ * isOwnItemEcho({ id: "i1", version: 3 }, [{ itemId: "i1", listId: "L", version: 2 }]); // false: a user edit
+ */
+export function isOwnItemEcho(item: { id: string; version: number }, writes: readonly OwnWrite[]): boolean {
+  return writes.some((w) => w.itemId === item.id && w.version !== null && w.version === item.version);
+}
+
+/**
+ * True when an `ItemsDeleted` for `itemId` on `listId` follows the bridge's own delete.
+ * @example
+ * isOwnDeleteEcho("i1", "L", [{ itemId: "i1", listId: "L", version: null }]); // true
+ */
+export function isOwnDeleteEcho(itemId: string, listId: string, writes: readonly OwnWrite[]): boolean {
+  return writes.some((w) => w.itemId === itemId && w.version === null && w.listId === listId);
+}

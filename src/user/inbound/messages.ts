@@ -1,0 +1,214 @@
+/**
+ * @module user/inbound/messages
+ * `Messaging.MessageReceived`. A message carrying the bridge marker
+ * (`{alb:1, opId, op}`, src/protocol/bridge-message.ts) is an operation from
+ * the bridge's own outbox: it is applied through the List API with the
+ * request's `apiAccessToken` (never stored) and its outcome reported to the
+ * outbox (`complete` / `fail`, which queue `outbox.completed` / `outbox.failed`).
+ * Any other message goes to the app as `alexa.message.received`.
+ *
+ * Failure policy: 429/5xx/timeouts throw (the object answers 503, Alexa
+ * redelivers, nothing is recorded); permanent failures (400/401/403/404, a
+ * version conflict that survived the client's retry, an invalid operation)
+ * fail the operation and are acknowledged: redelivery could not help.
+ *
+ * Known limit: the List API's create is not idempotent. If Amazon creates the
+ * item but its answer is lost (timeout), the redelivery creates it again. An
+ * operation whose `appItemId` is already mapped is not created twice.
+ */
+import { ListApiError, type ListApi, type ListItem } from "../../alexa/list-api.ts";
+import type { DefaultListKind } from "../../alexa/list-ids.ts";
+import { parseBridgeMessage, type BridgeMessage, type BridgeOperation } from "../../protocol/bridge-message.ts";
+import { WebhookType } from "../../sync/payloads.ts";
+import { buildSnapshot, type ReadList } from "../../sync/snapshot.ts";
+import type { InboundRequest } from "../envelope.ts";
+import { mapLimit, NOTHING, type Apply, type InboundParts } from "./context.ts";
+
+/** The request type this module handles. */
+export const MESSAGE_RECEIVED = "Messaging.MessageReceived";
+
+/** Lists read in parallel by a full sync. */
+const SYNC_CONCURRENCY = 4;
+
+/**
+ * The opId of a bridge message, for duplicate suppression; `null` otherwise.
+ * @example const opId = bridgeOpId(req.message);
+ */
+export function bridgeOpId(message: unknown): string | null {
+  return parseBridgeMessage(message)?.opId ?? null;
+}
+
+/**
+ * Handles one message; returns its durable effects.
+ * @example const apply = await handleMessage(req, parts, now); transactionSync(apply);
+ */
+export async function handleMessage(req: InboundRequest, parts: InboundParts, now: number): Promise<Apply> {
+  const msg = parseBridgeMessage(req.message);
+  if (!msg) return () => void parts.webhooks.enqueue(WebhookType.messageReceived, { data: req.message ?? null });
+
+  // Only a completed operation is skipped: one the outbox gave up on (failed,
+  // expired) may still be delivered late, and then it did happen in Alexa.
+  if (parts.outbox.get(msg.opId)?.status === "completed") {
+    console.log("message for an already completed operation; acknowledged without effect");
+    return NOTHING;
+  }
+  try {
+    return await applyOperation(msg, req, parts, now);
+  } catch (e) {
+    if (e instanceof ListApiError && !e.retryable) {
+      const reason = `${e.code}: ${e.message}`;
+      return () => parts.outbox.fail(msg.opId, reason);
+    }
+    if (e instanceof InvalidOperation) return () => parts.outbox.fail(msg.opId, `INVALID_OPERATION: ${e.message}`);
+    throw e;
+  }
+}
+
+class InvalidOperation extends Error {}
+
+async function applyOperation(msg: BridgeMessage, req: InboundRequest, parts: InboundParts, now: number): Promise<Apply> {
+  const { opId, op } = msg;
+  const { items, echoes, outbox, webhooks } = parts;
+  switch (op.kind) {
+    case "message":
+      return () => {
+        webhooks.enqueue(WebhookType.messageReceived, { data: op.data ?? null, opId });
+        outbox.complete(opId, { received: true });
+      };
+
+    case "create": {
+      if (typeof op.value !== "string" || op.value.trim() === "") throw new InvalidOperation("value must be a non-empty string");
+      const status = checkStatus(op.status);
+      const appItemId = typeof op.appItemId === "string" && op.appItemId !== "" ? op.appItemId : null;
+      const existing = appItemId ? items.byAppId(appItemId) : null;
+      if (existing) {
+        return () =>
+          outbox.complete(opId, { alexaItemId: existing.alexaItemId, listId: existing.listId, version: existing.version, appItemId });
+      }
+      const api = parts.listApi(req);
+      const listId = await resolveList(api, parts, op.list);
+      const item = await api.createItem(listId, status ? { value: op.value, status } : { value: op.value });
+      return () => {
+        echoes.recordWrite(item.id, listId, item.version, now);
+        items.upsert({ alexaItemId: item.id, listId, version: item.version, appItemId }, now);
+        outbox.complete(opId, { alexaItemId: item.id, listId, version: item.version, appItemId });
+      };
+    }
+
+    case "update":
+    case "complete": {
+      const update = op.kind === "complete" ? { status: "completed" as const } : updateFields(op);
+      const api = parts.listApi(req);
+      const { listId, itemId, version } = await target(api, parts, op);
+      const item = await api.updateItem(listId, itemId, version === null ? update : { ...update, version });
+      return () => {
+        echoes.recordWrite(item.id, listId, item.version, now);
+        items.upsert({ alexaItemId: item.id, listId, version: item.version }, now);
+        outbox.complete(opId, { alexaItemId: item.id, listId, version: item.version, appItemId: items.byAlexaId(item.id)?.appItemId ?? null });
+      };
+    }
+
+    case "delete": {
+      const api = parts.listApi(req);
+      const { listId, itemId } = await target(api, parts, op);
+      const appItemId = items.byAlexaId(itemId)?.appItemId ?? null;
+      await api.deleteItem(listId, itemId);
+      return () => {
+        echoes.recordDelete(itemId, listId, now);
+        items.remove(itemId);
+        parts.held.remove(itemId);
+        outbox.complete(opId, { alexaItemId: itemId, listId, deleted: true, appItemId });
+      };
+    }
+
+    case "sync":
+      return fullSync(opId, req, parts, now);
+
+    default:
+      throw new InvalidOperation(`unknown operation kind ${(op as { kind: string }).kind}`);
+  }
+}
+
+async function fullSync(opId: string, req: InboundRequest, parts: InboundParts, now: number): Promise<Apply> {
+  const api = parts.listApi(req);
+  const metadata = await api.getListsMetadata();
+  const read = await mapLimit(metadata, SYNC_CONCURRENCY, async (m): Promise<ReadList | null> => {
+    try {
+      const [active, completed] = await Promise.all([api.getList(m.listId, "active"), api.getList(m.listId, "completed")]);
+      return { metadata: m, active: active.items, completed: completed.items };
+    } catch (e) {
+      // Deleted between the metadata read and this one.
+      if (e instanceof ListApiError && e.code === "NOT_FOUND") return null;
+      throw e;
+    }
+  });
+  const lists = read.filter((l): l is ReadList => l !== null);
+  return () => {
+    const { items, profile } = parts;
+    const seen = new Set<string>();
+    for (const l of lists) {
+      if (l.metadata.defaultKind) profile.setDefaultListId(l.metadata.defaultKind, l.metadata.listId);
+      for (const i of [...l.active, ...l.completed]) {
+        seen.add(i.id);
+        items.upsert({ alexaItemId: i.id, listId: l.metadata.listId, version: i.version }, now);
+      }
+    }
+    // Items Alexa no longer has are gone; a delete held for a move keeps its entry until released.
+    for (const known of items.all()) {
+      if (!seen.has(known.alexaItemId) && !parts.held.get(known.alexaItemId)) items.remove(known.alexaItemId);
+    }
+    const snapshot = buildSnapshot(lists, (id) => items.byAlexaId(id)?.appItemId ?? null, opId, now);
+    profile.setLastFullSyncAt(now);
+    parts.webhooks.enqueue(WebhookType.snapshot, snapshot);
+    parts.outbox.complete(opId, {
+      lists: lists.length,
+      items: snapshot.lists.reduce((n, l) => n + l.items.length, 0),
+    });
+  };
+}
+
+/** Where an `itemRef` points: the map first (app id, then Alexa id), else `op.list` and the ref as an Alexa id. */
+async function target(
+  api: ListApi,
+  parts: InboundParts,
+  op: Extract<BridgeOperation, { itemRef: string }>,
+): Promise<{ listId: string; itemId: string; version: number | null }> {
+  if (typeof op.itemRef !== "string" || op.itemRef === "") throw new InvalidOperation("itemRef must be a non-empty string");
+  const mapped = parts.items.resolveRef(op.itemRef);
+  if (mapped) return { listId: mapped.listId, itemId: mapped.alexaItemId, version: mapped.version };
+  return { listId: await resolveList(api, parts, op.list), itemId: op.itemRef, version: null };
+}
+
+/** `"shopping"` / `"todo"` through the cached default list ids (read once), or a list id as given. */
+async function resolveList(api: ListApi, parts: InboundParts, ref: unknown): Promise<string> {
+  if (typeof ref !== "string" || ref === "") throw new InvalidOperation("list must be \"shopping\", \"todo\" or a list id");
+  if (ref !== "shopping" && ref !== "todo") return ref;
+  const kind: DefaultListKind = ref;
+  const cached = parts.profile.defaultListId(kind);
+  if (cached) return cached;
+  const lists = await api.getListsMetadata();
+  // A cache, not state: written at once, outside the request's transaction.
+  for (const l of lists) if (l.defaultKind) parts.profile.setDefaultListId(l.defaultKind, l.listId);
+  const found = lists.find((l) => l.defaultKind === kind);
+  if (!found) throw new ListApiError("NOT_FOUND", `the user has no default ${kind} list`);
+  return found.listId;
+}
+
+function updateFields(op: Extract<BridgeOperation, { kind: "update" }>): { value?: string; status?: ListItem["status"] } {
+  const out: { value?: string; status?: ListItem["status"] } = {};
+  if (op.value !== undefined) {
+    if (typeof op.value !== "string" || op.value.trim() === "") throw new InvalidOperation("value must be a non-empty string");
+    out.value = op.value;
+  }
+  const status = checkStatus(op.status);
+  if (status) out.status = status;
+  if (out.value === undefined && out.status === undefined) throw new InvalidOperation("nothing to update: give value or status");
+  return out;
+}
+
+function checkStatus(status: unknown): ListItem["status"] | undefined {
+  if (status === undefined) return undefined;
+  if (status === "active" || status === "completed") return status;
+  throw new InvalidOperation("status must be \"active\" or \"completed\"");
+}
+

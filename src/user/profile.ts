@@ -1,0 +1,176 @@
+/**
+ * @module user/profile
+ * What the user's object knows of the user: one row (enabled, region
+ * endpoint, accepted permissions, the account-linking token as received, the
+ * last full sync, a pending erasure), plus the cached ids of the default
+ * shopping and to-do lists.
+ *
+ * All methods are synchronous SQL so that callers can combine them with other
+ * parts in one `transactionSync`. The request's `apiAccessToken` is never
+ * stored: it is short-lived and belongs to one request.
+ */
+import type { UserProfile } from "./ports.ts";
+import type { DefaultListKind } from "../alexa/list-ids.ts";
+
+interface ProfileRow extends Record<string, SqlStorageValue> {
+  user_id: string;
+  enabled: number;
+  api_endpoint: string | null;
+  accepted_permissions: string;
+  linked_access_token: string | null;
+  last_full_sync_at: number | null;
+  erase_requested_at: number | null;
+}
+
+/**
+ * Creates the profile tables (idempotent).
+ * @example migrateProfile(ctx.storage.sql);
+ */
+export function migrateProfile(sql: SqlStorage): void {
+  sql.exec(`CREATE TABLE IF NOT EXISTS profile (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    user_id TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    api_endpoint TEXT,
+    accepted_permissions TEXT NOT NULL DEFAULT '[]',
+    linked_access_token TEXT,
+    last_full_sync_at INTEGER,
+    erase_requested_at INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  )`);
+  sql.exec(`CREATE TABLE IF NOT EXISTS default_lists (
+    kind TEXT PRIMARY KEY,
+    list_id TEXT NOT NULL
+  )`);
+}
+
+/**
+ * The profile row of one user's object.
+ * @example
+ * const profile = new ProfileStore(ctx.storage.sql);
+ * profile.touch("amzn1.ask.account.X", "https://api.eu.amazonalexa.com", now);
+ * profile.get()?.apiEndpoint; // "https://api.eu.amazonalexa.com"
+ */
+export class ProfileStore {
+  readonly #sql: SqlStorage;
+
+  constructor(sql: SqlStorage) {
+    this.#sql = sql;
+  }
+
+  /**
+   * Creates the row on first contact and records the region endpoint of the
+   * latest request. A user we hear from has the skill enabled, unless a
+   * `SkillDisabled` said otherwise (that flag is only changed by skill events).
+   * @example profile.touch(userId, envelope.context.System.apiEndpoint, now);
+   */
+  touch(userId: string, apiEndpoint: string | null, now: number): void {
+    this.#sql.exec(
+      `INSERT INTO profile (id, user_id, api_endpoint, created_at, updated_at) VALUES (1, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET
+         api_endpoint = COALESCE(excluded.api_endpoint, profile.api_endpoint),
+         updated_at = excluded.updated_at`,
+      userId,
+      apiEndpoint,
+      now,
+      now,
+    );
+  }
+
+  /** The profile, or `null` before the first request. @example profile.get()?.enabled */
+  get(): UserProfile | null {
+    const row = this.#row();
+    if (!row) return null;
+    return {
+      userId: row.user_id,
+      enabled: row.enabled === 1,
+      apiEndpoint: row.api_endpoint,
+      acceptedPermissions: parseStringArray(row.accepted_permissions),
+      linkedAccessToken: row.linked_access_token,
+      lastFullSyncAt: row.last_full_sync_at,
+    };
+  }
+
+  /** The user id, or `null` before the first request. @example profile.userId() */
+  userId(): string | null {
+    return this.#row()?.user_id ?? null;
+  }
+
+  /**
+   * Enables or disables. Enabling also cancels a pending erasure (a
+   * `SkillEnabled` that arrives after a `SkillDisabled` for the same id wins).
+   * @example profile.setEnabled(false, now);
+   */
+  setEnabled(enabled: boolean, now: number): void {
+    this.#sql.exec(
+      `UPDATE profile SET enabled = ?, erase_requested_at = CASE WHEN ? = 1 THEN NULL ELSE erase_requested_at END,
+       updated_at = ? WHERE id = 1`,
+      enabled ? 1 : 0,
+      enabled ? 1 : 0,
+      now,
+    );
+  }
+
+  /** Stores the account-linking token as received. @example profile.setLinkedAccessToken("tok", now); */
+  setLinkedAccessToken(token: string | null, now: number): void {
+    this.#sql.exec(`UPDATE profile SET linked_access_token = ?, updated_at = ? WHERE id = 1`, token, now);
+  }
+
+  /** @example profile.setAcceptedPermissions(["alexa::household:lists:read"], now); */
+  setAcceptedPermissions(scopes: readonly string[], now: number): void {
+    this.#sql.exec(
+      `UPDATE profile SET accepted_permissions = ?, updated_at = ? WHERE id = 1`,
+      JSON.stringify(scopes),
+      now,
+    );
+  }
+
+  /** @example profile.setLastFullSyncAt(now); */
+  setLastFullSyncAt(at: number): void {
+    this.#sql.exec(`UPDATE profile SET last_full_sync_at = ?, updated_at = ? WHERE id = 1`, at, at);
+  }
+
+  /**
+   * Marks the user's data for erasure once the webhook queue has drained.
+   * @example profile.requestErase(now);
+   */
+  requestErase(now: number): void {
+    this.#sql.exec(`UPDATE profile SET erase_requested_at = ?, updated_at = ? WHERE id = 1`, now, now);
+  }
+
+  /** When erasure was requested, or `null`. @example if (profile.eraseRequestedAt() !== null) ... */
+  eraseRequestedAt(): number | null {
+    return this.#row()?.erase_requested_at ?? null;
+  }
+
+  /** The cached id of a default list. @example profile.defaultListId("shopping") */
+  defaultListId(kind: DefaultListKind): string | null {
+    const rows = this.#sql
+      .exec<{ list_id: string }>(`SELECT list_id FROM default_lists WHERE kind = ?`, kind)
+      .toArray();
+    return rows[0]?.list_id ?? null;
+  }
+
+  /** Caches the id of a default list. @example profile.setDefaultListId("todo", listId); */
+  setDefaultListId(kind: DefaultListKind, listId: string): void {
+    this.#sql.exec(
+      `INSERT INTO default_lists (kind, list_id) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET list_id = excluded.list_id`,
+      kind,
+      listId,
+    );
+  }
+
+  #row(): ProfileRow | undefined {
+    return this.#sql.exec<ProfileRow>(`SELECT * FROM profile WHERE id = 1`).toArray()[0];
+  }
+}
+
+function parseStringArray(text: string): string[] {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : [];
+  } catch {
+    return [];
+  }
+}

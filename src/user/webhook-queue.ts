@@ -1,0 +1,313 @@
+/**
+ * @module user/webhook-queue
+ * The durable, ordered queue of webhooks from one user's object to the app
+ * (Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`).
+ *
+ * Guarantees:
+ * - at least once: a webhook is a row written in the same SQL transaction as
+ *   the state change that caused it, before Alexa gets its 200; it is removed
+ *   only after the app answered 2xx;
+ * - in order per user: only the oldest undelivered row is ever sent; while it
+ *   fails, nothing behind it is tried;
+ * - the same `webhook-id` (and body) on every try; `webhook-timestamp` and the
+ *   signature are those of the attempt, as the spec requires;
+ * - retries with exponential backoff and full jitter (plus the app's
+ *   `Retry-After`) for {@link WEBHOOK_RETRY_WINDOW_MS} (24 h) from queuing;
+ *   a row that still fails after that is kept as a dead letter (logged, never
+ *   dropped silently) and the queue moves on, so one lost app day cannot block
+ *   the user forever;
+ * - `410 Gone` from the app dead-letters the row at once: in Standard Webhooks
+ *   it means "never send this again", retrying it for a day would only delay
+ *   everything behind it.
+ *
+ * Without `APP_WEBHOOK_URL` or `APP_WEBHOOK_SECRET` the queue still fills (so
+ * nothing is lost while the app is being configured) but nothing is sent; this
+ * is logged once per object instance, and no retry window runs.
+ *
+ * Delivery runs outside Alexa's request: {@link WebhookQueue.drain} is
+ * single-flight and bounded ({@link WEBHOOK_TIMEOUT_MS} per attempt,
+ * {@link MAX_PER_DRAIN} rows per run), started in the background after the
+ * answer is decided and by the object's alarm.
+ */
+import type { WebhookPort } from "./ports.ts";
+import type { AlarmParticipant } from "./schedule.ts";
+import { backoffDelay, parseRetryAfter } from "../util/backoff.ts";
+import { fetchWithTimeout } from "../util/fetch-timeout.ts";
+import { buildWebhookBody, webhookHeaders } from "../webhooks/standard-webhooks.ts";
+
+/** Each webhook is retried for at least this long after it was queued. */
+export const WEBHOOK_RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Deadline of one delivery attempt (headers and nothing else: the body is ignored). */
+export const WEBHOOK_TIMEOUT_MS = 5_000;
+/** Rows sent by one drain before it yields (the alarm continues at once). */
+export const MAX_PER_DRAIN = 50;
+/** Backoff of the first retry (full jitter below the cap) and the largest delay. */
+export const WEBHOOK_BACKOFF = { baseMs: 5_000, maxMs: 60 * 60 * 1000 } as const;
+/** Smallest delay between two tries of the same webhook. */
+export const WEBHOOK_MIN_RETRY_MS = 1_000;
+
+/** Where webhooks go; either missing means "queue, don't send". */
+export interface WebhookConfig {
+  url: string | undefined;
+  secret: string | undefined;
+}
+
+export interface WebhookQueueDeps {
+  sql: SqlStorage;
+  /** The Alexa user id the bodies carry. */
+  userId: () => string;
+  now: () => number;
+  fetch: typeof fetch;
+  config: WebhookConfig;
+  /** Jitter source, [0, 1). Default `Math.random`. */
+  random?: () => number;
+}
+
+/** A queued webhook as {@link WebhookQueue.list} shows it. */
+export interface QueuedWebhook {
+  seq: number;
+  msgId: string;
+  type: string;
+  body: string;
+  createdAt: number;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  deadAt: number | null;
+}
+
+interface Row extends Record<string, SqlStorageValue> {
+  seq: number;
+  msg_id: string;
+  type: string;
+  body: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  dead_at: number | null;
+}
+
+/**
+ * Creates the table (idempotent).
+ * @example migrateWebhookQueue(ctx.storage.sql);
+ */
+export function migrateWebhookQueue(sql: SqlStorage): void {
+  sql.exec(`CREATE TABLE IF NOT EXISTS webhook_queue (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    msg_id TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    dead_at INTEGER
+  )`);
+}
+
+/**
+ * The webhook queue of one user's object.
+ * @example
+ * const queue = new WebhookQueue({ sql, userId: () => id, now: Date.now, fetch, config });
+ * ctx.storage.transactionSync(() => { changeState(); queue.enqueue("alexa.user.enabled", {}); });
+ * ctx.waitUntil(queue.drain());
+ */
+export class WebhookQueue implements WebhookPort, AlarmParticipant {
+  readonly name = "webhooks";
+  readonly #deps: WebhookQueueDeps;
+  #current: Promise<number | null> | null = null;
+  #again = false;
+  #warnedUnconfigured = false;
+
+  constructor(deps: WebhookQueueDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Queues `{type, userId, timestamp, data}` (synchronous SQL: call it inside
+   * the transaction of the state change). Returns the row's sequence number.
+   * @example queue.enqueue("alexa.list.items.created", { listId, items });
+   */
+  enqueue(type: string, data: unknown): number {
+    const now = this.#deps.now();
+    const msgId = `msg_${crypto.randomUUID().replaceAll("-", "")}`;
+    const body = buildWebhookBody(type, this.#deps.userId(), new Date(now).toISOString(), data);
+    return this.#deps.sql
+      .exec<{ seq: number }>(
+        `INSERT INTO webhook_queue (msg_id, type, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)
+         RETURNING seq`,
+        msgId,
+        type,
+        body,
+        now,
+        now,
+      )
+      .one().seq;
+  }
+
+  /** True when the app can be called at all. @example if (!queue.configured) ... */
+  get configured(): boolean {
+    return Boolean(this.#deps.config.url && this.#deps.config.secret);
+  }
+
+  /** Rows not yet delivered nor dead. @example queue.pendingCount() */
+  pendingCount(): number {
+    return this.#deps.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM webhook_queue WHERE dead_at IS NULL`).one().n;
+  }
+
+  /** Every row still stored (pending and dead letters), oldest first. @example queue.list() */
+  list(): QueuedWebhook[] {
+    return this.#deps.sql
+      .exec<Row>(`SELECT * FROM webhook_queue ORDER BY seq`)
+      .toArray()
+      .map((r) => ({
+        seq: r.seq,
+        msgId: r.msg_id,
+        type: r.type,
+        body: r.body,
+        createdAt: r.created_at,
+        attempts: r.attempts,
+        nextAttemptAt: r.next_attempt_at,
+        lastError: r.last_error,
+        deadAt: r.dead_at,
+      }));
+  }
+
+  /**
+   * Sends due webhooks in order until the queue is empty, the head must wait,
+   * or {@link MAX_PER_DRAIN} were sent. Single-flight: a call during a drain
+   * joins it (and makes it look again before finishing, so rows queued
+   * meanwhile are not left behind). Never throws for app failures. Answers
+   * when it next has work (ms since epoch), or `null`.
+   * @example const next = await queue.drain(); if (next !== null) await schedule.wakeAt(next);
+   */
+  drain(): Promise<number | null> {
+    if (this.#current) {
+      this.#again = true;
+      return this.#current;
+    }
+    const run = async (): Promise<number | null> => {
+      let next: number | null;
+      do {
+        this.#again = false;
+        next = await this.#drainOnce();
+      } while (this.#again && next === null);
+      return next;
+    };
+    this.#current = run().finally(() => {
+      this.#current = null;
+    });
+    return this.#current;
+  }
+
+  /** Resolves when no drain is running. @example await queue.idle(); */
+  async idle(): Promise<void> {
+    while (this.#current) await this.#current.catch(() => null);
+  }
+
+  /** Alarm part: delivers what is due. @example await queue.runDue(now) */
+  runDue(_now: number): Promise<number | null> {
+    return this.drain();
+  }
+
+  /**
+   * Puts dead letters back in the queue (at their original place, so they go
+   * next), with a fresh retry window.
+   * @example queue.redriveDeadLetters();
+   */
+  redriveDeadLetters(): number {
+    const now = this.#deps.now();
+    return this.#deps.sql.exec(
+      `UPDATE webhook_queue SET dead_at = NULL, attempts = 0, created_at = ?, next_attempt_at = ? WHERE dead_at IS NOT NULL`,
+      now,
+      now,
+    ).rowsWritten;
+  }
+
+  async #drainOnce(): Promise<number | null> {
+    const { sql } = this.#deps;
+    for (let sent = 0; sent < MAX_PER_DRAIN; sent++) {
+      const head = sql
+        .exec<Row>(`SELECT * FROM webhook_queue WHERE dead_at IS NULL ORDER BY seq LIMIT 1`)
+        .toArray()[0];
+      if (!head) return null;
+      const now = this.#deps.now();
+      if (head.next_attempt_at > now) return head.next_attempt_at;
+      const { url, secret } = this.#deps.config;
+      if (!url || !secret) {
+        if (!this.#warnedUnconfigured) {
+          this.#warnedUnconfigured = true;
+          console.warn("webhooks: APP_WEBHOOK_URL or APP_WEBHOOK_SECRET not set; webhooks are queued, not sent");
+        }
+        return null;
+      }
+      const outcome = await this.#attempt(url, secret, head, now);
+      if (outcome.ok) {
+        sql.exec(`DELETE FROM webhook_queue WHERE seq = ?`, head.seq);
+        continue;
+      }
+      const at = this.#deps.now();
+      const attempts = head.attempts + 1;
+      const expired = at - head.created_at >= WEBHOOK_RETRY_WINDOW_MS;
+      if (outcome.gone || expired) {
+        sql.exec(
+          `UPDATE webhook_queue SET attempts = ?, last_error = ?, dead_at = ? WHERE seq = ?`,
+          attempts,
+          outcome.error,
+          at,
+          head.seq,
+        );
+        console.error("webhooks: dead letter", {
+          msgId: head.msg_id,
+          type: head.type,
+          attempts,
+          error: outcome.error,
+          reason: outcome.gone ? "410 Gone" : "retry window exhausted",
+        });
+        continue;
+      }
+      const backoff = backoffDelay(attempts - 1, { ...WEBHOOK_BACKOFF, random: this.#deps.random });
+      // A Retry-After beyond the backoff cap is not honoured: the row would outlive its window untried.
+      const retryAfter = Math.min(outcome.retryAfterMs ?? 0, WEBHOOK_BACKOFF.maxMs);
+      const next = at + Math.max(WEBHOOK_MIN_RETRY_MS, backoff, retryAfter);
+      sql.exec(
+        `UPDATE webhook_queue SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE seq = ?`,
+        attempts,
+        outcome.error,
+        next,
+        head.seq,
+      );
+      return next;
+    }
+    return this.#deps.now();
+  }
+
+  async #attempt(
+    url: string,
+    secret: string,
+    row: Row,
+    now: number,
+  ): Promise<{ ok: true } | { ok: false; gone: boolean; error: string; retryAfterMs: number | null }> {
+    try {
+      const headers = await webhookHeaders(secret, row.msg_id, Math.floor(now / 1000), row.body);
+      const res = await fetchWithTimeout(
+        this.#deps.fetch,
+        url,
+        { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: row.body },
+        WEBHOOK_TIMEOUT_MS,
+      );
+      // The body is not needed; release the connection.
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status >= 200 && res.status < 300) return { ok: true };
+      return {
+        ok: false,
+        gone: res.status === 410,
+        error: `HTTP ${res.status}`,
+        retryAfterMs: parseRetryAfter(res.headers.get("retry-after"), now),
+      };
+    } catch (err) {
+      return { ok: false, gone: false, error: err instanceof Error ? err.message : String(err), retryAfterMs: null };
+    }
+  }
+}
