@@ -39,6 +39,8 @@ export interface CertSpec {
   sigAlg?: SigAlg;
   /** Default: CA → keyCertSign + cRLSign, otherwise digitalSignature. */
   keyUsage?: KeyUsageName[];
+  /** Arbitrary extra extensions (e.g. an unknown critical one); `value` is the extnValue content DER. */
+  extraExtensions?: { oid: string; critical: boolean; value: Uint8Array }[];
 }
 
 export interface IssuedCert {
@@ -327,6 +329,7 @@ export async function createCertificate(spec: CertSpec): Promise<IssuedCert> {
   if (spec.dnsNames && spec.dnsNames.length > 0) {
     exts.push(extension("2.5.29.17", false, seq(...spec.dnsNames.map((d) => tlv(0x82, utf8(d))))));
   }
+  for (const x of spec.extraExtensions ?? []) exts.push(extension(x.oid, x.critical, new Uint8Array(x.value)));
 
   const tbsParts = [
     tlv(0xa0, integer(2n)),

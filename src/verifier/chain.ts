@@ -57,7 +57,8 @@ export async function validatePath(
   const leaf = bundle[0];
   if (!leaf) return fail("CERT_INVALID", "empty bundle");
   if (now < leaf.notBefore || now > leaf.notAfter) fail("CERT_EXPIRED", "leaf outside its validity");
-  if (!leaf.dnsNames.includes(ALEXA_SAN)) fail("CERT_SAN_MISMATCH", `leaf SAN lacks ${ALEXA_SAN}`);
+  // DNS names compare case-insensitively (RFC 5280 7.2); wildcards are not honoured.
+  if (!leaf.dnsNames.some((n) => n.toLowerCase() === ALEXA_SAN)) fail("CERT_SAN_MISMATCH", `leaf SAN lacks ${ALEXA_SAN}`);
   const window = await extend(leaf, [leaf], bundle, anchors, now, { notBefore: leaf.notBefore, notAfter: leaf.notAfter });
   if (!window) return fail("CERT_CHAIN_UNTRUSTED", "no path to a trust anchor");
   return { leaf, ...window };
