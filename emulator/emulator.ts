@@ -1,0 +1,400 @@
+/**
+ * @module emulator/emulator
+ * The Alexa emulator: one skill, its customers, and Amazon's services on one
+ * origin. `fetch(request)` serves Amazon's APIs (see emulator/amazon-api) and
+ * the control API (emulator/control-api); the methods below are what a
+ * person does in the Alexa app. Every change to a list, whoever made it,
+ * becomes a signed list event for the skill; enabling, disabling, linking and
+ * permission changes become skill events.
+ *
+ * Runtime-agnostic (web `Request`/`Response`, WebCrypto); emulator/server
+ * puts it on a Node HTTP server. State is in memory.
+ * Trade-off: list events go to the skill only while the person has granted
+ * list read permission (a skill without it could not use them).
+ */
+import { amazonRoutes, type AmazonBackend, CERT_PATH } from "./amazon-api.ts";
+import { controlRoutes } from "./control-api.ts";
+import { DeliveryQueue, type DeliveryView } from "./delivery.ts";
+import { type EnvelopeUser, listEventRequest, type OutOfSessionRequest, type SkillEventName } from "./envelope.ts";
+import {
+  type AmazonApi,
+  type DeliveryFaultSpec,
+  type EndpointFaultSpec,
+  FaultBook,
+} from "./faults.ts";
+import { Household, type ItemRecord, ListApiError, type ListEvent, type ListRecord } from "./household.ts";
+import { newAccountIdForLists, newToken, newUserId } from "./ids.ts";
+import {
+  type ListPermission,
+  type Person,
+  PERMISSION_SCOPES,
+  type PersonView,
+  personView,
+  resolveItem,
+  resolveList,
+} from "./people.ts";
+import { createTestPki, signBody, type TestPki } from "./pki.ts";
+import { ALEXA_RETRY, EVENT_RETRY_WINDOW_MS, type RetryPolicy } from "./retry.ts";
+import { json, sleep } from "./router.ts";
+import { TokenStore } from "./tokens.ts";
+
+export interface EmulatorOptions {
+  /** The emulator's own origin, e.g. `http://127.0.0.1:8790` (apiEndpoint and certificate URL). */
+  origin: string;
+  /** The skill's endpoint, e.g. `http://127.0.0.1:8787/alexa`. */
+  skillEndpoint: string;
+  skillId?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Reuse a PKI (tests); otherwise one is generated. */
+  pki?: TestPki;
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** Alexa's schedule by default (30 s doubling, 30 min cap, events for 1 h). */
+  retry?: Partial<RetryPolicy> & { eventWindowMs?: number };
+  /** How long Alexa waits for the skill. Default 10 000. */
+  skillTimeoutMs?: number;
+  locale?: string;
+  lwaTokenTtlSeconds?: number;
+  apiAccessTokenTtlSeconds?: number;
+  /** Reject skill messages whose `data` has non-string values (Amazon's documented rule). Default false. */
+  strictMessageData?: boolean;
+  /** People created at start. Default `["alice"]`. */
+  people?: string[];
+}
+
+/** One Amazon API call, as the control API shows it. */
+export interface CallView {
+  at: string;
+  api: AmazonApi;
+  method: string;
+  path: string;
+  status: number;
+  fault?: string;
+  notes?: string[];
+}
+
+export const DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000";
+export const DEFAULT_CLIENT_ID = "amzn1.application-oa2-client.emulator";
+export const DEFAULT_CLIENT_SECRET = "emulator-client-secret";
+const MAX_CALLS = 1000;
+
+/**
+ * @example
+ * const emu = await AlexaEmulator.create({ origin: "http://127.0.0.1:8790", skillEndpoint: "http://127.0.0.1:8787/alexa" });
+ * emu.enable("alice", { permissions: ["read", "write"] });
+ * emu.addItem("alice", "shopping", "milk"); // → ItemsCreated, signed, to the skill
+ */
+export class AlexaEmulator {
+  readonly skillId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly origin: string;
+  readonly certUrl: string;
+  readonly rootPem: string;
+  skillEndpoint: string;
+  /** Shift of timestamps in signed requests, in ms. */
+  skewMs = 0;
+  readonly endpointFaults: FaultBook<EndpointFaultSpec>;
+  readonly deliveryFaults: FaultBook<DeliveryFaultSpec>;
+  readonly deliveries: DeliveryQueue;
+  readonly retry: RetryPolicy & { eventWindowMs: number };
+
+  readonly #now: () => number;
+  readonly #pki: TestPki;
+  readonly #people = new Map<string, Person>();
+  readonly #calls: CallView[] = [];
+  readonly #callCounts: Record<AmazonApi, number> = { lwa: 0, messaging: 0, lists: 0 };
+  readonly #notes = new WeakMap<Request, string[]>();
+  readonly #lwaTokens: TokenStore<{ clientId: string; scope: string }>;
+  readonly #apiTokens: TokenStore<{ userId: string }>;
+  readonly #apiTokenTtlMs: number;
+  readonly #routes: ReturnType<typeof amazonRoutes>;
+  readonly #control: ReturnType<typeof controlRoutes>;
+
+  static async create(opts: EmulatorOptions): Promise<AlexaEmulator> {
+    return new AlexaEmulator(opts, opts.pki ?? (await createTestPki()));
+  }
+
+  private constructor(opts: EmulatorOptions, pki: TestPki) {
+    this.#now = opts.now ?? Date.now;
+    this.#pki = pki;
+    this.origin = opts.origin.replace(/\/+$/, "");
+    this.certUrl = this.origin + CERT_PATH;
+    this.rootPem = pki.rootPem;
+    this.skillEndpoint = opts.skillEndpoint;
+    this.skillId = opts.skillId ?? DEFAULT_SKILL_ID;
+    this.clientId = opts.clientId ?? DEFAULT_CLIENT_ID;
+    this.clientSecret = opts.clientSecret ?? DEFAULT_CLIENT_SECRET;
+    this.retry = {
+      baseMs: opts.retry?.baseMs ?? ALEXA_RETRY.baseMs,
+      maxDelayMs: opts.retry?.maxDelayMs ?? ALEXA_RETRY.maxDelayMs,
+      eventWindowMs: opts.retry?.eventWindowMs ?? EVENT_RETRY_WINDOW_MS,
+    };
+    this.endpointFaults = new FaultBook(this.#now, "e");
+    this.deliveryFaults = new FaultBook(this.#now, "d");
+    this.#lwaTokens = new TokenStore("Atc|", this.#now);
+    this.#apiTokens = new TokenStore("Atza|", this.#now);
+    this.#apiTokenTtlMs = (opts.apiAccessTokenTtlSeconds ?? 3600) * 1000;
+    this.deliveries = new DeliveryQueue({
+      now: this.#now,
+      skewMs: () => this.skewMs,
+      locale: opts.locale ?? "en-US",
+      endpoint: () => this.skillEndpoint,
+      fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
+      timeoutMs: opts.skillTimeoutMs ?? 10_000,
+      policy: this.retry,
+      faults: this.deliveryFaults,
+      issueToken: (userId) => this.#apiTokens.issue({ userId }, this.#apiTokenTtlMs).token,
+      sign: async (body) => ({
+        SignatureCertChainUrl: this.certUrl,
+        "Signature-256": await signBody(this.#pki.leafKey, body),
+      }),
+    });
+    const backend: AmazonBackend = {
+      clientId: this.clientId,
+      clientSecret: this.clientSecret,
+      chainPem: pki.chainPem,
+      lwaTokenTtlMs: (opts.lwaTokenTtlSeconds ?? 3600) * 1000,
+      lwaTokens: this.#lwaTokens,
+      apiTokens: this.#apiTokens,
+      strictMessageData: opts.strictMessageData ?? false,
+      personByUserId: (userId) => this.#personByUserId(userId),
+      acceptMessage: (person, userId, data, expiresAfterSeconds) =>
+        this.#send(person, userId, { type: "Messaging.MessageReceived", message: data }, expiresAfterSeconds * 1000),
+      note: (req, text) => this.#notes.get(req)?.push(text),
+    };
+    this.#routes = amazonRoutes(backend);
+    this.#control = controlRoutes(this);
+    for (const name of opts.people ?? ["alice"]) this.addPerson(name);
+  }
+
+  /** Serves Amazon's APIs, the certificate chain and the control API. */
+  async fetch(req: Request): Promise<Response> {
+    const path = new URL(req.url).pathname;
+    try {
+      if (path.startsWith("/_control")) return (await this.#control.handle(req)) ?? notFound();
+      if (path.startsWith("/echo.api/")) return (await this.#routes.certs.handle(req)) ?? notFound();
+      const api: AmazonApi | null = path.startsWith("/auth/o2/")
+        ? "lwa"
+        : path.startsWith("/v1/skillmessages/")
+          ? "messaging"
+          : path.startsWith("/v2/householdlists")
+            ? "lists"
+            : null;
+      if (api === null) return notFound();
+      return await this.#amazon(api, req);
+    } catch (e) {
+      console.error("emulator: unhandled error", e);
+      return json({ message: "Internal error in the emulator" }, 500);
+    }
+  }
+
+  /** Stops deliveries (timers and requests in flight). */
+  close(): void {
+    this.deliveries.close();
+  }
+
+  // ------------------------------------------------------------ people
+
+  addPerson(name: string): PersonView {
+    if (!/^[A-Za-z0-9_.-]{1,40}$/.test(name)) throw new ListApiError(400, "INVALID_REQUEST", "A name is 1-40 letters, digits, _ . -");
+    if (this.#people.has(name)) throw new ListApiError(409, "CONFLICT", `"${name}" already exists.`);
+    const accountId = newAccountIdForLists();
+    const person: Person = {
+      name,
+      accountId,
+      household: new Household(accountId, this.#now, (e) => this.#onListEvent(person, e)),
+      enablement: null,
+      pastUserIds: [],
+    };
+    this.#people.set(name, person);
+    return personView(person);
+  }
+
+  people(): PersonView[] {
+    return [...this.#people.values()].map(personView);
+  }
+
+  person(name: string): PersonView {
+    return personView(this.#person(name));
+  }
+
+  /** Enables the skill: a new user id, `SkillEnabled`, then `SkillPermissionAccepted` if permissions are given. */
+  enable(name: string, opts: { permissions?: ListPermission[] } = {}): PersonView {
+    const p = this.#person(name);
+    if (p.enablement) throw new ListApiError(409, "CONFLICT", `The skill is already enabled for ${name}.`);
+    const userId = newUserId();
+    p.enablement = { userId, linkedAccessToken: null, permissions: new Set(), enabledAt: this.#now() };
+    p.pastUserIds.push(userId);
+    this.#skillEvent(p, "SkillEnabled");
+    if (opts.permissions?.length) this.setPermissions(name, { grant: opts.permissions });
+    return personView(p);
+  }
+
+  /** Disables the skill: `SkillDisabled` for the current user id, which stops working. */
+  disable(name: string): PersonView {
+    const p = this.#person(name);
+    const e = this.#enabled(p);
+    p.enablement = null;
+    this.#apiTokens.revokeWhere((c) => c.userId === e.userId);
+    this.#send(p, e.userId, { type: "AlexaSkillEvent.SkillDisabled", body: { userInformationPersistenceStatus: "NOT_PERSISTED" } });
+    return personView(p);
+  }
+
+  /** Links an account: `SkillAccountLinked` with the token (a random one if none is given). */
+  link(name: string, accessToken?: string): PersonView {
+    const p = this.#person(name);
+    const e = this.#enabled(p);
+    e.linkedAccessToken = accessToken ?? newToken("Atza|");
+    this.#skillEvent(p, "SkillAccountLinked", { accessToken: e.linkedAccessToken });
+    return personView(p);
+  }
+
+  /** Grants and/or revokes list permissions: `SkillPermissionAccepted` (first grant) or `SkillPermissionChanged`. */
+  setPermissions(name: string, change: { grant?: ListPermission[]; revoke?: ListPermission[] }): PersonView {
+    const p = this.#person(name);
+    const e = this.#enabled(p);
+    const hadAny = e.permissions.size > 0;
+    for (const perm of change.grant ?? []) e.permissions.add(perm);
+    for (const perm of change.revoke ?? []) e.permissions.delete(perm);
+    const acceptedPermissions = [...e.permissions].sort().map((perm) => ({ scope: PERMISSION_SCOPES[perm] }));
+    this.#skillEvent(p, hadAny ? "SkillPermissionChanged" : "SkillPermissionAccepted", { acceptedPermissions });
+    return personView(p);
+  }
+
+  // ------------------------------------------------ lists, as a person
+
+  lists(name: string): ListRecord[] {
+    return this.#person(name).household.lists();
+  }
+
+  list(name: string, listRef: string): ListRecord {
+    return resolveList(this.#person(name).household, listRef);
+  }
+
+  createList(name: string, listName: string): ListRecord {
+    return this.#person(name).household.createList({ name: listName });
+  }
+
+  updateList(name: string, listRef: string, change: { name?: string; state?: "active" | "archived" }): ListRecord {
+    const h = this.#person(name).household;
+    return h.updateList(resolveList(h, listRef).listId, change, false);
+  }
+
+  deleteList(name: string, listRef: string): void {
+    const h = this.#person(name).household;
+    h.deleteList(resolveList(h, listRef).listId);
+  }
+
+  addItem(name: string, listRef: string, value: string, status?: "active" | "completed"): ItemRecord {
+    const h = this.#person(name).household;
+    return h.createItem(resolveList(h, listRef).listId, { value, status });
+  }
+
+  updateItem(name: string, listRef: string, itemRef: string, change: { value?: string; status?: "active" | "completed" }): ItemRecord {
+    const h = this.#person(name).household;
+    const list = resolveList(h, listRef);
+    return h.updateItem(list.listId, resolveItem(list, itemRef).id, change, false);
+  }
+
+  deleteItem(name: string, listRef: string, itemRef: string): void {
+    const h = this.#person(name).household;
+    const list = resolveList(h, listRef);
+    h.deleteItem(list.listId, resolveItem(list, itemRef).id);
+  }
+
+  moveItem(name: string, listRef: string, itemRef: string, toListRef: string): ItemRecord {
+    const h = this.#person(name).household;
+    const from = resolveList(h, listRef);
+    return h.moveItem(from.listId, resolveItem(from, itemRef).id, resolveList(h, toListRef).listId);
+  }
+
+  // ------------------------------------------------------- observation
+
+  /** Recent Amazon API calls, newest first. */
+  calls(filter: { api?: AmazonApi; limit?: number } = {}): CallView[] {
+    const out = this.#calls.filter((c) => filter.api === undefined || c.api === filter.api).reverse();
+    return out.slice(0, filter.limit ?? out.length);
+  }
+
+  /** Requests received per API since start (including faulted ones). */
+  callCounts(): Record<AmazonApi, number> {
+    return { ...this.#callCounts };
+  }
+
+  // ---------------------------------------------------------- internal
+
+  async #amazon(api: AmazonApi, req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const call: CallView = { at: new Date(this.#now()).toISOString(), api, method: req.method, path: url.pathname, status: 0 };
+    this.#callCounts[api] += 1;
+    this.#calls.push(call);
+    if (this.#calls.length > MAX_CALLS) this.#calls.shift();
+    const notes: string[] = [];
+    this.#notes.set(req, notes);
+    const fault = this.endpointFaults.take((f) => f.api === api);
+    let res: Response | null = null;
+    if (fault) {
+      call.fault = `${fault.mode} (${fault.id})`;
+      if (fault.mode === "429") {
+        const retryAfter = String(fault.retryAfterSeconds ?? 1);
+        res = json({ message: "Rate exceeded" }, 429, { "retry-after": retryAfter });
+      } else if (fault.mode === "500") {
+        res = json({ message: "Internal Server Error" }, 500);
+      } else {
+        await sleep(fault.hangMs ?? 15_000);
+      }
+    }
+    res ??= (await this.#routes[api].handle(req)) ?? notFound();
+    call.status = res.status;
+    if (notes.length) call.notes = notes;
+    return res;
+  }
+
+  #person(name: string): Person {
+    const p = this.#people.get(name);
+    if (!p) throw new ListApiError(404, "NOT_FOUND", `No person "${name}".`);
+    return p;
+  }
+
+  #enabled(p: Person): NonNullable<Person["enablement"]> {
+    if (!p.enablement) throw new ListApiError(409, "CONFLICT", `The skill is not enabled for ${p.name}.`);
+    return p.enablement;
+  }
+
+  #personByUserId(userId: string): Person | null {
+    for (const p of this.#people.values()) if (p.enablement?.userId === userId) return p;
+    return null;
+  }
+
+  /** The user's context now; a disabled user id keeps only the skill and endpoint. */
+  #envelopeUser(userId: string): Omit<EnvelopeUser, "apiAccessToken"> {
+    const current = this.#personByUserId(userId)?.enablement ?? null;
+    return {
+      skillId: this.skillId,
+      userId,
+      apiEndpoint: this.origin,
+      accessToken: current?.linkedAccessToken ?? null,
+      hasPermissions: (current?.permissions.size ?? 0) > 0,
+    };
+  }
+
+  #skillEvent(p: Person, name: SkillEventName, body?: Record<string, unknown>): void {
+    const e = this.#enabled(p);
+    this.#send(p, e.userId, body === undefined ? { type: `AlexaSkillEvent.${name}` } : { type: `AlexaSkillEvent.${name}`, body });
+  }
+
+  #onListEvent(p: Person, event: ListEvent): void {
+    if (!p.enablement?.permissions.has("read")) return;
+    this.#send(p, p.enablement.userId, listEventRequest(event));
+  }
+
+  #send(p: Person, userId: string, request: OutOfSessionRequest, windowMs = this.retry.eventWindowMs): DeliveryView {
+    return this.deliveries.enqueue({ userId, person: p.name, user: this.#envelopeUser(userId), request, windowMs });
+  }
+}
+
+function notFound(): Response {
+  return json({ message: "Not found" }, 404);
+}
