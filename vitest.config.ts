@@ -15,6 +15,12 @@ export default defineConfig({
               bindings: {
                 ENVIRONMENT: "test",
                 ALEXA_SKILL_ID: "amzn1.ask.skill.test-skill",
+                // REST API (test/routes/api.test.ts): two tokens, to test rotation.
+                APP_API_TOKEN: "test-api-token-1, test-api-token-2",
+                // Skill Messaging credentials; tests intercept the token URL with a fetch spy.
+                LWA_CLIENT_ID: "amzn1.application-oa2-client.test",
+                LWA_CLIENT_SECRET: "test-lwa-secret",
+                LWA_TOKEN_URL: "https://lwa.test/auth/o2/token",
               },
             },
           }),

@@ -4,12 +4,15 @@
  * `wrangler secret put` declare them. README.md ("Configuration") documents each.
  */
 import type { AlexaUser } from "./user/alexa-user.ts";
+import type { UserRegistry } from "./registry/user-registry.ts";
 
 export interface Env {
   /** One Durable Object per Alexa user, addressed by name (the user id). */
   ALEXA_USER: DurableObjectNamespace<AlexaUser>;
   /** Login-with-Amazon token cache. */
   TOKEN_CACHE: KVNamespace;
+  /** User registry shards (`shard-<i>`) and the cron cursor (`cursor`), src/registry. */
+  USER_REGISTRY: DurableObjectNamespace<UserRegistry>;
 
   /** "production" forbids the local-only overrides below. */
   ENVIRONMENT?: string;

@@ -8,8 +8,11 @@
 import { AutoRouter, type IRequest } from "itty-router";
 import type { Env } from "./env.ts";
 import { json, jsonError } from "./http.ts";
+import { handleApi } from "./routes/api.ts";
+import { runCron } from "./cron/scheduled.ts";
 
 export { AlexaUser } from "./user/alexa-user.ts";
+export { UserRegistry } from "./registry/user-registry.ts";
 
 const router = AutoRouter<IRequest, [Env, ExecutionContext]>({
   missing: () => jsonError(404, "NOT_FOUND"),
@@ -20,7 +23,11 @@ const router = AutoRouter<IRequest, [Env, ExecutionContext]>({
 });
 
 router.get("/healthz", () => json({ ok: true }));
+router.all("/v1/*", (request, env) => handleApi(request, env));
 
 export default {
   fetch: (request, env, ctx) => router.fetch(request, env, ctx),
+  scheduled: (controller, env, ctx) => {
+    ctx.waitUntil(runCron(env, controller.scheduledTime));
+  },
 } satisfies ExportedHandler<Env>;

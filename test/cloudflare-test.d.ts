@@ -9,7 +9,7 @@ declare global {
     interface Env extends WorkerEnv {}
     interface GlobalProps {
       mainModule: typeof Main;
-      durableNamespaces: "AlexaUser";
+      durableNamespaces: "AlexaUser" | "UserRegistry";
     }
   }
 }

@@ -40,8 +40,11 @@ import { HeldDeleteReleaser } from "./inbound/list-events.ts";
 import { bridgeOpId, MESSAGE_RECEIVED } from "./inbound/messages.ts";
 import { handledByUserObject, routeInbound } from "./inbound/route.ts";
 import { ItemMap, migrateItemMap } from "./item-map.ts";
-import { PlaceholderOutbox } from "./outbox-placeholder.ts";
+import type { EnqueueOptions } from "./outbox.ts";
+import { Outbound, type EnqueueReply, type GetOperationReply } from "./outbox/service.ts";
 import type { OutboxPort } from "./ports.ts";
+import type { BridgeOperation } from "../protocol/bridge-message.ts";
+import type { RegistryEntry } from "../registry/entry.ts";
 import { migrateProfile, ProfileStore } from "./profile.ts";
 import { AlarmSchedule, type AlarmParticipant } from "./schedule.ts";
 import { migrateWebhookQueue, WebhookQueue, type QueuedWebhook } from "./webhook-queue.ts";
@@ -74,6 +77,8 @@ export class AlexaUser extends DurableObject<Env> {
   held!: HeldDeletes;
   webhooks!: WebhookQueue;
   outbox!: OutboxPort;
+  /** The outbound side: outbox, REST API and registry (src/user/outbox/service.ts). */
+  outbound!: Outbound;
 
   readonly #inflight = new InFlight<AlexaAnswer>();
   #queue: Promise<unknown> = Promise.resolve();
@@ -114,7 +119,16 @@ export class AlexaUser extends DurableObject<Env> {
       config: { url: this.env.APP_WEBHOOK_URL || undefined, secret: this.env.APP_WEBHOOK_SECRET || undefined },
       random: () => this.random(),
     });
-    this.outbox = new PlaceholderOutbox(this.webhooks);
+    this.outbound = new Outbound({
+      sql,
+      env: this.env,
+      profile: () => this.profile.get(),
+      webhooks: this.webhooks,
+      wakeAt: (at) => this.schedule.wakeAt(at),
+      http: (input, init) => this.http(input, init),
+      now: () => this.now(),
+    });
+    this.outbox = this.outbound.outbox;
 
     // Alarm order matters only in that the webhook queue runs last, so the
     // webhooks the other parts queued go out in the same run.
@@ -125,6 +139,7 @@ export class AlexaUser extends DurableObject<Env> {
         this.ctx.storage.transactionSync(fn),
       ),
     );
+    this.schedule.register(this.outbound.participant);
     this.schedule.register({ name: "webhook-delivery", runDue: () => this.#deliverWebhooks() });
   }
 
@@ -180,6 +195,28 @@ export class AlexaUser extends DurableObject<Env> {
     return this.webhooks.list();
   }
 
+  /**
+   * REST API: stores an app operation in the outbox (202 once this returns).
+   * @example await env.ALEXA_USER.getByName(userId).enqueueOperation({ kind: "sync" }, { idempotencyKey: "k" });
+   */
+  async enqueueOperation(op: BridgeOperation, opts: EnqueueOptions): Promise<EnqueueReply> {
+    return this.outbound.enqueueOperation(op, opts);
+  }
+
+  /** REST API: an operation's status. @example await stub.getOperation("op_…") */
+  async getOperation(opId: string): Promise<GetOperationReply> {
+    return this.outbound.getOperation(opId);
+  }
+
+  /**
+   * The registry's cron poke: queues a due reconciliation sync, re-arms the
+   * alarm for due work, answers the fresh registry entry (null: unknown user).
+   * @example const entry = await stub.sweep(Date.now());
+   */
+  async sweep(now: number): Promise<RegistryEntry | null> {
+    return this.outbound.sweep(now);
+  }
+
   async #handle(req: InboundRequest, keys: string[]): Promise<AlexaAnswer> {
     const seen = this.dedupe.lookup(keys);
     if (seen) return seen;
@@ -204,15 +241,18 @@ export class AlexaUser extends DurableObject<Env> {
 
   /** Arms the alarm for everything now stored and starts sending webhooks. */
   async #afterCommit(now: number): Promise<void> {
+    this.outbound.afterRequest();
     const pending = this.webhooks.pendingCount() > 0;
     const times = [
       this.dedupe.nextExpiry(),
       this.echoes.nextExpiry(),
       this.held.nextReleaseAt(),
       pending ? now + WEBHOOK_BACKSTOP_MS : null,
+      this.outbound.outbox.nextDueAt(),
     ].filter((t): t is number => t !== null);
     if (times.length > 0) await this.schedule.wakeAt(Math.min(...times));
     if (pending || this.profile.eraseRequestedAt() !== null) this.#inBackground(this.#deliverWebhooks());
+    this.#inBackground(this.outbound.reportRegistry());
   }
 
   /** Sends what is due; erases the user once disabled and drained. */

@@ -223,6 +223,20 @@ export class Outbox implements OutboxPort, AlarmParticipant {
   }
 
   /**
+   * Fails every pending operation (queued, or sent and unconfirmed) with
+   * `reason`, queuing `outbox.failed` for each: the user disabled the skill,
+   * so nothing more will be delivered, and the app must hear so before the
+   * user's data is erased.
+   * @example if (!profile.enabled) outbox.abandonPending("USER_DISABLED: …");
+   */
+  abandonPending(reason: string): number {
+    const ids = this.#d.sql.exec<{ id: string }>(`SELECT id FROM outbox_ops WHERE status IN ${PENDING} ORDER BY seq`).toArray();
+    let n = 0;
+    for (const { id } of ids) if (this.#finish(id, "failed", reason)) n++;
+    return n;
+  }
+
+  /**
    * The alarm's work: expire or re-queue unconfirmed sends, drop old finished
    * operations, then send what is due, in order. Answers the next due time.
    * @example schedule.register(outbox); // the schedule calls runDue(now)
@@ -245,9 +259,7 @@ export class Outbox implements OutboxPort, AlarmParticipant {
     const sql = this.#d.sql;
     const who = this.#d.recipient();
     if (!who || !who.enabled) {
-      const reason = who ? "USER_DISABLED: the user disabled the skill" : "USER_UNKNOWN: the user was never seen";
-      const ids = sql.exec<{ id: string }>("SELECT id FROM outbox_ops WHERE status = 'queued' ORDER BY seq").toArray();
-      for (const { id } of ids) this.#finish(id, "failed", reason);
+      this.abandonPending(who ? "USER_DISABLED: the user disabled the skill" : "USER_UNKNOWN: the user was never seen");
       return;
     }
     if (this.#holdUntil() > now) return;

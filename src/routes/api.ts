@@ -1,0 +1,244 @@
+/**
+ * @module routes/api
+ * The app-facing REST API under `/v1` (README "REST API"):
+ *
+ * | method | path | body | operation |
+ * | --- | --- | --- | --- |
+ * | POST | /v1/users/{userId}/lists/{list}/items | `{value, status?, appItemId?}` | create |
+ * | PATCH | /v1/users/{userId}/lists/{list}/items/{itemRef} | `{value?, status?}` | update / complete |
+ * | DELETE | /v1/users/{userId}/lists/{list}/items/{itemRef} | none | delete |
+ * | POST | /v1/users/{userId}/sync | none or `{}` | sync |
+ * | POST | /v1/users/{userId}/messages | `{data, expiresAfterSeconds?}` | message |
+ * | GET | /v1/users/{userId}/operations/{id} | | |
+ *
+ * Every write answers `202 Accepted` with the OperationView and a `Location`
+ * header, only after the operation is stored in the user's Durable Object.
+ * `Idempotency-Key` (per user, remembered as long as the operation is kept:
+ * 7 days after it finished): the same key and the same request answer the same
+ * operation (202 again, `Idempotent-Replayed: true`); the same key with a
+ * different request is `422 IDEMPOTENCY_KEY_REUSED`.
+ *
+ * Errors are `{"error": CODE, "message": "…"}`: 400 INVALID_JSON /
+ * VALIDATION_FAILED / INVALID_PARAMETER / INVALID_IDEMPOTENCY_KEY,
+ * 401 UNAUTHORIZED, 404 NOT_FOUND / USER_NOT_FOUND / USER_DISABLED /
+ * OPERATION_NOT_FOUND, 405 METHOD_NOT_ALLOWED, 413 PAYLOAD_TOO_LARGE,
+ * 415 UNSUPPORTED_MEDIA_TYPE, 422 IDEMPOTENCY_KEY_REUSED.
+ *
+ * Trade-off: routing is a small table over raw path segments instead of
+ * itty-router, because list ids are base64 and may carry an encoded `/`
+ * (`%2F`), which must be split on before decoding.
+ */
+import * as v from "valibot";
+import type { Env } from "../env.ts";
+import { json, jsonError } from "../http.ts";
+import type { BridgeOperation } from "../protocol/bridge-message.ts";
+import type { OperationView } from "../user/ports.ts";
+import type { EnqueueReply, GetOperationReply } from "../user/outbox/service.ts";
+import { bearerToken, parseApiTokens, tokenMatches } from "./api/auth.ts";
+import { readJsonBody } from "./api/body.ts";
+import {
+  CreateItemBody,
+  IdempotencyKeySchema,
+  ItemRefSchema,
+  ListSchema,
+  MessageBody,
+  OperationIdSchema,
+  SyncBody,
+  UpdateItemBody,
+  UserIdSchema,
+  createOp,
+  describeIssues,
+  updateOp,
+} from "./api/schemas.ts";
+
+type Params = Record<string, string>;
+type Handler = (request: Request, env: Env, params: Params) => Promise<Response>;
+
+interface Route {
+  /** Path segments after `/v1`; `:name` captures one segment. */
+  pattern: string[];
+  methods: Partial<Record<string, Handler>>;
+}
+
+const PARAM_SCHEMAS: Record<string, v.GenericSchema<string, string>> = {
+  userId: UserIdSchema,
+  list: ListSchema,
+  itemRef: ItemRefSchema,
+  opId: OperationIdSchema,
+};
+
+function unauthorized(message: string): Response {
+  const res = jsonError(401, "UNAUTHORIZED", message);
+  res.headers.set("www-authenticate", 'Bearer realm="alexa-list-bridge"');
+  return res;
+}
+
+function operationPath(userId: string, opId: string): string {
+  return `/v1/users/${encodeURIComponent(userId)}/operations/${encodeURIComponent(opId)}`;
+}
+
+function accepted(userId: string, view: OperationView, replayed: boolean): Response {
+  const headers: Record<string, string> = { location: operationPath(userId, view.id) };
+  if (replayed) headers["idempotent-replayed"] = "true";
+  return json(view, 202, headers);
+}
+
+/** Validates a body against a schema; the parsed value or a 400 response. */
+function parseBody<S extends v.GenericSchema>(schema: S, value: unknown): { ok: true; value: v.InferOutput<S> } | { ok: false; response: Response } {
+  const r = v.safeParse(schema, value);
+  if (r.success) return { ok: true, value: r.output };
+  return { ok: false, response: jsonError(400, "VALIDATION_FAILED", describeIssues(r.issues)) };
+}
+
+async function enqueue(
+  request: Request,
+  env: Env,
+  userId: string,
+  op: BridgeOperation,
+  expiresAfterSeconds?: number,
+): Promise<Response> {
+  const rawKey = request.headers.get("idempotency-key");
+  let idempotencyKey: string | undefined;
+  if (rawKey !== null) {
+    const k = v.safeParse(IdempotencyKeySchema, rawKey);
+    if (!k.success) return jsonError(400, "INVALID_IDEMPOTENCY_KEY", `Idempotency-Key ${describeIssues(k.issues)}`);
+    idempotencyKey = k.output;
+  }
+  // Workers' RPC typing turns members typed `unknown` (OperationView.result)
+  // into `never`; the object returns exactly EnqueueReply.
+  const reply = (await env.ALEXA_USER.getByName(userId).enqueueOperation(op, {
+    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    ...(expiresAfterSeconds !== undefined ? { expiresAfterSeconds } : {}),
+  })) as unknown as EnqueueReply;
+  switch (reply.outcome) {
+    case "created":
+      return accepted(userId, reply.view, false);
+    case "replayed":
+      return accepted(userId, reply.view, true);
+    case "conflict":
+      return jsonError(
+        422,
+        "IDEMPOTENCY_KEY_REUSED",
+        `this Idempotency-Key was used for a different request (operation ${reply.existingId})`,
+      );
+    case "unknown_user":
+      return jsonError(404, "USER_NOT_FOUND", "no request from this Alexa user has been seen");
+    case "disabled_user":
+      return jsonError(404, "USER_DISABLED", "this Alexa user has disabled the skill");
+  }
+}
+
+const createItem: Handler = async (request, env, p) => {
+  const body = await readJsonBody(request);
+  if (!body.ok) return body.response;
+  const b = parseBody(CreateItemBody, body.value);
+  if (!b.ok) return b.response;
+  return enqueue(request, env, p.userId!, createOp(p.list!, b.value));
+};
+
+const updateItem: Handler = async (request, env, p) => {
+  const body = await readJsonBody(request);
+  if (!body.ok) return body.response;
+  const b = parseBody(UpdateItemBody, body.value);
+  if (!b.ok) return b.response;
+  return enqueue(request, env, p.userId!, updateOp(p.list!, p.itemRef!, b.value));
+};
+
+const deleteItem: Handler = async (request, env, p) => {
+  const body = await readJsonBody(request, { optional: true });
+  if (!body.ok) return body.response;
+  const b = parseBody(SyncBody, body.value);
+  if (!b.ok) return b.response;
+  return enqueue(request, env, p.userId!, { kind: "delete", list: p.list!, itemRef: p.itemRef! });
+};
+
+const requestSync: Handler = async (request, env, p) => {
+  const body = await readJsonBody(request, { optional: true });
+  if (!body.ok) return body.response;
+  const b = parseBody(SyncBody, body.value);
+  if (!b.ok) return b.response;
+  return enqueue(request, env, p.userId!, { kind: "sync" });
+};
+
+const sendMessage: Handler = async (request, env, p) => {
+  const body = await readJsonBody(request);
+  if (!body.ok) return body.response;
+  const b = parseBody(MessageBody, body.value);
+  if (!b.ok) return b.response;
+  return enqueue(request, env, p.userId!, { kind: "message", data: b.value.data }, b.value.expiresAfterSeconds);
+};
+
+const getOperation: Handler = async (_request, env, p) => {
+  const reply = (await env.ALEXA_USER.getByName(p.userId!).getOperation(p.opId!)) as unknown as GetOperationReply;
+  switch (reply.outcome) {
+    case "found":
+      return json(reply.view, 200);
+    case "unknown_user":
+      return jsonError(404, "USER_NOT_FOUND", "no request from this Alexa user has been seen");
+    case "not_found":
+      return jsonError(404, "OPERATION_NOT_FOUND", "no such operation (finished operations are kept for 7 days)");
+  }
+};
+
+const ROUTES: Route[] = [
+  { pattern: ["users", ":userId", "lists", ":list", "items"], methods: { POST: createItem } },
+  { pattern: ["users", ":userId", "lists", ":list", "items", ":itemRef"], methods: { PATCH: updateItem, DELETE: deleteItem } },
+  { pattern: ["users", ":userId", "sync"], methods: { POST: requestSync } },
+  { pattern: ["users", ":userId", "messages"], methods: { POST: sendMessage } },
+  { pattern: ["users", ":userId", "operations", ":opId"], methods: { GET: getOperation } },
+];
+
+type Match = { route: Route; params: Params } | { error: Response } | null;
+
+function match(segments: string[]): Match {
+  outer: for (const route of ROUTES) {
+    if (route.pattern.length !== segments.length) continue;
+    const params: Params = {};
+    for (let i = 0; i < segments.length; i++) {
+      const want = route.pattern[i]!;
+      const got = segments[i]!;
+      if (!want.startsWith(":")) {
+        if (want !== got) continue outer;
+        continue;
+      }
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(got);
+      } catch {
+        return { error: jsonError(400, "INVALID_PARAMETER", `${want.slice(1)} is not valid percent-encoding`) };
+      }
+      params[want.slice(1)] = decoded;
+    }
+    for (const [name, value] of Object.entries(params)) {
+      const r = v.safeParse(PARAM_SCHEMAS[name]!, value);
+      if (!r.success) return { error: jsonError(400, "INVALID_PARAMETER", `${name} ${describeIssues(r.issues)}`) };
+    }
+    return { route, params };
+  }
+  return null;
+}
+
+/**
+ * Handles a request whose path starts with `/v1/`.
+ * @example router.all("/v1/*", (req, env) => handleApi(req, env));
+ */
+export async function handleApi(request: Request, env: Env): Promise<Response> {
+  const tokens = parseApiTokens(env.APP_API_TOKEN);
+  const presented = bearerToken(request.headers.get("authorization"));
+  if (presented === null) return unauthorized("send Authorization: Bearer <token>");
+  if (!(await tokenMatches(presented, tokens))) return unauthorized("the bearer token is not valid");
+
+  const path = new URL(request.url).pathname;
+  const segments = path.split("/").slice(2); // "", "v1", ...
+  if (segments.at(-1) === "") segments.pop(); // tolerate one trailing slash
+  const m = match(segments);
+  if (m === null) return jsonError(404, "NOT_FOUND", `no route for ${path}`);
+  if ("error" in m) return m.error;
+  const handler = m.route.methods[request.method.toUpperCase()];
+  if (!handler) {
+    const res = jsonError(405, "METHOD_NOT_ALLOWED", `use ${Object.keys(m.route.methods).join(" or ")}`);
+    res.headers.set("allow", Object.keys(m.route.methods).join(", "));
+    return res;
+  }
+  return handler(request, env, m.params);
+}

@@ -1,0 +1,136 @@
+/**
+ * @module routes/api/schemas
+ * valibot schemas of the REST API's path parameters and bodies, and their
+ * mapping to outbox operations (`BridgeOperation`). Bodies are strict objects:
+ * an unknown field is a 400, so a typo (`"stauts"`) cannot silently do
+ * nothing.
+ *
+ * Limits: item values and ids at most 256 characters (Alexa's list item
+ * limit); a raw message's `data` at most {@link MAX_MESSAGE_DATA_BYTES} as
+ * JSON (Skill Messaging caps the payload; the bridge's envelope needs room).
+ */
+import * as v from "valibot";
+import type { BridgeOperation, ItemStatus } from "../../protocol/bridge-message.ts";
+import { MAX_EXPIRES_AFTER_S, MIN_EXPIRES_AFTER_S } from "../../user/outbox/policy.ts";
+
+/** Largest `data` of a raw message, as UTF-8 JSON. */
+export const MAX_MESSAGE_DATA_BYTES = 5_632;
+/** Alexa's longest item value. */
+export const MAX_VALUE_LENGTH = 256;
+
+/** No C0 control characters or DEL (they break logs and Alexa's display). */
+function noControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return false;
+  }
+  return true;
+}
+
+/** `amzn1.ask.account.…` in practice; any short id of URL-safe characters is accepted. */
+export const UserIdSchema = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9._-]{1,512}$/, "must be an Alexa user id (letters, digits, '.', '_', '-')"),
+);
+/** `shopping`, `todo`, or an Alexa list id (base64). */
+export const ListSchema = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9+/=._-]{1,512}$/, "must be 'shopping', 'todo' or an Alexa list id"),
+);
+/** The app's item id or an Alexa item id. */
+export const ItemRefSchema = v.pipe(
+  v.string(),
+  v.minLength(1, "must not be empty"),
+  v.maxLength(MAX_VALUE_LENGTH, `must be at most ${MAX_VALUE_LENGTH} characters`),
+  v.check(noControl, "must not contain control characters"),
+);
+export const OperationIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,100}$/, "is not an operation id"));
+/** `Idempotency-Key`: printable ASCII, at most 255 characters. */
+export const IdempotencyKeySchema = v.pipe(
+  v.string(),
+  v.regex(/^[\x21-\x7e][\x20-\x7e]{0,254}$/, "must be 1-255 printable ASCII characters"),
+);
+
+const Value = v.pipe(
+  v.string("must be a string"),
+  v.check((s) => s.trim() !== "", "must not be blank"),
+  v.maxLength(MAX_VALUE_LENGTH, `must be at most ${MAX_VALUE_LENGTH} characters`),
+  v.check(noControl, "must not contain control characters"),
+);
+const Status = v.picklist(["active", "completed"], "must be 'active' or 'completed'");
+
+export const CreateItemBody = v.strictObject({
+  value: Value,
+  status: v.optional(Status),
+  appItemId: v.optional(ItemRefSchema),
+});
+
+export const UpdateItemBody = v.pipe(
+  v.strictObject({ value: v.optional(Value), status: v.optional(Status) }),
+  v.check((b) => b.value !== undefined || b.status !== undefined, "give at least one of value, status"),
+);
+
+export const SyncBody = v.strictObject({});
+
+export const MessageBody = v.strictObject({
+  data: v.pipe(
+    v.record(v.string(), v.unknown(), "must be a JSON object"),
+    v.check(
+      (d) => new TextEncoder().encode(JSON.stringify(d)).byteLength <= MAX_MESSAGE_DATA_BYTES,
+      `must be at most ${MAX_MESSAGE_DATA_BYTES} bytes as JSON`,
+    ),
+  ),
+  expiresAfterSeconds: v.optional(
+    v.pipe(
+      v.number("must be a number"),
+      v.integer("must be an integer"),
+      v.minValue(MIN_EXPIRES_AFTER_S, `must be at least ${MIN_EXPIRES_AFTER_S}`),
+      v.maxValue(MAX_EXPIRES_AFTER_S, `must be at most ${MAX_EXPIRES_AFTER_S}`),
+    ),
+  ),
+});
+
+/**
+ * One readable sentence for the first problems valibot found.
+ * @example describeIssues(result.issues) // "value: must not be blank"
+ */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => {
+      const path = v.getDotPath(i);
+      return path ? `${path}: ${i.message}` : i.message;
+    })
+    .join("; ");
+}
+
+/**
+ * The create operation for a validated body.
+ * @example createOp("shopping", { value: "milk" }) // { kind: "create", list: "shopping", value: "milk" }
+ */
+export function createOp(list: string, b: v.InferOutput<typeof CreateItemBody>): BridgeOperation {
+  return {
+    kind: "create",
+    list,
+    value: b.value,
+    ...(b.status ? { status: b.status } : {}),
+    ...(b.appItemId ? { appItemId: b.appItemId } : {}),
+  };
+}
+
+/**
+ * The operation for a PATCH: `{status: "completed"}` alone is a `complete`,
+ * anything else an `update`.
+ * @example updateOp("todo", "a1", { status: "completed" }) // { kind: "complete", list: "todo", itemRef: "a1" }
+ */
+export function updateOp(list: string, itemRef: string, b: v.InferOutput<typeof UpdateItemBody>): BridgeOperation {
+  if (b.value === undefined && b.status === "completed") return { kind: "complete", list, itemRef };
+  const status: ItemStatus | undefined = b.status;
+  return {
+    kind: "update",
+    list,
+    itemRef,
+    ...(b.value !== undefined ? { value: b.value } : {}),
+    ...(status ? { status } : {}),
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * @module user/outbox/service
+ * Runtime glue between the user's Durable Object and the outbound side: builds
+ * the {@link Outbox} with the real transport (Login-with-Amazon token cache +
+ * Skill Messaging client, to the user's own region), and implements the
+ * object's RPC methods for the REST API (`enqueueOperation`, `getOperation`)
+ * and for the registry's cron sweep (`sweep`), plus the registry reports.
+ *
+ * The object owns one instance and forwards to it, so `alexa-user.ts` only
+ * gains one-line methods.
+ */
+import type { Env } from "../../env.ts";
+import { sendSkillMessage } from "../../alexa/skill-messaging.ts";
+import { lwaTokenSourceFor } from "../../lwa-token-cache.ts";
+import type { BridgeOperation } from "../../protocol/bridge-message.ts";
+import { nextSyncAt, syncIntervalMs, type RegistryEntry } from "../../registry/entry.ts";
+import { RegistryReporter, type RegistryWrite } from "../../registry/reporter.ts";
+import { shardName, shardOf } from "../../registry/shards.ts";
+import { Outbox, type EnqueueOptions, type EnqueueResult } from "../outbox.ts";
+import type { OperationView, UserProfile, WebhookPort } from "../ports.ts";
+import type { AlarmParticipant } from "../schedule.ts";
+import type { Transport } from "./deliver.ts";
+
+export type EnqueueReply = EnqueueResult | { outcome: "unknown_user" } | { outcome: "disabled_user" };
+export type GetOperationReply = { outcome: "found"; view: OperationView } | { outcome: "unknown_user" } | { outcome: "not_found" };
+
+export interface OutboundDeps {
+  sql: SqlStorage;
+  env: Env;
+  /** The user as the object knows them (src/user/profile.ts), null before the first request. */
+  profile: () => UserProfile | null;
+  webhooks: WebhookPort;
+  /** The object's shared alarm: fire no later than `at`. */
+  wakeAt: (at: number) => Promise<void>;
+  /** The object's fetch, resolved at call time (test spies apply). */
+  http: typeof fetch;
+  now: () => number;
+  /** Overrides the Amazon side (tests, other runtimes). */
+  transport?: Transport;
+  /** Overrides the registry write (tests). */
+  registryWrite?: RegistryWrite;
+}
+
+/** The LWA token source, built at first use so a missing secret fails a send (retried), not the object. */
+function lazyTransport(env: Env, http: typeof fetch): Transport {
+  return {
+    send: sendSkillMessage,
+    fetch: http,
+    tokens: {
+      getToken: () => lwaTokenSourceFor(env).getToken(),
+      invalidate: (token) => lwaTokenSourceFor(env).invalidate(token),
+    },
+  };
+}
+
+function shardWrite(env: Env): RegistryWrite {
+  return async (userId, entry) => {
+    const shard = env.USER_REGISTRY.getByName(shardName(shardOf(userId)));
+    if (entry === null) await shard.remove(userId);
+    else await shard.put(userId, entry);
+  };
+}
+
+/**
+ * The outbound side of one user's object.
+ * @example
+ * this.outbound = new Outbound({ sql, env, profile: () => profile.get(), webhooks, wakeAt, http, now });
+ * this.schedule.register(this.outbound.participant);
+ * async enqueueOperation(op, opts) { return this.outbound.enqueueOperation(op, opts); }
+ */
+export class Outbound {
+  readonly outbox: Outbox;
+  /** Register this with the object's AlarmSchedule: sends, then keeps the registry current. */
+  readonly participant: AlarmParticipant;
+  readonly #d: OutboundDeps;
+  readonly #reporter: RegistryReporter;
+
+  constructor(deps: OutboundDeps) {
+    this.#d = deps;
+    const env = deps.env;
+    this.outbox = new Outbox({
+      sql: deps.sql,
+      webhooks: deps.webhooks,
+      transport: deps.transport ?? lazyTransport(env, deps.http),
+      now: deps.now,
+      recipient: () => {
+        const p = deps.profile();
+        if (!p) return null;
+        return {
+          userId: p.userId,
+          enabled: p.enabled,
+          apiEndpoint: p.apiEndpoint ?? env.ALEXA_API_ENDPOINT ?? "https://api.amazonalexa.com",
+        };
+      },
+      wake: (at) => {
+        deps.wakeAt(at).catch((e: unknown) => console.error("outbox: could not set the alarm", e));
+      },
+    });
+    this.#reporter = new RegistryReporter(deps.sql, deps.registryWrite ?? shardWrite(env));
+    this.participant = {
+      name: "outbox",
+      runDue: async (now) => {
+        const next = await this.outbox.runDue(now);
+        await this.reportRegistry();
+        return next;
+      },
+    };
+  }
+
+  /**
+   * REST API: stores the operation (known, enabled users only) and arms the
+   * alarm so it is sent at once. The 202 goes out after this returns, i.e.
+   * after the row is committed.
+   * @example const reply = await stub.enqueueOperation({ kind: "sync" }, { idempotencyKey: "k" });
+   */
+  async enqueueOperation(op: BridgeOperation, opts: EnqueueOptions): Promise<EnqueueReply> {
+    const p = this.#d.profile();
+    if (!p) return { outcome: "unknown_user" };
+    if (!p.enabled) return { outcome: "disabled_user" };
+    const result = this.outbox.enqueue(op, opts);
+    if (result.outcome === "created") {
+      await this.#d.wakeAt(this.#d.now());
+      await this.reportRegistry();
+    }
+    return result;
+  }
+
+  /**
+   * REST API: an operation's status. Works for disabled users too, so the app
+   * can still read how their last operations ended.
+   * @example const reply = await stub.getOperation("op_…");
+   */
+  getOperation(opId: string): GetOperationReply {
+    if (!this.#d.profile()) return { outcome: "unknown_user" };
+    const view = this.outbox.get(opId);
+    return view ? { outcome: "found", view } : { outcome: "not_found" };
+  }
+
+  /**
+   * The registry's poke (cron): queue a reconciliation sync if one is due,
+   * make sure the alarm is armed for any due work, and answer the user's
+   * fresh registry entry (`null` for a user this object never saw, so the
+   * registry forgets them).
+   * @example const entry = await env.ALEXA_USER.getByName(userId).sweep(Date.now());
+   */
+  async sweep(now: number): Promise<RegistryEntry | null> {
+    const p = this.#d.profile();
+    if (!p) return null;
+    if (p.enabled) {
+      const sync = this.outbox.kindState("sync");
+      if (!sync.pending && nextSyncAt(p.lastFullSyncAt, sync.lastCreatedAt, this.#interval()) <= now) {
+        this.outbox.enqueue({ kind: "sync" });
+      }
+    }
+    const due = this.outbox.nextDueAt();
+    if (due !== null) await this.#d.wakeAt(Math.max(due, now));
+    const entry = this.entry();
+    if (entry) this.#reporter.remember(entry);
+    return entry;
+  }
+
+  /**
+   * After each Alexa request's commit: a user who disabled the skill gets
+   * every pending operation failed (`outbox.failed`, reason USER_DISABLED)
+   * now, so the app hears of it before the user's data is erased.
+   * @example outbound.afterRequest(); // then count pending webhooks
+   */
+  afterRequest(): void {
+    const p = this.#d.profile();
+    if (p && !p.enabled) this.outbox.abandonPending("USER_DISABLED: the user disabled the skill");
+  }
+
+  /**
+   * The user's registry entry as of now, or null before the first request.
+   * @example outbound.entry()?.nextSyncAt
+   */
+  entry(): RegistryEntry | null {
+    const p = this.#d.profile();
+    if (!p) return null;
+    const sync = this.outbox.kindState("sync");
+    return {
+      enabled: p.enabled,
+      nextSyncAt: p.enabled ? nextSyncAt(p.lastFullSyncAt, sync.lastCreatedAt, this.#interval()) : null,
+      nextDueAt: this.outbox.nextDueAt(),
+      at: this.#d.now(),
+    };
+  }
+
+  /**
+   * Writes the user's registry entry if it changed in a way that matters
+   * (cheap: one local SQL read when nothing changed). Call after anything
+   * that may change the profile (skill events, a finished sync) or the outbox.
+   * @example ctx.waitUntil(outbound.reportRegistry());
+   */
+  async reportRegistry(): Promise<void> {
+    const p = this.#d.profile();
+    const entry = this.entry();
+    if (!p || !entry) return;
+    await this.#reporter.report(p.userId, entry);
+  }
+
+  /**
+   * Erasure: removes the user from the registry.
+   * @example await outbound.forgetRegistry();
+   */
+  async forgetRegistry(userId: string): Promise<void> {
+    await this.#reporter.forget(userId);
+  }
+
+  #interval(): number {
+    return syncIntervalMs(this.#d.env.SYNC_INTERVAL);
+  }
+}
