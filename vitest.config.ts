@@ -15,6 +15,9 @@ export default defineConfig({
               bindings: {
                 ENVIRONMENT: "test",
                 ALEXA_SKILL_ID: "amzn1.ask.skill.test-skill",
+                // Webhooks to the app (test/user): a URL that tests intercept with a fetch spy.
+                APP_WEBHOOK_URL: "https://app.test/webhooks/alexa",
+                APP_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                 // REST API (test/routes/api.test.ts): two tokens, to test rotation.
                 APP_API_TOKEN: "test-api-token-1, test-api-token-2",
                 // Skill Messaging credentials; tests intercept the token URL with a fetch spy.

@@ -1,0 +1,255 @@
+import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { DEDUPE_RETENTION_MS } from "../../../src/user/dedupe.ts";
+import { dispatchAlexaRequest } from "../../../src/user/dispatch.ts";
+import type { AlexaUser } from "../../../src/user/alexa-user.ts";
+import {
+  bridge,
+  clock,
+  CUSTOM,
+  enqueueOp,
+  envelope,
+  FakeApp,
+  FakeHousehold,
+  installFetch,
+  messageEnvelope,
+  newUserId,
+  operation,
+  rid,
+  settle,
+  SHOPPING,
+  skillEvent,
+  T0,
+  TODO,
+  userStub,
+} from "../fakes.ts";
+
+let household: FakeHousehold;
+let app: FakeApp;
+
+beforeEach(() => {
+  clock.t = T0;
+  household = new FakeHousehold();
+  app = new FakeApp();
+  installFetch(household, app);
+});
+afterEach(() => vi.restoreAllMocks());
+
+async function send(envelopeArg: Parameters<typeof dispatchAlexaRequest>[1]) {
+  const res = await dispatchAlexaRequest(env, envelopeArg);
+  return { status: res.status, body: (await res.json()) as unknown };
+}
+
+/** A known, enabled user with a stub whose clock is the test clock. */
+async function knownUser(tag: string) {
+  const user = newUserId(tag);
+  const stub = await userStub(user);
+  await send(skillEvent(user, "SkillEnabled"));
+  return { user, stub };
+}
+
+/** Enqueues `op` in the outbox and delivers it as Alexa would. */
+async function deliver(user: string, stub: DurableObjectStub<AlexaUser>, op: Record<string, unknown>) {
+  const opId = await enqueueOp(stub, op);
+  const res = await send(messageEnvelope(user, bridge(opId, op)));
+  return { opId, res };
+}
+
+const ACK = { status: 200, body: { version: "1.0", response: {} } };
+
+describe("bridge operations", () => {
+  it("create on \"shopping\": resolves the default list once, creates the item, records ids, completes the operation", async () => {
+    const { user, stub } = await knownUser("create");
+    const first = await deliver(user, stub, { kind: "create", list: "shopping", value: "milk", appItemId: "app-1" });
+    const second = await deliver(user, stub, { kind: "create", list: "shopping", value: "bread", status: "completed" });
+    await settle(stub);
+
+    expect(first.res).toEqual(ACK);
+    expect(second.res).toEqual(ACK);
+    const items = [...household.lists.get(SHOPPING)!.items.values()];
+    expect(items.map((i) => [i.value, i.status])).toEqual([
+      ["milk", "active"],
+      ["bread", "completed"],
+    ]);
+    // The default list ids were read once and cached.
+    expect(household.calls.filter((c) => c.method === "GET" && c.path === "/v2/householdlists/")).toHaveLength(1);
+
+    const op = await operation(stub, first.opId);
+    expect(op.status).toBe("completed");
+    expect(op.result).toEqual({ alexaItemId: items[0]!.id, listId: SHOPPING, version: 1, appItemId: "app-1" });
+    const mapped = await runInDurableObject(stub, (i: AlexaUser) => i.items.byAppId("app-1"));
+    expect(mapped).toMatchObject({ alexaItemId: items[0]!.id, listId: SHOPPING, version: 1 });
+    expect(app.types()).toEqual(["alexa.user.enabled", "outbox.completed", "outbox.completed"]);
+    expect(app.accepted()[1]!.data).toMatchObject({ opId: first.opId, result: { alexaItemId: items[0]!.id } });
+  });
+
+  it("update, complete and delete find the item by the app's id", async () => {
+    const { user, stub } = await knownUser("ucd");
+    await deliver(user, stub, { kind: "create", list: "todo", value: "call mum", appItemId: "app-7" });
+    const id = [...household.lists.get(TODO)!.items.keys()][0]!;
+
+    const u = await deliver(user, stub, { kind: "update", list: "todo", itemRef: "app-7", value: "call mum today" });
+    expect(household.item(TODO, id)).toMatchObject({ value: "call mum today", status: "active", version: 2 });
+    expect((await operation(stub, u.opId)).result).toEqual({ alexaItemId: id, listId: TODO, version: 2, appItemId: "app-7" });
+
+    await deliver(user, stub, { kind: "complete", list: "todo", itemRef: "app-7" });
+    expect(household.item(TODO, id)).toMatchObject({ value: "call mum today", status: "completed", version: 3 });
+
+    const d = await deliver(user, stub, { kind: "delete", list: "todo", itemRef: "app-7" });
+    expect(household.item(TODO, id)).toBeUndefined();
+    expect((await operation(stub, d.opId)).result).toEqual({ alexaItemId: id, listId: TODO, deleted: true, appItemId: "app-7" });
+    expect(await runInDurableObject(stub, (i: AlexaUser) => i.items.byAppId("app-7"))).toBeNull();
+  });
+
+  it("an itemRef that is an Alexa item id works on a list given by id", async () => {
+    const { user, stub } = await knownUser("alexaref");
+    const item = household.addItem(CUSTOM, "hammer");
+    const op = await deliver(user, stub, { kind: "update", list: CUSTOM, itemRef: item.id, status: "completed" });
+    expect(op.res).toEqual(ACK);
+    expect(household.item(CUSTOM, item.id)).toMatchObject({ status: "completed", version: 2 });
+    expect((await operation(stub, op.opId)).status).toBe("completed");
+  });
+
+  it("a permanent List API failure (404) fails the operation and is acknowledged", async () => {
+    const { user, stub } = await knownUser("perm");
+    const op = await deliver(user, stub, { kind: "update", list: "shopping", itemRef: "no-such-item", value: "x" });
+    await settle(stub);
+    expect(op.res).toEqual(ACK);
+    const view = await operation(stub, op.opId);
+    expect(view.status).toBe("failed");
+    expect(view.error).toMatch(/^NOT_FOUND/);
+    expect(app.types()).toEqual(["alexa.user.enabled", "outbox.failed"]);
+  });
+
+  it("an invalid operation fails without calling Amazon", async () => {
+    const { user, stub } = await knownUser("invalid");
+    const op = await deliver(user, stub, { kind: "update", list: "shopping", itemRef: "app-1" });
+    expect(op.res).toEqual(ACK);
+    expect((await operation(stub, op.opId)).error).toMatch(/^INVALID_OPERATION/);
+    expect(household.calls).toHaveLength(0);
+  });
+
+  it("a message without apiAccessToken fails the operation (UNAUTHORIZED)", async () => {
+    const { user, stub } = await knownUser("notoken");
+    const op = { kind: "create", list: "todo", value: "x" };
+    const opId = await enqueueOp(stub, op);
+    const res = await send(envelope(user, { type: "Messaging.MessageReceived", message: bridge(opId, op) }, { token: null }));
+    expect(res).toEqual(ACK);
+    expect((await operation(stub, opId)).error).toMatch(/^UNAUTHORIZED/);
+  });
+
+  it("sync reads every list (active and completed) and sends alexa.list.snapshot", async () => {
+    const { user, stub } = await knownUser("sync");
+    await deliver(user, stub, { kind: "create", list: "shopping", value: "milk", appItemId: "app-milk" });
+    const done = household.addItem(TODO, "taxes", "completed");
+    const hammer = household.addItem(CUSTOM, "hammer");
+    const sync = await deliver(user, stub, { kind: "sync" });
+    await settle(stub);
+
+    expect(sync.res).toEqual(ACK);
+    for (const listId of [SHOPPING, TODO, CUSTOM]) {
+      for (const status of ["active", "completed"]) {
+        expect(household.calls.some((c) => c.method === "GET" && c.path === `/v2/householdlists/${listId}/${status}`)).toBe(true);
+      }
+    }
+    const snapshot = app.accepted().find((b) => b.type === "alexa.list.snapshot")!;
+    expect(snapshot.data.opId).toBe(sync.opId);
+    expect(snapshot.data.syncedAt).toBe(new Date(T0).toISOString());
+    const lists = snapshot.data.lists as Array<{ listId: string; defaultKind: string | null; items: Array<Record<string, unknown>> }>;
+    expect(lists.map((l) => [l.listId, l.defaultKind, l.items.map((i) => [i.value, i.status, i.appItemId])])).toEqual([
+      [SHOPPING, "shopping", [["milk", "active", "app-milk"]]],
+      [TODO, "todo", [["taxes", "completed", null]]],
+      [CUSTOM, null, [["hammer", "active", null]]],
+    ]);
+    expect((await operation(stub, sync.opId)).result).toEqual({ lists: 3, items: 3 });
+    const profile = await runInDurableObject(stub, (i: AlexaUser) => i.profile.get());
+    expect(profile?.lastFullSyncAt).toBe(T0);
+    // The sync taught the object where every item lives.
+    expect(await runInDurableObject(stub, (i: AlexaUser) => i.items.byAlexaId(done.id)?.listId)).toBe(TODO);
+    expect(await runInDurableObject(stub, (i: AlexaUser) => i.items.byAlexaId(hammer.id)?.listId)).toBe(CUSTOM);
+  });
+
+  it("kind \"message\" goes to the app as alexa.message.received with its opId", async () => {
+    const { user, stub } = await knownUser("rawmsg");
+    const op = await deliver(user, stub, { kind: "message", data: { hello: "world" } });
+    await settle(stub);
+    expect(op.res).toEqual(ACK);
+    expect(app.accepted().map((b) => [b.type, b.data])).toEqual([
+      ["alexa.user.enabled", {}],
+      ["alexa.message.received", { data: { hello: "world" }, opId: op.opId }],
+      ["outbox.completed", expect.objectContaining({ opId: op.opId })],
+    ]);
+  });
+
+  it("a message without the bridge marker goes to the app as alexa.message.received", async () => {
+    const user = newUserId("foreign");
+    const stub = await userStub(user);
+    const res = await send(messageEnvelope(user, { from: "another sender", n: 1 }));
+    await settle(stub);
+    expect(res).toEqual(ACK);
+    expect(app.accepted().map((b) => [b.type, b.data])).toEqual([["alexa.message.received", { data: { from: "another sender", n: 1 } }]]);
+  });
+});
+
+describe("duplicates", () => {
+  it("the same opId delivered again with another requestId has no second effect", async () => {
+    const { user, stub } = await knownUser("dup-op");
+    const op = { kind: "create", list: "shopping", value: "eggs" };
+    const opId = await enqueueOp(stub, op);
+    const a = await send(messageEnvelope(user, bridge(opId, op)));
+    const b = await send(messageEnvelope(user, bridge(opId, op)));
+    await settle(stub);
+    expect(a).toEqual(ACK);
+    expect(b).toEqual(ACK);
+    expect(household.lists.get(SHOPPING)!.items.size).toBe(1);
+    expect(app.types()).toEqual(["alexa.user.enabled", "outbox.completed"]);
+  });
+
+  it("100 concurrent identical deliveries give one side effect and 100 acknowledgements", async () => {
+    const { user, stub } = await knownUser("dup-100");
+    const op = { kind: "create", list: "shopping", value: "coffee" };
+    const opId = await enqueueOp(stub, op);
+    const message = messageEnvelope(user, bridge(opId, op), rid());
+    const answers = await Promise.all(Array.from({ length: 100 }, () => send(message)));
+    await settle(stub);
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(household.writes()).toHaveLength(1);
+    expect(household.lists.get(SHOPPING)!.items.size).toBe(1);
+    expect(app.types()).toEqual(["alexa.user.enabled", "outbox.completed"]);
+  });
+
+  it("List API 500 → 503 → redelivery → exactly one item", async () => {
+    const { user, stub } = await knownUser("dup-500");
+    household.fail("POST", "/items", 500);
+    const op = { kind: "create", list: TODO, value: "water plants" };
+    const opId = await enqueueOp(stub, op);
+    const message = messageEnvelope(user, bridge(opId, op), rid());
+
+    const first = await send(message);
+    expect(first).toEqual({ status: 503, body: { error: "UPSTREAM_UNAVAILABLE", message: "List API: SERVER_ERROR" } });
+    expect(household.lists.get(TODO)!.items.size).toBe(0);
+    expect((await operation(stub, opId)).status).not.toBe("completed");
+
+    const again = await Promise.all([send(message), send(message)]);
+    await settle(stub);
+    expect(again).toEqual([ACK, ACK]);
+    expect(household.lists.get(TODO)!.items.size).toBe(1);
+    expect((await operation(stub, opId)).status).toBe("completed");
+    expect(app.types()).toEqual(["alexa.user.enabled", "outbox.completed"]);
+  });
+
+  it("after the dedupe records expired, a completed operation is still not applied twice", async () => {
+    const { user, stub } = await knownUser("dup-late");
+    const op = { kind: "create", list: "shopping", value: "late" };
+    const opId = await enqueueOp(stub, op);
+    await send(messageEnvelope(user, bridge(opId, op)));
+    clock.t = T0 + DEDUPE_RETENTION_MS + 1;
+    await runDurableObjectAlarm(stub);
+    expect(await runInDurableObject(stub, (i: AlexaUser) => i.dedupe.lookup([`op:${opId}`]))).toBeNull();
+
+    const res = await send(messageEnvelope(user, bridge(opId, op)));
+    expect(res).toEqual(ACK);
+    expect(household.lists.get(SHOPPING)!.items.size).toBe(1);
+  });
+});
