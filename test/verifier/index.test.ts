@@ -45,7 +45,7 @@ describe("a valid request", () => {
     for (const req of [
       { headers: new Headers(h), body },
       { headers: lower, body: bytes },
-      { headers: upper, body: bytes.buffer },
+      { headers: upper, body: new Uint8Array(bytes).buffer },
     ]) {
       await expect(verifyAlexaRequest(req, optionsFor(chain))).resolves.toMatchObject({ version: "1.0" });
     }
