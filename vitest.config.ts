@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import type { ProvidedAlexaPki } from "./test/setup/alexa-cert-server.ts";
 
 export default defineConfig({
   test: {
@@ -9,11 +10,16 @@ export default defineConfig({
       {
         // Worker code, run inside workerd.
         plugins: [
-          cloudflareTest({
+          cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: {
                 ENVIRONMENT: "test",
+                // POST /alexa (test/routes/alexa.test.ts): certificate chains come from the
+                // test PKI served on loopback by test/setup/alexa-cert-server.ts; its root
+                // is trusted, written with literal "\n" escapes as in a one-line .dev.vars.
+                ALEXA_CERT_ORIGIN: inject<ProvidedAlexaPki>("alexaPki").origin,
+                ALEXA_EXTRA_ROOTS_PEM: inject<ProvidedAlexaPki>("alexaPki").rootPem.replace(/\n/g, "\\n"),
                 ALEXA_SKILL_ID: "amzn1.ask.skill.test-skill",
                 // Webhooks to the app (test/user): a URL that tests intercept with a fetch spy.
                 APP_WEBHOOK_URL: "https://app.test/webhooks/alexa",
@@ -26,10 +32,11 @@ export default defineConfig({
                 LWA_TOKEN_URL: "https://lwa.test/auth/o2/token",
               },
             },
-          }),
+          })),
         ],
         test: {
           name: "workers",
+          globalSetup: ["./test/setup/alexa-cert-server.ts"],
           include: ["test/**/*.test.ts"],
           exclude: ["test/node/**", "test/e2e/**"],
         },

@@ -8,6 +8,7 @@
 import { AutoRouter, type IRequest } from "itty-router";
 import type { Env } from "./env.ts";
 import { json, jsonError } from "./http.ts";
+import { handleAlexaRequest } from "./routes/alexa.ts";
 import { handleApi } from "./routes/api.ts";
 import { runCron } from "./cron/scheduled.ts";
 
@@ -23,6 +24,7 @@ const router = AutoRouter<IRequest, [Env, ExecutionContext]>({
 });
 
 router.get("/healthz", () => json({ ok: true }));
+router.post("/alexa", (request, env) => handleAlexaRequest(request, env));
 router.all("/v1/*", (request, env) => handleApi(request, env));
 
 export default {
