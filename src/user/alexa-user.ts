@@ -272,6 +272,11 @@ export class AlexaUser extends DurableObject<Env> {
     if (this.profile.eraseRequestedAt() === null || this.webhooks.pendingCount() > 0) return;
     const dead = this.webhooks.list().length;
     console.log(`user disabled the skill: erasing all stored data (${dead} dead-letter webhooks go with it)`);
+    const userId = this.profile.userId();
+    // Best effort: a registry entry left behind is dropped by the next sweep (the object answers null).
+    if (userId !== null) {
+      await this.outbound.forgetRegistry(userId).catch((e: unknown) => console.error("erase: registry not updated", e));
+    }
     await this.ctx.storage.deleteAll();
     await this.ctx.storage.deleteAlarm();
     this.#erased = true;

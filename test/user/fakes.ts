@@ -7,6 +7,7 @@ import { runInDurableObject } from "cloudflare:test";
 import type { RequestEnvelope } from "ask-sdk-model";
 import { vi, type MockInstance } from "vitest";
 import type { AlexaUser } from "../../src/user/alexa-user.ts";
+import type { EnqueueReply, GetOperationReply } from "../../src/user/outbox/service.ts";
 
 export const API = "https://api.amazonalexa.com";
 export const APP_URL = "https://app.test/webhooks/alexa";
@@ -272,14 +273,15 @@ export function newUserId(tag: string): string {
 
 /** Stores an app operation in the user's outbox (as the REST API does) and answers its id. */
 export async function enqueueOp(stub: DurableObjectStub<AlexaUser>, op: Record<string, unknown>): Promise<string> {
-  const reply = await stub.enqueueOperation(op as never, {});
+  // The RPC stub's typing drops members holding `unknown`; the value is the plain reply.
+  const reply = (await stub.enqueueOperation(op as never, {})) as unknown as EnqueueReply;
   if (reply.outcome !== "created") throw new Error(`enqueue: ${reply.outcome}`);
   return reply.view.id;
 }
 
 /** The outbox's view of an operation. */
 export async function operation(stub: DurableObjectStub<AlexaUser>, opId: string): Promise<{ status: string; result?: unknown; error?: string }> {
-  const reply = await stub.getOperation(opId);
+  const reply = (await stub.getOperation(opId)) as unknown as GetOperationReply;
   if (reply.outcome !== "found") throw new Error(`operation ${opId}: ${reply.outcome}`);
   return reply.view;
 }

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { isOwnDeleteEcho, isOwnItemEcho, type OwnWrite } from "../../src/sync/echo.ts";
+
+const writes: OwnWrite[] = [
+  { itemId: "i1", listId: "L", version: 1 },
+  { itemId: "i1", listId: "L", version: 2 },
+  { itemId: "i2", listId: "L", version: null },
+];
+
+describe("echo suppression", () => {
+  it("an item read back at a version the bridge wrote is an echo", () => {
+    expect(isOwnItemEcho({ id: "i1", version: 1 }, writes)).toBe(true);
+    expect(isOwnItemEcho({ id: "i1", version: 2 }, writes)).toBe(true);
+  });
+
+  it("a later version (a user edit) or another item is not", () => {
+    expect(isOwnItemEcho({ id: "i1", version: 3 }, writes)).toBe(false);
+    expect(isOwnItemEcho({ id: "i3", version: 1 }, writes)).toBe(false);
+  });
+
+  it("a recorded delete never matches a created or updated item", () => {
+    expect(isOwnItemEcho({ id: "i2", version: 0 }, writes)).toBe(false);
+  });
+
+  it("a delete is an echo only for the same item and list", () => {
+    expect(isOwnDeleteEcho("i2", "L", writes)).toBe(true);
+    expect(isOwnDeleteEcho("i2", "M", writes)).toBe(false);
+    expect(isOwnDeleteEcho("i1", "L", writes)).toBe(false);
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { itemMoved, itemsChanged, itemsDeleted } from "../../src/sync/payloads.ts";
+
+const SHOP = btoa("amzn1.account.X-SHOPPING_ITEM");
+const TODO = btoa("amzn1.account.X-TASK");
+const item = { id: "i", value: "milk", status: "active" as const, version: 2, createdTime: null, updatedTime: null, appItemId: null };
+
+describe("webhook payloads", () => {
+  it("name the default list kind from the list id", () => {
+    expect(itemsChanged(SHOP, [item]).defaultKind).toBe("shopping");
+    expect(itemsDeleted(TODO, ["i"], {}).defaultKind).toBe("todo");
+    expect(itemsChanged("custom", []).defaultKind).toBeNull();
+  });
+
+  it("a move carries both lists and the item", () => {
+    expect(itemMoved(SHOP, "custom", item)).toEqual({
+      itemId: "i",
+      fromListId: SHOP,
+      toListId: "custom",
+      fromDefaultKind: "shopping",
+      toDefaultKind: null,
+      item,
+    });
+  });
+});

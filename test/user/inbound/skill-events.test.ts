@@ -1,0 +1,168 @@
+import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { AlexaUser } from "../../../src/user/alexa-user.ts";
+import { dispatchAlexaRequest } from "../../../src/user/dispatch.ts";
+import {
+  clock,
+  FakeApp,
+  FakeHousehold,
+  installFetch,
+  listEvent,
+  newUserId,
+  settle,
+  SHOPPING,
+  skillEvent,
+  T0,
+  userStub,
+} from "../fakes.ts";
+
+let household: FakeHousehold;
+let app: FakeApp;
+
+beforeEach(() => {
+  clock.t = T0;
+  household = new FakeHousehold();
+  app = new FakeApp();
+  installFetch(household, app);
+});
+afterEach(() => vi.restoreAllMocks());
+
+async function send(e: Parameters<typeof dispatchAlexaRequest>[1]) {
+  const res = await dispatchAlexaRequest(env, e);
+  return { status: res.status, body: (await res.json()) as unknown };
+}
+
+const ACK = { status: 200, body: { version: "1.0", response: {} } };
+
+/** Row counts of every table of the object (empty after erasure). */
+function storedRows(stub: DurableObjectStub<AlexaUser>): Promise<number> {
+  return runInDurableObject(stub, (_i: AlexaUser, state) => {
+    const tables = state.storage.sql
+      .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`)
+      .toArray();
+    return tables.reduce((n, t) => n + state.storage.sql.exec<{ c: number }>(`SELECT COUNT(*) AS c FROM "${t.name}"`).one().c, 0);
+  });
+}
+
+describe("skill events", () => {
+  it("SkillEnabled, SkillAccountLinked, SkillPermissionAccepted/Changed update the profile and reach the app in order", async () => {
+    const user = newUserId("skill");
+    const stub = await userStub(user);
+    const read = "alexa::household:lists:read";
+    const write = "alexa::household:lists:write";
+
+    expect(await send(skillEvent(user, "SkillEnabled"))).toEqual(ACK);
+    expect(await send(skillEvent(user, "SkillAccountLinked", { accessToken: "app-token-123" }))).toEqual(ACK);
+    expect(await send(skillEvent(user, "SkillPermissionAccepted", { acceptedPermissions: [{ scope: read }, { scope: write }] }))).toEqual(ACK);
+    expect(await send(skillEvent(user, "SkillPermissionChanged", { acceptedPermissions: [{ scope: read }] }))).toEqual(ACK);
+    await settle(stub);
+
+    expect(app.accepted().map((b) => [b.type, b.userId, b.data])).toEqual([
+      ["alexa.user.enabled", user, {}],
+      ["alexa.user.account_linked", user, { accessToken: "app-token-123" }],
+      ["alexa.user.permissions_changed", user, { acceptedPermissions: [read, write] }],
+      ["alexa.user.permissions_changed", user, { acceptedPermissions: [read] }],
+    ]);
+    const profile = await runInDurableObject(stub, (i: AlexaUser) => i.profile.get());
+    expect(profile).toEqual({
+      userId: user,
+      enabled: true,
+      apiEndpoint: "https://api.amazonalexa.com",
+      acceptedPermissions: [read],
+      linkedAccessToken: "app-token-123",
+      lastFullSyncAt: null,
+    });
+    // The request's apiAccessToken is never stored.
+    const stored = await runInDurableObject(stub, (_i: AlexaUser, state) =>
+      JSON.stringify(state.storage.sql.exec(`SELECT * FROM profile`).toArray()),
+    );
+    expect(stored).not.toContain("atza|");
+  });
+
+  it("SkillAccountLinked without accessToken is a 400", async () => {
+    const user = newUserId("nolink");
+    await userStub(user);
+    const res = await send(skillEvent(user, "SkillAccountLinked", {}));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: "BAD_EVENT_BODY" });
+  });
+
+  it("SkillPermissionChanged with no body means no permissions", async () => {
+    const user = newUserId("noperm");
+    const stub = await userStub(user);
+    await send(skillEvent(user, "SkillPermissionChanged"));
+    await settle(stub);
+    expect(app.accepted().map((b) => b.data)).toEqual([{ acceptedPermissions: [] }]);
+  });
+});
+
+describe("erasure after SkillDisabled", () => {
+  it("erases all stored data once alexa.user.disabled has been delivered", async () => {
+    const user = newUserId("erase");
+    const stub = await userStub(user);
+    await send(skillEvent(user, "SkillEnabled"));
+    const item = household.addItem(SHOPPING, "milk");
+    await send(listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [item.id] }));
+    await settle(stub);
+    expect(await storedRows(stub)).toBeGreaterThan(0);
+
+    const res = await send(skillEvent(user, "SkillDisabled", { userInformationPersistenceStatus: "NOT_PERSISTED" }));
+    await settle(stub);
+
+    expect(res).toEqual(ACK);
+    expect(app.types()).toEqual(["alexa.user.enabled", "alexa.list.items.created", "alexa.user.disabled"]);
+    expect(app.accepted()[2]!.data).toEqual({ userInformationPersistenceStatus: "NOT_PERSISTED" });
+    expect(await storedRows(stub)).toBe(0);
+    expect(await runInDurableObject(stub, (_i: AlexaUser, state) => state.storage.getAlarm())).toBeNull();
+  });
+
+  it("keeps the data while the app is down, erases after the alarm delivered the event", async () => {
+    const user = newUserId("erase-later");
+    const stub = await userStub(user);
+    app.status = 503;
+    await send(skillEvent(user, "SkillAccountLinked", { accessToken: "tok" }));
+    await send(skillEvent(user, "SkillDisabled"));
+    await settle(stub);
+
+    expect(app.accepted()).toHaveLength(0);
+    expect(await runInDurableObject(stub, (i: AlexaUser) => i.profile.get()?.enabled)).toBe(false);
+    expect(await storedRows(stub)).toBeGreaterThan(0);
+
+    app.status = 200;
+    clock.t = T0 + 60 * 60 * 1000;
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await settle(stub);
+
+    expect(app.types()).toEqual(["alexa.user.account_linked", "alexa.user.disabled"]);
+    expect(await storedRows(stub)).toBe(0);
+    expect(await runInDurableObject(stub, (_i: AlexaUser, state) => state.storage.getAlarm())).toBeNull();
+  });
+
+  it("a SkillEnabled before the erasure ran cancels it", async () => {
+    const user = newUserId("erase-cancel");
+    const stub = await userStub(user);
+    app.status = 503;
+    await send(skillEvent(user, "SkillDisabled"));
+    await send(skillEvent(user, "SkillEnabled"));
+    app.status = 200;
+    clock.t = T0 + 60 * 60 * 1000;
+    await runDurableObjectAlarm(stub);
+    await settle(stub);
+
+    expect(app.types()).toEqual(["alexa.user.disabled", "alexa.user.enabled"]);
+    expect(await runInDurableObject(stub, (i: AlexaUser) => i.profile.get()?.enabled)).toBe(true);
+  });
+
+  it("after erasure the object works again from empty tables", async () => {
+    const user = newUserId("erase-again");
+    const stub = await userStub(user);
+    await send(skillEvent(user, "SkillDisabled"));
+    await settle(stub);
+    expect(await storedRows(stub)).toBe(0);
+
+    expect(await send(skillEvent(user, "SkillEnabled"))).toEqual(ACK);
+    await settle(stub);
+    expect(app.types()).toEqual(["alexa.user.disabled", "alexa.user.enabled"]);
+  });
+});

@@ -1,0 +1,61 @@
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { AlexaUser } from "../../src/user/alexa-user.ts";
+import { migrateProfile, ProfileStore } from "../../src/user/profile.ts";
+import { newUserId } from "./fakes.ts";
+
+function withProfile(fn: (p: ProfileStore) => void): Promise<void> {
+  return runInDurableObject(env.ALEXA_USER.getByName(newUserId("profile")), (_i: AlexaUser, state) => {
+    migrateProfile(state.storage.sql);
+    fn(new ProfileStore(state.storage.sql));
+  });
+}
+
+describe("ProfileStore", () => {
+  it("is null before the first request, enabled after it", () =>
+    withProfile((p) => {
+      expect(p.get()).toBeNull();
+      expect(p.userId()).toBeNull();
+      p.touch("u1", "https://api.eu.amazonalexa.com", 1);
+      expect(p.get()).toEqual({
+        userId: "u1",
+        enabled: true,
+        apiEndpoint: "https://api.eu.amazonalexa.com",
+        acceptedPermissions: [],
+        linkedAccessToken: null,
+        lastFullSyncAt: null,
+      });
+    }));
+
+  it("keeps the last known endpoint when a request has none", () =>
+    withProfile((p) => {
+      p.touch("u1", "https://api.fe.amazonalexa.com", 1);
+      p.touch("u1", null, 2);
+      expect(p.get()?.apiEndpoint).toBe("https://api.fe.amazonalexa.com");
+    }));
+
+  it("disabling requests erasure only when asked; enabling cancels it", () =>
+    withProfile((p) => {
+      p.touch("u1", null, 1);
+      p.setEnabled(false, 2);
+      p.requestErase(2);
+      expect(p.eraseRequestedAt()).toBe(2);
+      p.setEnabled(true, 3);
+      expect(p.eraseRequestedAt()).toBeNull();
+      expect(p.get()?.enabled).toBe(true);
+    }));
+
+  it("stores permissions, the linked token, the last sync and the default list ids", () =>
+    withProfile((p) => {
+      p.touch("u1", null, 1);
+      p.setAcceptedPermissions(["alexa::household:lists:read"], 2);
+      p.setLinkedAccessToken("tok", 2);
+      p.setLastFullSyncAt(5);
+      p.setDefaultListId("shopping", "S1");
+      p.setDefaultListId("shopping", "S2");
+      expect(p.get()).toMatchObject({ acceptedPermissions: ["alexa::household:lists:read"], linkedAccessToken: "tok", lastFullSyncAt: 5 });
+      expect(p.defaultListId("shopping")).toBe("S2");
+      expect(p.defaultListId("todo")).toBeNull();
+    }));
+});
