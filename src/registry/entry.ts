@@ -23,6 +23,14 @@ export interface RegistryEntry {
   at: number;
 }
 
+/**
+ * The user's own alarm sends due work; the registry only needs to catch work
+ * still due this long after it should have run (a lost alarm). So an entry's
+ * `nextDueAt` is never earlier than "now + grace", and a sweep that has just
+ * re-armed the alarm does not make the next cron visit poke the user again.
+ */
+export const REGISTRY_DUE_GRACE_MS = 10 * 60_000;
+
 /** Default reconciliation interval: one full sync per user per day. */
 export const DEFAULT_SYNC_INTERVAL_S = 86_400;
 /** Shortest interval accepted from `SYNC_INTERVAL` (a sync costs a message and List API reads). */

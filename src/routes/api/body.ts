@@ -60,7 +60,8 @@ export async function readJsonBody(
   const max = opts.maxBytes ?? MAX_BODY_BYTES;
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > max) return tooLarge(max);
-  const bytes = request.body === null ? new Uint8Array(0) : await readCapped(request.body, max);
+  // `== null`: workerd gives `undefined` (not `null`) for a body-less request seen through a Proxy.
+  const bytes = request.body == null ? new Uint8Array(0) : await readCapped(request.body, max);
   if (bytes === null) return tooLarge(max);
   if (bytes.byteLength === 0 && opts.optional) return { ok: true, value: {}, empty: true };
   if (!isJsonType(request.headers.get("content-type"))) {

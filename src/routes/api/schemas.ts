@@ -74,7 +74,11 @@ export const SyncBody = v.strictObject({});
 
 export const MessageBody = v.strictObject({
   data: v.pipe(
-    v.record(v.string(), v.unknown(), "must be a JSON object"),
+    // Not v.record: it accepts arrays, and Skill Messaging wants an object.
+    v.custom<Record<string, unknown>>(
+      (d) => typeof d === "object" && d !== null && !Array.isArray(d),
+      "must be a JSON object",
+    ),
     v.check(
       (d) => new TextEncoder().encode(JSON.stringify(d)).byteLength <= MAX_MESSAGE_DATA_BYTES,
       `must be at most ${MAX_MESSAGE_DATA_BYTES} bytes as JSON`,

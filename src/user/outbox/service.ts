@@ -13,7 +13,7 @@ import type { Env } from "../../env.ts";
 import { sendSkillMessage } from "../../alexa/skill-messaging.ts";
 import { lwaTokenSourceFor } from "../../lwa-token-cache.ts";
 import type { BridgeOperation } from "../../protocol/bridge-message.ts";
-import { nextSyncAt, syncIntervalMs, type RegistryEntry } from "../../registry/entry.ts";
+import { REGISTRY_DUE_GRACE_MS, nextSyncAt, syncIntervalMs, type RegistryEntry } from "../../registry/entry.ts";
 import { RegistryReporter, type RegistryWrite } from "../../registry/reporter.ts";
 import { shardName, shardOf } from "../../registry/shards.ts";
 import { Outbox, type EnqueueOptions, type EnqueueResult } from "../outbox.ts";
@@ -178,11 +178,13 @@ export class Outbound {
     const p = this.#d.profile();
     if (!p) return null;
     const sync = this.outbox.kindState("sync");
+    const now = this.#d.now();
+    const due = this.outbox.nextDueAt();
     return {
       enabled: p.enabled,
       nextSyncAt: p.enabled ? nextSyncAt(p.lastFullSyncAt, sync.lastCreatedAt, this.#interval()) : null,
-      nextDueAt: this.outbox.nextDueAt(),
-      at: this.#d.now(),
+      nextDueAt: due === null ? null : Math.max(due, now + REGISTRY_DUE_GRACE_MS),
+      at: now,
     };
   }
 
