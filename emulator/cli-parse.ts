@@ -12,7 +12,7 @@ export interface CliCall {
   path: string;
   body?: Record<string, unknown>;
   /** How to print the answer. */
-  view: "json" | "lists" | "deliveries" | "calls" | "status" | "webhooks" | "faults" | "ok";
+  view: "json" | "lists" | "deliveries" | "calls" | "status" | "webhooks" | "faults" | "ok" | "userid";
 }
 
 export interface CliGlobals {
@@ -29,6 +29,7 @@ export const USAGE = `Usage: npm run alexa -- <command> [options]
 People (as in the Alexa app; --person NAME, default alice):
   status                                  skill, people, faults, API call counts
   people | person add <name>              list people / add one (own household)
+  userid                                  the person's current user id (for scripts)
   enable [--grant read,write]             enable the skill (a new user id each time)
   disable                                 disable the skill (SkillDisabled)
   link [token]                            link an account (SkillAccountLinked)
@@ -134,6 +135,8 @@ function command(args: string[], flags: Map<string, string>, person: string): Cl
       return emu("GET", "/state", "status");
     case "people":
       return emu("GET", "/people");
+    case "userid":
+      return emu("GET", me, "userid");
     case "person": {
       const [sub, name] = need(2, "person add <name>");
       if (sub !== "add") throw new Error("usage: person add <name>");

@@ -69,6 +69,8 @@ function render(view: CliCall["view"], body: unknown): string {
   switch (view) {
     case "ok":
       return "ok";
+    case "userid":
+      return (body as PersonView).userId ?? "";
     case "lists":
       return renderLists(body as ListView[]);
     case "deliveries":

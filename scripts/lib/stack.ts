@@ -1,0 +1,136 @@
+/**
+ * @module scripts/lib/stack
+ * The whole local system, each part configured for the others: the Alexa
+ * emulator (in this process), the fake app backend (in this process) and the
+ * Worker (`wrangler dev`, a child process). Used by `npm start` and by the
+ * end-to-end tests, so both run exactly the same wiring.
+ *
+ * The Worker gets: ENVIRONMENT=development, the emulator's skill id, its
+ * origin as ALEXA_CERT_ORIGIN and ALEXA_API_ENDPOINT, its root CA as
+ * ALEXA_EXTRA_ROOTS_PEM, its LWA URL and client credentials, the fake app's
+ * webhook URL and secret, and the API token. The emulator points at the
+ * Worker's `/alexa`; the fake app at the Worker's `/v1`.
+ */
+import { randomBytes } from "node:crypto";
+import { type RunningApp, startFakeApp } from "../../emulator/app/server.ts";
+import type { EmulatorOptions } from "../../emulator/emulator.ts";
+import { type RunningEmulator, startEmulator } from "../../emulator/server.ts";
+import { startWranglerDev, type WranglerDev } from "./wrangler-dev.ts";
+
+export interface StackSecrets {
+  /** `whsec_<base64>` */
+  webhookSecret: string;
+  apiToken: string;
+  lwaClientId: string;
+  lwaClientSecret: string;
+}
+
+export interface StackOptions {
+  cwd: string;
+  workerPort: number;
+  /** 0 picks a free port. */
+  emulatorPort: number;
+  appPort: number;
+  secrets: StackSecrets;
+  /** Where the Worker's env file is written. */
+  envFile: string;
+  persistTo?: string;
+  testScheduled?: boolean;
+  /** Extra Worker vars (e.g. shorter delays for tests). */
+  extraVars?: Record<string, string>;
+  emulator?: Partial<Omit<EmulatorOptions, "origin" | "skillEndpoint" | "clientId" | "clientSecret">>;
+  onWorkerLine?: (line: string, stream: "stdout" | "stderr") => void;
+}
+
+export interface Stack {
+  emulator: RunningEmulator;
+  app: RunningApp;
+  worker: WranglerDev;
+  workerUrl: string;
+  /** The Worker's vars, as passed (secrets included). */
+  vars: Record<string, string>;
+  /** Stops and starts the Worker on the same port and persistence. */
+  restartWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Fresh random secrets.
+ * @example const secrets = newSecrets();
+ */
+export function newSecrets(): StackSecrets {
+  return {
+    webhookSecret: `whsec_${randomBytes(24).toString("base64")}`,
+    apiToken: `dev-${randomBytes(18).toString("base64url")}`,
+    lwaClientId: "amzn1.application-oa2-client.emulator",
+    lwaClientSecret: randomBytes(18).toString("base64url"),
+  };
+}
+
+/**
+ * @example
+ * const stack = await startStack({ cwd, workerPort: 8787, emulatorPort: 8790, appPort: 8791, secrets, envFile });
+ */
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const workerUrl = `http://127.0.0.1:${opts.workerPort}`;
+  const emulator = await startEmulator({
+    ...opts.emulator,
+    port: opts.emulatorPort,
+    skillEndpoint: `${workerUrl}/alexa`,
+    clientId: opts.secrets.lwaClientId,
+    clientSecret: opts.secrets.lwaClientSecret,
+  });
+  let app: RunningApp | null = null;
+  try {
+    app = await startFakeApp({
+      port: opts.appPort,
+      secret: opts.secrets.webhookSecret,
+      bridgeUrl: workerUrl,
+      apiToken: opts.secrets.apiToken,
+    });
+    const emu = emulator.emulator;
+    const vars: Record<string, string> = {
+      ENVIRONMENT: "development",
+      ALEXA_SKILL_ID: emu.skillId,
+      ALEXA_CERT_ORIGIN: emulator.origin,
+      ALEXA_EXTRA_ROOTS_PEM: emu.rootPem,
+      ALEXA_API_ENDPOINT: emulator.origin,
+      LWA_TOKEN_URL: `${emulator.origin}/auth/o2/token`,
+      LWA_CLIENT_ID: opts.secrets.lwaClientId,
+      LWA_CLIENT_SECRET: opts.secrets.lwaClientSecret,
+      APP_WEBHOOK_URL: app.webhookUrl,
+      APP_WEBHOOK_SECRET: opts.secrets.webhookSecret,
+      APP_API_TOKEN: opts.secrets.apiToken,
+      ...opts.extraVars,
+    };
+    const launch = (): Promise<WranglerDev> =>
+      startWranglerDev({
+        cwd: opts.cwd,
+        port: opts.workerPort,
+        vars,
+        envFile: opts.envFile,
+        ...(opts.persistTo ? { persistTo: opts.persistTo } : {}),
+        ...(opts.testScheduled ? { testScheduled: true } : {}),
+        ...(opts.onWorkerLine ? { onLine: opts.onWorkerLine } : {}),
+      });
+    const stack: Stack = {
+      emulator,
+      app,
+      worker: await launch(),
+      workerUrl,
+      vars,
+      restartWorker: async () => {
+        await stack.worker.stop();
+        stack.worker = await launch();
+      },
+      stop: async () => {
+        await stack.worker.stop();
+        await Promise.all([emulator.close(), app?.close()]);
+      },
+    };
+    return stack;
+  } catch (e) {
+    await Promise.all([emulator.close(), app?.close()]);
+    throw e;
+  }
+}
