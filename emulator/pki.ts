@@ -13,11 +13,14 @@
  * Never use it for anything but tests and local emulation.
  */
 
+/** Key types the generator makes. @example await generateKeyPair("EC-P384") */
 export type KeyAlg = "RSA-2048" | "EC-P256" | "EC-P384";
+/** Certificate signature algorithms. @example createCertificate({ ...spec, sigAlg: "sha1WithRSAEncryption" }) */
 export type SigAlg = "sha256WithRSAEncryption" | "sha1WithRSAEncryption" | "ecdsa-with-SHA256" | "ecdsa-with-SHA384";
+/** keyUsage bits the generator writes. @example keyUsage: ["keyCertSign"] */
 export type KeyUsageName = "digitalSignature" | "keyCertSign" | "cRLSign";
 
-/** What to put in one certificate. */
+/** What to put in one certificate. @example { subject: "CN=Test", publicKey, privateKey, notBefore, notAfter, isCA: true } */
 export interface CertSpec {
   /** `CN` only ("Test Leaf") or an RDN list ("CN=Test Leaf,O=Example"). */
   subject: string;
@@ -43,11 +46,13 @@ export interface CertSpec {
   extraExtensions?: { oid: string; critical: boolean; value: Uint8Array }[];
 }
 
+/** A certificate as DER and PEM. @example const { pem } = await createCertificate(spec); */
 export interface IssuedCert {
   der: Uint8Array;
   pem: string;
 }
 
+/** The output of `createTestPki`. @example serve(pki.chainPem); trust(pki.rootPem); */
 export interface TestPki {
   rootPem: string;
   intermediatePem: string;
@@ -359,6 +364,7 @@ export async function signBody(key: CryptoKey, body: string | Uint8Array): Promi
 }
 
 const DAY_MS = 86_400_000;
+/** Subjects used by `createTestPki`. @example createCertificate({ issuer: { subject: TEST_ROOT_SUBJECT, privateKey }, ... }) */
 export const TEST_ROOT_SUBJECT = "CN=alexa-list-bridge Test Root CA,O=alexa-list-bridge test";
 export const TEST_INTERMEDIATE_SUBJECT = "CN=alexa-list-bridge Test Intermediate CA,O=alexa-list-bridge test";
 export const TEST_LEAF_SUBJECT = "CN=echo-api.amazon.com,O=alexa-list-bridge test";

@@ -26,9 +26,10 @@ import { pemCertificates } from "../verifier/base64.ts";
 import { AlexaVerificationError, verifyAlexaRequest, type VerifyOptions } from "../verifier/index.ts";
 import { DEFAULT_TRUSTED_ROOTS } from "../verifier/roots.ts";
 
-/** Alexa request bodies are a few KiB; Amazon documents no maximum. */
+/** Alexa request bodies are a few KiB; Amazon documents no maximum. @example await readBodyCapped(request, MAX_ALEXA_BODY_BYTES) */
 export const MAX_ALEXA_BODY_BYTES = 256 * 1024;
 
+/** What `alexaRouteConfig` decided. @example if (!cfg.ok) return jsonError(503, cfg.error); */
 export type AlexaRouteConfig =
   | { ok: true; verify: Omit<VerifyOptions, "now" | "fetchCertChain"> }
   | { ok: false; error: "NOT_CONFIGURED" | "UNSAFE_CONFIGURATION"; reason: string };

@@ -15,6 +15,7 @@
  */
 import type { BodyHash } from "./signature.ts";
 
+/** One validated chain, as the hot path needs it. @example chain.notAfter >= now */
 export interface CachedChain {
   /** SubjectPublicKeyInfo DER of the leaf. */
   spki: Uint8Array;

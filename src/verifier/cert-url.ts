@@ -18,7 +18,7 @@
  */
 import { fail } from "./errors.ts";
 
-/** Amazon's certificate origin. */
+/** Amazon's certificate origin. @example normaliseCertUrl(url, DEFAULT_CERT_ORIGIN) */
 export const DEFAULT_CERT_ORIGIN = "https://s3.amazonaws.com";
 const PATH_PREFIX = "/echo.api/";
 const SAFE_PATH = /^\/echo\.api(\/[A-Za-z0-9._~!$&'()*+,;=:-]+)+$/;

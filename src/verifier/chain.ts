@@ -25,7 +25,7 @@ import type { Certificate } from "./x509.ts";
 const MAX_PATH = 6;
 const ALEXA_SAN = "echo-api.amazon.com";
 
-/** The outcome of a successful validation: the window in which all of it holds. */
+/** The outcome of a successful validation: the window in which all of it holds. @example cache until path.notAfter */
 export interface ValidatedPath {
   leaf: Certificate;
   /** Latest notBefore and earliest notAfter over every certificate on the path, anchor included. */

@@ -11,12 +11,12 @@
  * valid DER in certificates) are rejected.
  */
 
-/** Malformed DER. */
+/** Malformed DER. @example try { parseDer(bytes) } catch (e) { if (e instanceof DerError) return null; throw e; } */
 export class DerError extends Error {
   override readonly name = "DerError";
 }
 
-/** Universal and context tags used by X.509. */
+/** Universal tags used by X.509. @example children(tlv, Tag.SEQUENCE) */
 export const Tag = {
   BOOLEAN: 0x01,
   INTEGER: 0x02,
@@ -33,7 +33,7 @@ export const Tag = {
   SET: 0x31,
 } as const;
 
-/** One tag-length-value element. */
+/** One tag-length-value element. @example const { tag, value } = parseDer(bytes); */
 export interface Tlv {
   tag: number;
   /** The whole element (tag, length and value), e.g. to compare names byte for byte. */

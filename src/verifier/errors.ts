@@ -5,7 +5,7 @@
  * never contains request body content.
  */
 
-/** Every way a request can fail verification, in the order the checks run. */
+/** Every way a request can fail verification, in the order the checks run. @example if (e.code === "BODY_TOO_LARGE") status = 413; */
 export type VerificationErrorCode =
   | "BODY_TOO_LARGE"
   | "CERT_URL_INVALID"

@@ -9,6 +9,7 @@
  * rejects; the verifier maps it to CERT_FETCH_FAILED.
  */
 
+/** Downloader settings. @example createCertChainFetcher({ timeoutMs: 2000, retries: 1 }) */
 export interface FetchChainOptions {
   /** Defaults to the global `fetch`, looked up per call. */
   fetch?: typeof fetch;

@@ -33,7 +33,7 @@ import { type Certificate, parseCertificate } from "./x509.ts";
 export { AlexaVerificationError } from "./errors.ts";
 export type { VerificationErrorCode } from "./errors.ts";
 
-/** How to verify. Only `skillIds` is required. */
+/** How to verify. Only `skillIds` is required. @example { skillIds: ["amzn1.ask.skill.1234"], allowLegacySha1: false } */
 export interface VerifyOptions {
   /** Skill ids this endpoint answers for (`amzn1.ask.skill.…`). */
   skillIds: readonly string[];
@@ -55,6 +55,7 @@ export interface VerifyOptions {
   eventTimestampToleranceSec?: number;
 }
 
+/** The parts of an HTTP request the verifier reads. @example { headers: request.headers, body: new Uint8Array(await request.arrayBuffer()) } */
 export interface AlexaHttpRequest {
   headers: Headers | Record<string, string | undefined>;
   /** The raw body exactly as received; strings are taken as UTF-8. */
@@ -108,7 +109,7 @@ async function verify(request: AlexaHttpRequest, options: VerifyOptions): Promis
   const chain = await cachedChain(`${trust.id} ${url}`, now(), () => loadChain(url, fetchChain, trust.anchors, now()));
 
   // 6. Signature over the exact bytes received.
-  const sigBytes = decodeBase64(signature.trim());
+  const sigBytes = decodeBase64(signature);
   if (!sigBytes) fail("SIGNATURE_INVALID", "signature is not base64");
   const key = await leafKey(chain, hash);
   if (!key || !(await verifyRsa(key, sigBytes, body))) fail("SIGNATURE_INVALID", `${hash} signature does not verify`);

@@ -11,6 +11,7 @@
 /**
  * Subject: C=US, O=Amazon, CN=Amazon Root CA 1
  * SHA-256: 8E:CD:E6:88:4F:3D:87:B1:12:5B:A3:1A:C3:FC:B1:3D:70:16:DE:7F:57:CC:90:4F:E1:CB:97:C6:AE:98:19:6E
+ * @example trustedRoots: [AMAZON_ROOT_CA_1]
  * Valid: 2015-05-26 to 2038-01-17
  */
 export const AMAZON_ROOT_CA_1 = `-----BEGIN CERTIFICATE-----
@@ -36,6 +37,7 @@ eGADbkpyrqXRfboQnoZsG4q5WTP468SQvvG5
 /**
  * Subject: C=US, O=Amazon, CN=Amazon Root CA 2
  * SHA-256: 1B:A5:B2:AA:8C:65:40:1A:82:96:01:18:F8:0B:EC:4F:62:30:4D:83:CE:C4:71:3A:19:C3:9C:01:1E:A4:6D:B4
+ * @example trustedRoots: [AMAZON_ROOT_CA_1]
  * Valid: 2015-05-26 to 2040-05-26
  */
 export const AMAZON_ROOT_CA_2 = `-----BEGIN CERTIFICATE-----
@@ -70,6 +72,7 @@ cQ3AWEbWaQbLU8uz/mtBzUF+fUwPfHJ5elnNXkoOrJupmHN5fLT0zLm4BwyydFy4x2+IoZCn
 /**
  * Subject: C=US, O=Amazon, CN=Amazon Root CA 3
  * SHA-256: 18:CE:6C:FE:7B:F1:4E:60:B2:E3:47:B8:DF:E8:68:CB:31:D0:2E:BB:3A:DA:27:15:69:F5:03:43:B4:6D:B3:A4
+ * @example trustedRoots: [AMAZON_ROOT_CA_1]
  * Valid: 2015-05-26 to 2040-05-26
  */
 export const AMAZON_ROOT_CA_3 = `-----BEGIN CERTIFICATE-----
@@ -88,6 +91,7 @@ YyRIHN8wfdVoOw==
 /**
  * Subject: C=US, O=Amazon, CN=Amazon Root CA 4
  * SHA-256: E3:5D:28:41:9E:D0:20:25:CF:A6:90:38:CD:62:39:62:45:8D:A5:C6:95:FB:DE:A3:C2:2B:0B:FB:25:89:70:92
+ * @example trustedRoots: [AMAZON_ROOT_CA_1]
  * Valid: 2015-05-26 to 2040-05-26
  */
 export const AMAZON_ROOT_CA_4 = `-----BEGIN CERTIFICATE-----
@@ -107,6 +111,7 @@ ElMzrdfkviT8tQp21KW8EA==
 /**
  * Subject: C=US, ST=Arizona, L=Scottsdale, O=Starfield Technologies\, Inc., CN=Starfield Services Root Certificate Authority - G2
  * SHA-256: 56:8D:69:05:A2:C8:87:08:A4:B3:02:51:90:ED:CF:ED:B1:97:4A:60:6A:13:C6:E5:29:0F:CB:2A:E6:3E:DA:B5
+ * @example trustedRoots: [AMAZON_ROOT_CA_1]
  * Valid: 2009-09-01 to 2037-12-31
  */
 export const STARFIELD_SERVICES_ROOT_G2 = `-----BEGIN CERTIFICATE-----

@@ -13,6 +13,7 @@
 import { DerError, Tag, children, parseDer, readIntegerBytes } from "./der.ts";
 import type { Certificate } from "./x509.ts";
 
+/** Hashes a body signature can use: SHA-256 (`Signature-256`) or SHA-1 (legacy `Signature`). @example importRsaVerifyKey(spki, "SHA-1") */
 export type BodyHash = "SHA-256" | "SHA-1";
 
 /**

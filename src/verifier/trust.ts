@@ -12,6 +12,7 @@ import { pemCertificates } from "./base64.ts";
 import { DerError } from "./der.ts";
 import { type Certificate, parseCertificate } from "./x509.ts";
 
+/** A parsed anchor set. @example trustStore(roots).anchors.length */
 export interface TrustStore {
   /** Unique per distinct anchor set within this isolate. */
   id: number;

@@ -28,15 +28,16 @@ import {
   readTime,
 } from "./der.ts";
 
-/** Signature algorithms that verification can be attempted with. */
+/** Signature algorithms that verification can be attempted with. @example if (cert.signatureAlgorithm.kind === "unsupported") return false; */
 export type CertSignatureAlgorithm =
   | { kind: "RSA"; hash: "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512" }
   | { kind: "ECDSA"; hash: "SHA-256" | "SHA-384" | "SHA-512" }
   | { kind: "unsupported"; oid: string };
 
-/** The subject public key's algorithm. */
+/** The subject public key's algorithm. @example cert.publicKeyAlgorithm.kind === "RSA" */
 export type PublicKeyAlgorithm = { kind: "RSA" } | { kind: "EC"; curve: "P-256" | "P-384" } | { kind: "unsupported"; oid: string };
 
+/** The parsed fields of one certificate; byte fields are views into `der`. @example parseCertificate(der).notAfter */
 export interface Certificate {
   /** The whole certificate. */
   der: Uint8Array;
@@ -61,6 +62,7 @@ export interface Certificate {
   unknownCriticalExtensions: string[];
 }
 
+/** keyUsage bit names (RFC 5280 4.2.1.3). @example cert.keyUsage?.has("keyCertSign") */
 export type KeyUsage =
   | "digitalSignature"
   | "nonRepudiation"

@@ -147,7 +147,7 @@ describe("6. body signature", () => {
   it("SIGNATURE_INVALID when the signature is not canonical base64", async () => {
     const body = envelopeJson();
     const good = (await signedHeaders(body))["Signature-256"] as string;
-    for (const sig of ["%%%", good.slice(0, -1), `${good}=`, good.replace(/=+$/, ""), `${good.slice(0, 10)} ${good.slice(10)}`]) {
+    for (const sig of ["%%%", good.slice(0, -1), `${good}=`, good.replace(/=+$/, ""), `${good.slice(0, 10)} ${good.slice(10)}`, ` ${good}`, `${good}\n`]) {
       const headers = { SignatureCertChainUrl: CERT_URL, "Signature-256": sig };
       expect(await codeOf(verifyAlexaRequest({ headers, body }, optionsFor(chain))), sig).toBe("SIGNATURE_INVALID");
     }
