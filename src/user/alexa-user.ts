@@ -60,6 +60,12 @@ export const LIST_API_TIMEOUT_MS = 4_000;
  */
 export const WEBHOOK_BACKSTOP_MS = 30_000;
 
+/**
+ * One Alexa user's Durable Object.
+ * @example
+ * const answer = await env.ALEXA_USER.getByName(userId).handleAlexa(envelope);
+ * return json(answer.body, answer.status);
+ */
 export class AlexaUser extends DurableObject<Env> {
   /** The clock of every part (ms since epoch). Tests may replace it. */
   now: () => number = () => Date.now();

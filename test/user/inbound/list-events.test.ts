@@ -131,6 +131,26 @@ describe("item events", () => {
     ]);
   });
 
+  it("a user's delete of an item the app created carries the app's id", async () => {
+    const user = newUserId("deleted-mapped");
+    const stub = await userStub(user);
+    await send(user, skillEvent(user, "SkillEnabled"));
+    const op = { kind: "create", list: "shopping", value: "flour", appItemId: "app-flour" };
+    await send(user, messageEnvelope(user, bridge(await enqueueOp(stub, op), op)));
+    const id = [...household.lists.get(SHOPPING)!.items.keys()][0]!;
+    household.lists.get(SHOPPING)!.items.delete(id);
+
+    await send(user, listEvent(user, "ItemsDeleted", { listId: SHOPPING, listItemIds: [id] }));
+    clock.t = T0 + DELETE_HOLD_MS;
+    await runDurableObjectAlarm(stub);
+    await settle(stub);
+
+    expect(app.accepted().at(-1)).toMatchObject({
+      type: "alexa.list.items.deleted",
+      data: { listId: SHOPPING, listItemIds: [id], appItemIds: { [id]: "app-flour" } },
+    });
+  });
+
   it("a List API 500 answers 503 and records nothing; the redelivery has exactly one effect", async () => {
     const user = newUserId("retry");
     const stub = await userStub(user);
