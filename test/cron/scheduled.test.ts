@@ -44,8 +44,8 @@ const syncState = (userId: string) =>
 
 describe("cron sweep over the registry", () => {
   it("visits a bounded window of shards per run, pokes a bounded number of users per shard, and the cursor wraps", async () => {
-    // 200 registered users whose objects no longer know them (e.g. erased): every poke removes one.
-    const users = Array.from({ length: 200 }, (_, i) => `amzn1.ask.account.GONE${i}`);
+    // 150 registered users whose objects no longer know them (e.g. erased): every poke removes one.
+    const users = Array.from({ length: 150 }, (_, i) => `amzn1.ask.account.GONE${i}`);
     for (const u of users) await shardStub(shardOf(u)).put(u, due());
 
     let before = await sizes();
@@ -74,7 +74,7 @@ describe("cron sweep over the registry", () => {
     }
     const wrapped = await env.USER_REGISTRY.getByName(CURSOR_OBJECT).advanceCursor(REGISTRY_SHARDS, 0);
     expect(wrapped.from).toBe((firstFrom! + (RUNS_PER_CYCLE + 1) * LIMITS.shardsPerRun) % REGISTRY_SHARDS);
-  });
+  }, 30_000); // ~150 Durable Object pokes: slow on a loaded 2-core machine, not a timing assertion
 
   it("reconciliation: within one cycle, every enabled user whose last sync is too old gets one sync queued", async () => {
     const stale = await registeredUser("stale", { lastFullSyncAt: T0 - 2 * DAY });
@@ -97,7 +97,7 @@ describe("cron sweep over the registry", () => {
       state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox_ops WHERE kind = 'sync'").one().n,
     );
     expect(ops).toBe(1);
-  });
+  }, 30_000);
 
   it("the Worker's scheduled handler runs one sweep with the default limits", async () => {
     const cursor = env.USER_REGISTRY.getByName(CURSOR_OBJECT);

@@ -120,7 +120,9 @@ export class Outbound {
     const result = this.outbox.enqueue(op, opts);
     if (result.outcome === "created") {
       await this.#d.wakeAt(this.#d.now());
-      await this.reportRegistry();
+      // Not awaited: the registry is the safety net behind the alarm just
+      // armed, and a slow shard must not delay the 202. report() never throws.
+      void this.reportRegistry();
     }
     return result;
   }
