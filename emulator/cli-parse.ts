@@ -52,6 +52,7 @@ Faults:
   deliver <drop|duplicate|delay|reorder> [--count N] [--for 30s] [--match TYPE]
           [--delay 5s] [--concurrent] [--batch N]
   faults | faults clear | faults rm <id>
+  revoke-tokens                           invalidate every LWA token issued (next messaging call: 401)
   skew <duration>                         shift timestamps in signed requests (e.g. 200s, -5m, 0)
 
 The fake app (acts for --person's current user id):
@@ -218,6 +219,8 @@ function command(args: string[], flags: Map<string, string>, person: string): Cl
       if (rest[0] === "clear") return emu("DELETE", "/faults", "ok");
       if (rest[0] === "rm") return emu("DELETE", `/faults/${seg(need(2, "faults rm <id>")[1] as string)}`, "ok");
       return emu("GET", "/faults", "faults");
+    case "revoke-tokens":
+      return emu("POST", "/lwa/revoke", "ok");
     case "skew": {
       const [d] = need(1, "skew <duration>");
       const ms = parseDuration(d as string);

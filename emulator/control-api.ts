@@ -137,6 +137,8 @@ export function controlRoutes(emu: Emu): Router {
       : jsonError(404, "NOT_FOUND", "No such fault."),
   );
 
+  on("POST", "/lwa/revoke", () => emu.revokeLwaTokens());
+
   on("GET", "/clock", () => ({ skewMs: emu.skewMs }));
   on("PUT", "/clock", (b) => {
     if (typeof b.skewMs !== "number" || !Number.isFinite(b.skewMs)) throw bad('"skewMs" must be a number');

@@ -310,6 +310,14 @@ export class AlexaEmulator {
     return h.moveItem(from.listId, resolveItem(from, itemRef).id, resolveList(h, toListRef).listId);
   }
 
+  /**
+   * Invalidates every LWA token issued so far, as Amazon may at any time:
+   * the skill's next Skill Messaging call gets a 401 and must fetch a new token.
+   */
+  revokeLwaTokens(): void {
+    this.#lwaTokens.revokeWhere(() => true);
+  }
+
   // ------------------------------------------------------- observation
 
   /** Recent Amazon API calls, newest first. */

@@ -238,3 +238,15 @@ describe("certificate chain", () => {
     expect((await call(emu, "GET", "/echo.api/other.pem")).status).toBe(404);
   });
 });
+
+describe("LWA token revocation", () => {
+  it("makes Skill Messaging refuse tokens issued before it", async () => {
+    const { emu, skill } = await setup();
+    const { userId } = await enabledAlice(emu, skill);
+    const token = await lwaToken(emu);
+    emu.revokeLwaTokens();
+    const path = `/v1/skillmessages/users/${userId}`;
+    expect((await call(emu, "POST", path, { token, body: { data: {} } })).status).toBe(401);
+    expect((await call(emu, "POST", path, { token: await lwaToken(emu), body: { data: {} } })).status).toBe(202);
+  });
+});

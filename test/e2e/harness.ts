@@ -1,0 +1,132 @@
+/**
+ * End-to-end harness: a real `wrangler dev` (fresh `--persist-to` temp dir,
+ * free port, `--test-scheduled`) wired to the Alexa emulator and the fake app
+ * in this process, through the same code as `npm start` (scripts/lib/stack).
+ *
+ * Speed knobs, all public configuration: the emulator's redelivery schedule
+ * is scaled to milliseconds (200 ms doubling, 2 s cap, 2 min window); the
+ * Worker keeps its production delays (its own backoffs are short enough for
+ * the faults injected here).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { WebhookRecord } from "../../emulator/app/webhook-log.ts";
+import { BridgeClient } from "../../emulator/app/bridge-client.ts";
+import type { PersonView } from "../../emulator/people.ts";
+import { newSecrets, type Stack, startStack } from "../../scripts/lib/stack.ts";
+import { freePort } from "../../scripts/lib/wrangler-dev.ts";
+
+export interface E2E {
+  stack: Stack;
+  bridge: BridgeClient;
+  /** The Worker's output so far (shown when a test fails). */
+  workerLog: string[];
+  stop(): Promise<void>;
+}
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+/** Starts the stack; ~5-10 s, most of it wrangler's start-up. */
+export async function startE2E(): Promise<E2E> {
+  const dir = mkdtempSync(join(tmpdir(), "alb-e2e-"));
+  const workerLog: string[] = [];
+  const secrets = newSecrets();
+  let stack: Stack;
+  try {
+    stack = await startStack({
+      cwd: ROOT,
+      workerPort: await freePort(),
+      emulatorPort: 0,
+      appPort: 0,
+      secrets,
+      envFile: join(dir, "worker.env"),
+      persistTo: join(dir, "state"),
+      testScheduled: true,
+      emulator: { retry: { baseMs: 200, maxDelayMs: 2000, eventWindowMs: 120_000 } },
+      onWorkerLine: (line) => {
+        workerLog.push(line);
+        if (workerLog.length > 2000) workerLog.shift();
+      },
+    });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- worker output ---\n${workerLog.join("\n")}`);
+  }
+  return {
+    stack,
+    bridge: new BridgeClient({ baseUrl: stack.workerUrl, token: secrets.apiToken }),
+    workerLog,
+    stop: async () => {
+      await stack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Polls until `check` returns something truthy; on timeout throws with
+ * `what` and the last value or error seen.
+ */
+export async function eventually<T>(what: string, check: () => T | Promise<T>, timeoutMs = 30_000, pollMs = 100): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = undefined;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v as NonNullable<T>;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** Webhooks the app received for `userId`, optionally of one type. */
+export function webhooks(e: E2E, userId: string, type?: string): WebhookRecord[] {
+  return e.stack.app.app.log.query({ userId, ...(type ? { type } : {}) });
+}
+
+/** Items named in `alexa.list.items.created` webhooks (and snapshots when asked), with their values. */
+export function itemsCreatedAtApp(e: E2E, userId: string): { id: string; value: string; webhookId: string }[] {
+  const out: { id: string; value: string; webhookId: string }[] = [];
+  for (const w of webhooks(e, userId, "alexa.list.items.created")) {
+    for (const item of (w.data as { items: { id: string; value: string }[] }).items) out.push({ id: item.id, value: item.value, webhookId: w.webhookId });
+  }
+  return out;
+}
+
+/**
+ * A new person who enables the skill and grants list access; resolves once
+ * the bridge has told the app (`alexa.user.permissions_changed`).
+ */
+export async function enabledPerson(e: E2E, name: string): Promise<PersonView & { userId: string }> {
+  const emu = e.stack.emulator.emulator;
+  if (!emu.people().some((p) => p.name === name)) emu.addPerson(name);
+  const p = emu.enable(name, { permissions: ["read", "write"] });
+  const userId = p.userId as string;
+  await eventually(`${name}'s permissions webhook`, () => webhooks(e, userId, "alexa.user.permissions_changed").length > 0);
+  return { ...p, userId };
+}
+
+/** Runs the Worker's cron once (wrangler dev --test-scheduled). */
+export async function runCron(e: E2E): Promise<void> {
+  const res = await fetch(`${e.stack.workerUrl}/cdn-cgi/local/scheduled`);
+  if (!res.ok) throw new Error(`cron trigger answered ${res.status}`);
+}
+
+/** Item values on one of the person's Alexa lists (as Amazon holds them). */
+export function alexaValues(e: E2E, person: string, list: string): string[] {
+  return [...e.stack.emulator.emulator.list(person, list).items.values()].map((i) => i.value);
+}
+
+/** Whether every delivery to the skill so far has settled (delivered, dropped or expired). */
+export function deliveriesSettled(e: E2E, person: string): boolean {
+  return e.stack.emulator.emulator.deliveries
+    .list({ person })
+    .every((d) => d.state === "delivered" || d.state === "dropped" || d.state === "expired");
+}
