@@ -51,7 +51,7 @@ export async function startE2E(): Promise<E2E> {
     });
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- worker output ---\n${workerLog.join("\n")}`);
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- worker output ---\n${workerLog.join("\n")}`, { cause: e });
   }
   return {
     stack,
@@ -70,7 +70,7 @@ export async function startE2E(): Promise<E2E> {
  */
 export async function eventually<T>(what: string, check: () => T | Promise<T>, timeoutMs = 30_000, pollMs = 100): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
-  let last: unknown = undefined;
+  let last: unknown;
   for (;;) {
     try {
       const v = await check();
