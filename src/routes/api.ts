@@ -22,7 +22,8 @@
  * VALIDATION_FAILED / INVALID_PARAMETER / INVALID_IDEMPOTENCY_KEY,
  * 401 UNAUTHORIZED, 404 NOT_FOUND / USER_NOT_FOUND / USER_DISABLED /
  * OPERATION_NOT_FOUND, 405 METHOD_NOT_ALLOWED, 413 PAYLOAD_TOO_LARGE,
- * 415 UNSUPPORTED_MEDIA_TYPE, 422 IDEMPOTENCY_KEY_REUSED.
+ * 415 UNSUPPORTED_MEDIA_TYPE, 422 IDEMPOTENCY_KEY_REUSED, 503 UNAVAILABLE (the
+ * user's object could not be reached; retry with the same Idempotency-Key).
  *
  * Trade-off: routing is a small table over raw path segments instead of
  * itty-router, because list ids are base64 and may carry an encoded `/`
@@ -90,6 +91,22 @@ function parseBody<S extends v.GenericSchema>(schema: S, value: unknown): { ok: 
   return { ok: false, response: jsonError(400, "VALIDATION_FAILED", describeIssues(r.issues)) };
 }
 
+/**
+ * Calls the user's object; an infrastructure failure (object overloaded,
+ * reset, unreachable) is a 503 the app may retry, safely with the same
+ * Idempotency-Key, rather than a 500.
+ */
+async function callUser<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; response: Response }> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (e) {
+    console.error("api: user object call failed", e);
+    const res = jsonError(503, "UNAVAILABLE", "the user's storage is unavailable; retry (with the same Idempotency-Key)");
+    res.headers.set("retry-after", "1");
+    return { ok: false, response: res };
+  }
+}
+
 async function enqueue(
   request: Request,
   env: Env,
@@ -104,12 +121,17 @@ async function enqueue(
     if (!k.success) return jsonError(400, "INVALID_IDEMPOTENCY_KEY", `Idempotency-Key ${describeIssues(k.issues)}`);
     idempotencyKey = k.output;
   }
-  // Workers' RPC typing turns members typed `unknown` (OperationView.result)
-  // into `never`; the object returns exactly EnqueueReply.
-  const reply = (await env.ALEXA_USER.getByName(userId).enqueueOperation(op, {
-    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-    ...(expiresAfterSeconds !== undefined ? { expiresAfterSeconds } : {}),
-  })) as unknown as EnqueueReply;
+  const called = await callUser(async () => {
+    // Workers' RPC typing turns members typed `unknown` (OperationView.result)
+    // into `never`; the object returns exactly EnqueueReply.
+    const r = await env.ALEXA_USER.getByName(userId).enqueueOperation(op, {
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+      ...(expiresAfterSeconds !== undefined ? { expiresAfterSeconds } : {}),
+    });
+    return r as unknown as EnqueueReply;
+  });
+  if (!called.ok) return called.response;
+  const reply = called.value;
   switch (reply.outcome) {
     case "created":
       return accepted(userId, reply.view, false);
@@ -169,7 +191,11 @@ const sendMessage: Handler = async (request, env, p) => {
 };
 
 const getOperation: Handler = async (_request, env, p) => {
-  const reply = (await env.ALEXA_USER.getByName(p.userId!).getOperation(p.opId!)) as unknown as GetOperationReply;
+  const called = await callUser(
+    async () => (await env.ALEXA_USER.getByName(p.userId!).getOperation(p.opId!)) as unknown as GetOperationReply,
+  );
+  if (!called.ok) return called.response;
+  const reply = called.value;
   switch (reply.outcome) {
     case "found":
       return json(reply.view, 200);

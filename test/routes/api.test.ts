@@ -5,6 +5,8 @@ import type { AlexaUser } from "../../src/user/alexa-user.ts";
 import type { OperationView } from "../../src/user/ports.ts";
 import { MAX_BODY_BYTES } from "../../src/routes/api/body.ts";
 import { MAX_MESSAGE_DATA_BYTES } from "../../src/routes/api/schemas.ts";
+import { handleApi } from "../../src/routes/api.ts";
+import type { Env } from "../../src/env.ts";
 
 const TOKEN_1 = "test-api-token-1";
 const TOKEN_2 = "test-api-token-2";
@@ -361,6 +363,23 @@ describe("Idempotency-Key", () => {
     for (const key of ["", "a\tb", "x".repeat(256), "naïve"]) {
       const res = await call("POST", `/v1/users/${a}/sync`, { headers: { "idempotency-key": key } });
       expect(await errorOf(res), JSON.stringify(key)).toMatchObject({ status: 400, error: "INVALID_IDEMPOTENCY_KEY" });
+    }
+  });
+});
+
+describe("infrastructure failures", () => {
+  it("a user object that cannot be reached is a 503 with Retry-After, not a 500", async () => {
+    const unreachable = () => Promise.reject(new Error("Durable Object is overloaded"));
+    const brokenEnv = { ...env, ALEXA_USER: { getByName: () => ({ enqueueOperation: unreachable, getOperation: unreachable }) } } as unknown as Env;
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const headers = { authorization: `Bearer ${TOKEN_1}`, "content-type": "application/json" };
+    for (const req of [
+      new Request("https://bridge.test/v1/users/amzn1.ask.account.X/sync", { method: "POST", headers }),
+      new Request("https://bridge.test/v1/users/amzn1.ask.account.X/operations/op_1", { headers }),
+    ]) {
+      const res = await handleApi(req, brokenEnv);
+      expect(await errorOf(res)).toMatchObject({ status: 503, error: "UNAVAILABLE" });
+      expect(res.headers.get("retry-after")).toBe("1");
     }
   });
 });
