@@ -44,17 +44,32 @@ export interface WranglerDev {
 }
 
 /**
- * Writes a dotenv file that wrangler (dotenv) reads back exactly: every value
- * double-quoted, with backslashes, quotes and newlines escaped.
+ * Writes a dotenv file that wrangler (dotenv 16) reads back exactly. dotenv
+ * has no general escapes: single quotes are literal, double quotes only turn
+ * `\n` into a newline, backticks are literal too. So a multi-line value (a
+ * PEM) goes in double quotes with real newlines written as `\n`, anything
+ * else in the first quote style it does not contain; a value no style can
+ * carry is refused rather than written wrong.
  * @example writeEnvFile(".wrangler/emulator/dev.env", { APP_API_TOKEN: "t" });
  */
 export function writeEnvFile(path: string, vars: Record<string, string>): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const lines = Object.entries(vars).map(([k, v]) => {
     if (!/^[A-Z_][A-Z0-9_]*$/.test(k)) throw new Error(`bad variable name ${k}`);
-    return `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\r?\n/g, "\\n")}"`;
+    return `${k}=${dotenvQuote(k, v)}`;
   });
   writeFileSync(path, lines.join("\n") + "\n", { mode: 0o600 });
+}
+
+function dotenvQuote(name: string, v: string): string {
+  if (/[\r\n]/.test(v)) {
+    if (v.includes('"') || /\\[nr]/.test(v)) throw new Error(`${name}: a multi-line value cannot contain " or \\n`);
+    return `"${v.replace(/\r/g, "\\r").replace(/\n/g, "\\n")}"`;
+  }
+  for (const q of ["'", '"', "`"]) {
+    if (!v.includes(q) && !(q === '"' && /\\[nr]/.test(v))) return `${q}${v}${q}`;
+  }
+  throw new Error(`${name}: the value contains every dotenv quote character`);
 }
 
 /**
