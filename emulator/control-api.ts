@@ -9,7 +9,7 @@
 import type { AlexaEmulator } from "./emulator.ts";
 import { type AmazonApi, AMAZON_APIS, parseDeliveryFault, parseEndpointFault } from "./faults.ts";
 import { ListApiError } from "./household.ts";
-import { LIST_PERMISSIONS, type ListPermission, listView } from "./people.ts";
+import { itemView, LIST_PERMISSIONS, type ListPermission, listView } from "./people.ts";
 import { answer, HttpError, json, jsonError, type Params, readJsonObject, Router } from "./router.ts";
 
 type Emu = AlexaEmulator;
@@ -84,23 +84,27 @@ export function controlRoutes(emu: Emu): Router {
     "POST",
     "/people/:name/lists/:list/items",
     (b, p) =>
-      emu.addItem(
-        name(p),
-        p.list as string,
-        requireString(b.value, "value"),
-        b.status === undefined ? undefined : oneOf(b.status, "status", ["active", "completed"] as const),
+      itemView(
+        emu.addItem(
+          name(p),
+          p.list as string,
+          requireString(b.value, "value"),
+          b.status === undefined ? undefined : oneOf(b.status, "status", ["active", "completed"] as const),
+        ),
       ),
     201,
   );
   on("PATCH", "/people/:name/lists/:list/items/:item", (b, p) =>
-    emu.updateItem(name(p), p.list as string, p.item as string, {
-      ...(b.value === undefined ? {} : { value: requireString(b.value, "value") }),
-      ...(b.status === undefined ? {} : { status: oneOf(b.status, "status", ["active", "completed"] as const) }),
-    }),
+    itemView(
+      emu.updateItem(name(p), p.list as string, p.item as string, {
+        ...(b.value === undefined ? {} : { value: requireString(b.value, "value") }),
+        ...(b.status === undefined ? {} : { status: oneOf(b.status, "status", ["active", "completed"] as const) }),
+      }),
+    ),
   );
   on("DELETE", "/people/:name/lists/:list/items/:item", (_b, p) => emu.deleteItem(name(p), p.list as string, p.item as string));
   on("POST", "/people/:name/lists/:list/items/:item/move", (b, p) =>
-    emu.moveItem(name(p), p.list as string, p.item as string, requireString(b.to, "to")),
+    itemView(emu.moveItem(name(p), p.list as string, p.item as string, requireString(b.to, "to"))),
   );
 
   on("GET", "/deliveries", (_b, _p, url) => {

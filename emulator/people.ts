@@ -79,23 +79,21 @@ export interface ListView {
   items: ItemView[];
 }
 
-/** A list with all its items, ISO dates (the control API's format). @example listView(list).items */
-export function listView(l: ListRecord): ListView {
+/** An item with ISO dates (the control API's format). @example itemView(item).createdTime */
+export function itemView(i: ItemRecord): ItemView {
   return {
-    listId: l.listId,
-    name: l.name,
-    kind: l.kind,
-    state: l.state,
-    version: l.version,
-    items: [...l.items.values()].map((i) => ({
-      id: i.id,
-      value: i.value,
-      status: i.status,
-      version: i.version,
-      createdTime: new Date(i.createdAt).toISOString(),
-      updatedTime: new Date(i.updatedAt).toISOString(),
-    })),
+    id: i.id,
+    value: i.value,
+    status: i.status,
+    version: i.version,
+    createdTime: new Date(i.createdAt).toISOString(),
+    updatedTime: new Date(i.updatedAt).toISOString(),
   };
+}
+
+/** A list with all its items. @example listView(list).items */
+export function listView(l: ListRecord): ListView {
+  return { listId: l.listId, name: l.name, kind: l.kind, state: l.state, version: l.version, items: [...l.items.values()].map(itemView) };
 }
 
 /**

@@ -124,7 +124,8 @@ export async function startWranglerDev(opts: WranglerDevOptions): Promise<Wrangl
     cwd: opts.cwd,
     detached: true, // its own process group: stop() reaches workerd too
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1", FORCE_COLOR: "0" },
+    // No network: no metrics, and no download of the `Request.cf` placeholder from workers.cloudflare.com.
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "1", NO_COLOR: "1", FORCE_COLOR: "0" },
   });
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   for (const [stream, name] of [

@@ -24,7 +24,9 @@ describe("control API", () => {
   it("drives a person through the app: enable, add by list name, edit by item text, move, show", async () => {
     const { emu, skill } = await setup();
     expect((await ctl(emu, "POST", "/people/alice/enable", { permissions: ["read", "write"] })).json.enabled).toBe(true);
-    expect((await ctl(emu, "POST", "/people/alice/lists/shopping/items", { value: "Milk" })).status).toBe(201);
+    const added = await ctl(emu, "POST", "/people/alice/lists/shopping/items", { value: "Milk" });
+    expect(added.status).toBe(201);
+    expect(added.json.createdTime).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect((await ctl(emu, "PATCH", "/people/alice/lists/Alexa%20shopping%20list/items/milk", { status: "completed" })).json).toMatchObject({
       value: "Milk",
       status: "completed",
