@@ -22,6 +22,7 @@
 import type { Env } from "../env.ts";
 import { jsonError } from "../http.ts";
 import { dispatchAlexaRequest } from "../user/dispatch.ts";
+import { readCapped } from "../util/read-capped.ts";
 import { pemCertificates } from "../verifier/base64.ts";
 import { AlexaVerificationError, verifyAlexaRequest, type VerifyOptions } from "../verifier/index.ts";
 import { DEFAULT_TRUSTED_ROOTS } from "../verifier/roots.ts";
@@ -93,27 +94,7 @@ export async function readBodyCapped(request: Request, max: number): Promise<Uin
     await request.body?.cancel();
     return null;
   }
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+  return readCapped(request.body, max);
 }
 
 function refuse(status: number, code: string, detail?: string): Response {

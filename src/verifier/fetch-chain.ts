@@ -8,6 +8,7 @@
  * bundle is ~6 KiB) bounds memory even if an origin misbehaves. Any failure
  * rejects; the verifier maps it to CERT_FETCH_FAILED.
  */
+import { readCapped } from "../util/read-capped.ts";
 
 /** Downloader settings. @example createCertChainFetcher({ timeoutMs: 2000, retries: 1 }) */
 export interface FetchChainOptions {
@@ -42,7 +43,7 @@ export function createCertChainFetcher(opts: FetchChainOptions = {}): (url: stri
           await res.body?.cancel();
           throw new PermanentError(`HTTP ${res.status}`);
         }
-        return await readCapped(res, maxBytes);
+        return await readChainText(res, maxBytes);
       } catch (e) {
         if (e instanceof PermanentError) throw e;
         lastError = e;
@@ -54,28 +55,10 @@ export function createCertChainFetcher(opts: FetchChainOptions = {}): (url: stri
 
 class PermanentError extends Error {}
 
-async function readCapped(res: Response, maxBytes: number): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new PermanentError("certificate chain too large");
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    all.set(c, o);
-    o += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
+async function readChainText(res: Response, maxBytes: number): Promise<string> {
+  const bytes = await readCapped(res.body, maxBytes);
+  if (bytes === null) throw new PermanentError("certificate chain too large");
+  return new TextDecoder().decode(bytes);
 }
 
 /**

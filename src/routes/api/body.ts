@@ -6,6 +6,7 @@
  * body cannot get around it), valid UTF-8 JSON (400).
  */
 import { jsonError } from "../../http.ts";
+import { readCapped } from "../../util/read-capped.ts";
 
 export type BodyResult = { ok: true; value: unknown; empty: boolean } | { ok: false; response: Response };
 
@@ -23,29 +24,6 @@ const tooLarge = (max: number): BodyResult => ({
   response: jsonError(413, "PAYLOAD_TOO_LARGE", `the body must be at most ${max} bytes`),
 });
 
-async function readCapped(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array | null> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
-
 /**
  * Reads and parses the body. With `optional`, an absent or empty body is
  * accepted as `{}` (for routes whose body has no required field).
@@ -60,8 +38,8 @@ export async function readJsonBody(
   const max = opts.maxBytes ?? MAX_BODY_BYTES;
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > max) return tooLarge(max);
-  // `== null`: workerd gives `undefined` (not `null`) for a body-less request seen through a Proxy.
-  const bytes = request.body == null ? new Uint8Array(0) : await readCapped(request.body, max);
+  // An absent body (workerd gives `undefined`, not `null`, for a body-less request seen through a Proxy) reads as empty.
+  const bytes = await readCapped(request.body, max);
   if (bytes === null) return tooLarge(max);
   if (bytes.byteLength === 0 && opts.optional) return { ok: true, value: {}, empty: true };
   if (!isJsonType(request.headers.get("content-type"))) {
