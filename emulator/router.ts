@@ -8,6 +8,7 @@
  * travel in paths (base64 list ids, item values typed by a person), so every
  * segment must be percent-decoded on its own, after splitting on `/`.
  */
+import { json, jsonError } from "../src/http.ts";
 
 /** Path parameters by name, percent-decoded. */
 export type Params = Record<string, string>;
@@ -78,17 +79,8 @@ function match(pattern: string[], path: string[]): Params | null {
   return path.length === pattern.length ? params : null;
 }
 
-/** A JSON response. @example json({ ok: true }, 201) */
-export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
-  const h = new Headers(headers);
-  h.set("content-type", "application/json; charset=utf-8");
-  return new Response(JSON.stringify(body), { status, headers: h });
-}
-
-/** The project's error shape `{error, message?}`. @example jsonError(404, "NO_SUCH_PERSON") */
-export function jsonError(status: number, error: string, message?: string): Response {
-  return json(message === undefined ? { error } : { error, message }, status);
-}
+/** JSON responses, shared with the Worker: errors are `{error, message?}`. */
+export { json, jsonError };
 
 /** Thrown by handlers to answer with a specific response. */
 export class HttpError extends Error {
