@@ -1,22 +1,32 @@
 /**
  * @module bench/verify/ours
- * This project's verifier (src/verifier), configured the way the Worker runs it
- * locally: production URL rules, the test root as the only trust anchor, and
- * downloads redirected to the local certificate server through `certOrigin`
- * (fetched with the runtime's own `fetch`, over TLS, like the peers' https.get).
+ * This project's verifier (src/verifier) as production runs it — production
+ * URL rules (`https://s3.amazonaws.com/echo.api/…`), its own downloader
+ * (`createCertChainFetcher`: timeout, retry, size cap) — except for two
+ * things: the test root is the only trust anchor, and the downloader's `fetch`
+ * sends `https://s3.amazonaws.com/…` to `https://localhost:<port>/…` (the
+ * local certificate server, real TLS). That mirrors what bench/verify/peers.ts
+ * does to the peers' sockets, so all three pay the same kind of download.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BENCH_SKILL_ID, type SignedRequest } from "../lib/alexa-requests.ts";
 
-const VERIFIER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src/verifier/index.ts");
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const VERIFIER = path.resolve(HERE, "../../src/verifier/index.ts");
+const FETCHER = path.resolve(HERE, "../../src/verifier/fetch-chain.ts");
 
+// Declared structurally (and imported by path at run time) so the benchmark
+// still type-checks and reports "not measured" while the verifier is absent.
 interface VerifierModule {
   verifyAlexaRequest: (
     req: { headers: Headers | Record<string, string>; body: string },
-    opts: { skillIds: string[]; trustedRoots?: string[]; certOrigin?: string },
+    opts: { skillIds: string[]; trustedRoots?: string[]; fetchCertChain?: (url: string) => Promise<string> },
   ) => Promise<unknown>;
+}
+interface FetcherModule {
+  createCertChainFetcher: (opts: { fetch?: typeof fetch }) => (url: string) => Promise<string>;
 }
 
 /**
@@ -28,13 +38,25 @@ export async function loadOurs(cfg: { port: number; rootPem: string }): Promise<
 > {
   if (!existsSync(VERIFIER)) return "src/verifier/index.ts has not landed";
   let mod: VerifierModule;
+  let fetcher: FetcherModule;
   try {
     mod = (await import(VERIFIER)) as VerifierModule;
+    fetcher = (await import(FETCHER)) as FetcherModule;
   } catch (err) {
-    return `src/verifier/index.ts does not load: ${String(err)}`;
+    return `src/verifier does not load: ${String(err)}`;
   }
   if (typeof mod.verifyAlexaRequest !== "function") return "src/verifier/index.ts exports no verifyAlexaRequest";
-  const opts = { skillIds: [BENCH_SKILL_ID], trustedRoots: [cfg.rootPem], certOrigin: `https://localhost:${cfg.port}` };
+  if (typeof fetcher.createCertChainFetcher !== "function") return "src/verifier/fetch-chain.ts has no createCertChainFetcher";
+  const local = `https://localhost:${cfg.port}`;
+  const redirect: typeof fetch = (input, init) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    return fetch(url.replace(/^https:\/\/s3\.amazonaws\.com(:443)?\//, `${local}/`), init);
+  };
+  const opts = {
+    skillIds: [BENCH_SKILL_ID],
+    trustedRoots: [cfg.rootPem],
+    fetchCertChain: fetcher.createCertChainFetcher({ fetch: redirect }),
+  };
   return async (req) => {
     await mod.verifyAlexaRequest({ headers: new Headers(req.headers), body: req.body }, opts);
   };

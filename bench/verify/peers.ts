@@ -86,16 +86,11 @@ export function askSdk(extraRootPem: string): (req: SignedRequest) => Promise<vo
   };
 }
 
-type AlexaVerifierFn = (certUrl: string, signature: string, body: string) => Promise<void>;
-
 /**
  * alexa-verifier 4.x, promise form.
  * @example const verify = await alexaVerifier(); await verify(req);
  */
 export async function alexaVerifier(): Promise<(req: SignedRequest) => Promise<void>> {
-  // A variable specifier: the package ships no types, and we declare the one function we call.
-  const specifier = "alexa-verifier";
-  const mod = (await import(specifier)) as { default: AlexaVerifierFn };
-  const fn = mod.default;
+  const fn = (await import("alexa-verifier")).default;
   return (req) => fn(req.headers.SignatureCertChainUrl ?? "", req.headers["Signature-256"] ?? "", req.body);
 }

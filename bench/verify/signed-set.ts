@@ -2,7 +2,7 @@
  * @module bench/verify/signed-set
  * The identical signed requests every verifier sees (Node and workerd): a
  * valid `Messaging.MessageReceived`, the same body with a valid-looking
- * signature over other bytes, an expired (10 min old) but correctly signed
+ * signature over other bytes, an expired (2 h old: past even the 1 h event window) but correctly signed
  * one, and one whose certificate URL is not Amazon's.
  */
 import { X509Certificate } from "node:crypto";
@@ -32,7 +32,7 @@ export async function signedSet(pki: TestPki, apiEndpoint = "https://api.amazona
     body,
   };
   const expiredBody = messageReceived(
-    { ...common, requestId: "amzn1.echo-api.request.bench-old", timestamp: new Date(Date.now() - 600_000).toISOString() },
+    { ...common, requestId: "amzn1.echo-api.request.bench-old", timestamp: new Date(Date.now() - 2 * 3600_000).toISOString() },
     message,
   );
   const expired = await sign(pki.leafKey, expiredBody);

@@ -1,0 +1,42 @@
+/**
+ * @module bench/workers/verify-ours
+ * Bench worker: this project's verifier and the bare `crypto.subtle.verify`
+ * inside workerd. The verifier runs with its defaults (production URL rules,
+ * its own downloader on the global `fetch`) except for the trust anchor (the
+ * test root); the host's Miniflare `outboundService` answers the downloads of
+ * `https://s3.amazonaws.com/echo.api/…` locally and counts them.
+ */
+import { verifyAlexaRequest } from "../../src/verifier/index.ts";
+import { BENCH_SKILL_ID } from "../lib/alexa-requests.ts";
+import { benchHandler, casesFor, type BenchSetup } from "./verify-common.ts";
+
+function b64(s: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+async function makeCases(setup: BenchSetup): Promise<Record<string, () => Promise<void>>> {
+  const opts = { skillIds: [BENCH_SKILL_ID], trustedRoots: [setup.rootPem] };
+  const ours = async (req: { headers: Record<string, string>; body: string }) => {
+    await verifyAlexaRequest({ headers: new Headers(req.headers), body: req.body }, opts);
+  };
+  const key = await crypto.subtle.importKey(
+    "spki",
+    b64(setup.leafSpkiB64),
+    { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+    false,
+    ["verify"],
+  );
+  const sig = b64(setup.hot.headers["Signature-256"] ?? "");
+  const body = new TextEncoder().encode(setup.hot.body);
+  return {
+    ...casesFor("ours", ours, setup),
+    "bare:hot": async () => {
+      if (!(await crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, sig, body))) throw new Error("bare verify failed");
+    },
+  };
+}
+
+export default { fetch: benchHandler(makeCases) };
