@@ -18,6 +18,7 @@
  */
 import type { services } from "ask-sdk-model";
 import { parseRetryAfter } from "../util/backoff.ts";
+import { AmazonApiError, type TransientAmazonErrorCode } from "./amazon-error.ts";
 import { amazonErrorMessage, apiCall, joinEndpoint, type ApiOutcome } from "./api-call.ts";
 import { alexaDateToIso } from "./dates.ts";
 import { defaultListKind } from "./list-ids.ts";
@@ -89,18 +90,13 @@ export interface ListApi {
 }
 
 export type ListApiErrorCode =
+  | TransientAmazonErrorCode
   | "NOT_FOUND"
   | "CONFLICT"
   | "UNAUTHORIZED"
   | "FORBIDDEN"
   | "BAD_REQUEST"
-  | "RATE_LIMITED"
-  | "SERVER_ERROR"
-  | "TIMEOUT"
-  | "NETWORK"
   | "INVALID_RESPONSE";
-
-const RETRYABLE: ReadonlySet<ListApiErrorCode> = new Set(["RATE_LIMITED", "SERVER_ERROR", "TIMEOUT", "NETWORK"]);
 
 /**
  * A failed List API call. `retryable` is true for 429, 5xx, timeouts and
@@ -109,20 +105,8 @@ const RETRYABLE: ReadonlySet<ListApiErrorCode> = new Set(["RATE_LIMITED", "SERVE
  * try { await api.createItem(listId, { value: "milk" }); }
  * catch (e) { if (e instanceof ListApiError && e.retryable) scheduleRetry(e.retryAfterMs); else throw e; }
  */
-export class ListApiError extends Error {
+export class ListApiError extends AmazonApiError<ListApiErrorCode> {
   override readonly name = "ListApiError";
-  readonly code: ListApiErrorCode;
-  readonly status?: number;
-  readonly retryable: boolean;
-  readonly retryAfterMs?: number;
-
-  constructor(code: ListApiErrorCode, message: string, extra: { status?: number; retryAfterMs?: number } = {}) {
-    super(message);
-    this.code = code;
-    this.retryable = RETRYABLE.has(code);
-    if (extra.status !== undefined) this.status = extra.status;
-    if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;
-  }
 }
 
 /** Upper bound on `links.next` pages followed by `getList`. */

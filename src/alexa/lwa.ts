@@ -9,6 +9,7 @@
  * The client secret never appears in an error message.
  */
 import { parseRetryAfter } from "../util/backoff.ts";
+import { AmazonApiError, type TransientAmazonErrorCode } from "./amazon-error.ts";
 import { amazonErrorMessage, apiCall } from "./api-call.ts";
 
 /** Amazon's token endpoint. */
@@ -21,15 +22,10 @@ export interface LwaToken {
 }
 
 export type LwaErrorCode =
+  | TransientAmazonErrorCode
   | "INVALID_CLIENT"
   | "BAD_REQUEST"
-  | "RATE_LIMITED"
-  | "SERVER_ERROR"
-  | "TIMEOUT"
-  | "NETWORK"
   | "INVALID_RESPONSE";
-
-const RETRYABLE: ReadonlySet<LwaErrorCode> = new Set(["RATE_LIMITED", "SERVER_ERROR", "TIMEOUT", "NETWORK"]);
 
 /**
  * A failed token request. `INVALID_CLIENT` means the client id or secret is
@@ -37,20 +33,8 @@ const RETRYABLE: ReadonlySet<LwaErrorCode> = new Set(["RATE_LIMITED", "SERVER_ER
  * @example
  * catch (e) { if (e instanceof LwaError && e.code === "INVALID_CLIENT") alertOperator(e.message); }
  */
-export class LwaError extends Error {
+export class LwaError extends AmazonApiError<LwaErrorCode> {
   override readonly name = "LwaError";
-  readonly code: LwaErrorCode;
-  readonly status?: number;
-  readonly retryable: boolean;
-  readonly retryAfterMs?: number;
-
-  constructor(code: LwaErrorCode, message: string, extra: { status?: number; retryAfterMs?: number } = {}) {
-    super(message);
-    this.code = code;
-    this.retryable = RETRYABLE.has(code);
-    if (extra.status !== undefined) this.status = extra.status;
-    if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;
-  }
 }
 
 export interface LwaTokenRequest {

@@ -10,19 +10,15 @@
  * once with a fresh one.
  */
 import { parseRetryAfter } from "../util/backoff.ts";
+import { AmazonApiError, type AmazonErrorDetails, type TransientAmazonErrorCode } from "./amazon-error.ts";
 import { amazonErrorMessage, apiCall, joinEndpoint } from "./api-call.ts";
 
 export type SkillMessagingErrorCode =
+  | TransientAmazonErrorCode
   | "UNAUTHORIZED"
   | "BAD_REQUEST"
   | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "RATE_LIMITED"
-  | "SERVER_ERROR"
-  | "TIMEOUT"
-  | "NETWORK";
-
-const RETRYABLE: ReadonlySet<SkillMessagingErrorCode> = new Set(["RATE_LIMITED", "SERVER_ERROR", "TIMEOUT", "NETWORK"]);
+  | "NOT_FOUND";
 
 /**
  * A message Amazon did not accept. `reason` is Amazon's own message (or a
@@ -32,21 +28,13 @@ const RETRYABLE: ReadonlySet<SkillMessagingErrorCode> = new Set(["RATE_LIMITED",
  *   if (e instanceof SkillMessagingError && e.code === "UNAUTHORIZED") { await tokens.invalidate(token); retryOnce(); }
  * }
  */
-export class SkillMessagingError extends Error {
+export class SkillMessagingError extends AmazonApiError<SkillMessagingErrorCode> {
   override readonly name = "SkillMessagingError";
-  readonly code: SkillMessagingErrorCode;
-  readonly status?: number;
-  readonly retryable: boolean;
-  readonly retryAfterMs?: number;
   readonly reason: string;
 
-  constructor(code: SkillMessagingErrorCode, reason: string, extra: { status?: number; retryAfterMs?: number } = {}) {
-    super(`skill message ${extra.status === undefined ? code : `${extra.status} ${code}`}: ${reason}`);
-    this.code = code;
+  constructor(code: SkillMessagingErrorCode, reason: string, extra: AmazonErrorDetails = {}) {
+    super(code, `skill message ${extra.status === undefined ? code : `${extra.status} ${code}`}: ${reason}`, extra);
     this.reason = reason;
-    this.retryable = RETRYABLE.has(code);
-    if (extra.status !== undefined) this.status = extra.status;
-    if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;
   }
 }
 
