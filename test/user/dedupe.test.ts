@@ -1,12 +1,11 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AlexaUser } from "../../src/user/alexa-user.ts";
 import { DEDUPE_RETENTION_MS, DedupeStore, InFlight, migrateDedupe, opKey, requestKey } from "../../src/user/dedupe.ts";
 import { dispatchAlexaRequest } from "../../src/user/dispatch.ts";
-import { clock, FakeApp, FakeHousehold, installFetch, listEvent, newUserId, rid, settle, SHOPPING, T0, userStub } from "./fakes.ts";
-
-const ACK = { status: 200, body: { version: "1.0", response: {} } } as const;
+import { clock, listEvent, newUserId, rid, settle, SHOPPING, T0, userStub } from "./fakes.ts";
+import { ACK, useFakes } from "./harness.ts";
 
 describe("DedupeStore", () => {
   it("remembers answers per key, and forgets them 25 h later", async () => {
@@ -75,15 +74,7 @@ describe("InFlight", () => {
 });
 
 describe("duplicate deliveries through the object", () => {
-  let household: FakeHousehold;
-  let app: FakeApp;
-  beforeEach(() => {
-    clock.t = T0;
-    household = new FakeHousehold();
-    app = new FakeApp();
-    installFetch(household, app);
-  });
-  afterEach(() => vi.restoreAllMocks());
+  const { household, app } = useFakes();
 
   it("a redelivered requestId is answered from the record, with no second read or webhook, also after eviction", async () => {
     const user = newUserId("redeliver");

@@ -1,14 +1,11 @@
 import { env } from "cloudflare:workers";
 import { listDurableObjectIds } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { dispatchAlexaRequest } from "../../src/user/dispatch.ts";
-import { clock, envelope, FakeApp, FakeHousehold, installFetch, newUserId, skillEvent, T0 } from "./fakes.ts";
+import { envelope, newUserId, skillEvent } from "./fakes.ts";
+import { useFakes } from "./harness.ts";
 
-beforeEach(() => {
-  clock.t = T0;
-  installFetch(new FakeHousehold(), new FakeApp());
-});
-afterEach(() => vi.restoreAllMocks());
+useFakes();
 
 async function objectExists(userId: string): Promise<boolean> {
   const id = env.ALEXA_USER.idFromName(userId);

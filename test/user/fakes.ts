@@ -58,6 +58,15 @@ export class FakeHousehold {
   #nextId = 1;
 
   constructor() {
+    this.reset();
+  }
+
+  /** Back to the state of a new household: the three lists, empty; no calls, no faults. */
+  reset(): void {
+    this.lists.clear();
+    this.calls.length = 0;
+    this.#faults.length = 0;
+    this.#nextId = 1;
     this.addList(SHOPPING, "Alexa shopping list");
     this.addList(TODO, "Alexa to-do list");
     this.addList(CUSTOM, "Hardware store");
@@ -171,6 +180,12 @@ export class FakeApp {
   readonly deliveries: Delivery[] = [];
   /** Status the app answers; a function sees the delivery count so far. */
   status: number | ((n: number) => number) = 200;
+
+  /** Back to a new app: no deliveries, answering 200. */
+  reset(): void {
+    this.deliveries.length = 0;
+    this.status = 200;
+  }
 
   async handle(req: Request): Promise<Response> {
     const raw = await req.text();

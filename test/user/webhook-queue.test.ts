@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { Webhook } from "standardwebhooks";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AlexaUser } from "../../src/user/alexa-user.ts";
 import { dispatchAlexaRequest } from "../../src/user/dispatch.ts";
 import {
@@ -12,16 +12,10 @@ import {
   WebhookQueue,
   type WebhookConfig,
 } from "../../src/user/webhook-queue.ts";
-import { APP_SECRET, APP_URL, clock, FakeApp, FakeHousehold, installFetch, newUserId, settle, skillEvent, T0, userStub } from "./fakes.ts";
+import { APP_SECRET, APP_URL, clock, newUserId, settle, skillEvent, T0, userStub } from "./fakes.ts";
+import { useFakes } from "./harness.ts";
 
-let app: FakeApp;
-
-beforeEach(() => {
-  clock.t = T0;
-  app = new FakeApp();
-  installFetch(new FakeHousehold(), app);
-});
-afterEach(() => vi.restoreAllMocks());
+const { app } = useFakes();
 
 async function send(e: Parameters<typeof dispatchAlexaRequest>[1]): Promise<number> {
   return (await dispatchAlexaRequest(env, e)).status;

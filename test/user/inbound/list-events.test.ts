@@ -1,16 +1,11 @@
-import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DELETE_HOLD_MS } from "../../../src/sync/moves.ts";
-import { dispatchAlexaRequest } from "../../../src/user/dispatch.ts";
 import {
   bridge,
   clock,
   CUSTOM,
   enqueueOp,
-  FakeApp,
-  FakeHousehold,
-  installFetch,
   listEvent,
   messageEnvelope,
   newUserId,
@@ -22,22 +17,9 @@ import {
   TOKEN,
   userStub,
 } from "../fakes.ts";
+import { send, useFakes } from "../harness.ts";
 
-let household: FakeHousehold;
-let app: FakeApp;
-
-beforeEach(() => {
-  clock.t = T0;
-  household = new FakeHousehold();
-  app = new FakeApp();
-  installFetch(household, app);
-});
-afterEach(() => vi.restoreAllMocks());
-
-async function send(userId: string, envelope: Parameters<typeof dispatchAlexaRequest>[1]) {
-  const res = await dispatchAlexaRequest(env, envelope);
-  return { status: res.status, body: (await res.json()) as unknown };
-}
+const { household, app } = useFakes();
 
 describe("item events", () => {
   it("ItemsCreated reads each item with the event's token and sends alexa.list.items.created", async () => {
@@ -46,7 +28,7 @@ describe("item events", () => {
     const a = household.addItem(SHOPPING, "milk");
     const b = household.addItem(SHOPPING, "eggs");
 
-    const res = await send(user, listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [a.id, b.id] }));
+    const res = await send(listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [a.id, b.id] }));
     await settle(stub);
 
     expect(res).toEqual({ status: 200, body: { version: "1.0", response: {} } });
@@ -77,7 +59,7 @@ describe("item events", () => {
     const stub = await userStub(user);
     const a = household.addItem(TODO, "call mum");
 
-    const res = await send(user, listEvent(user, "ItemsCreated", { listId: TODO, listItemIds: ["gone-item", a.id] }));
+    const res = await send(listEvent(user, "ItemsCreated", { listId: TODO, listItemIds: ["gone-item", a.id] }));
     await settle(stub);
 
     expect(res.status).toBe(200);
@@ -88,7 +70,7 @@ describe("item events", () => {
   it("an event whose items are all gone sends nothing but is acknowledged", async () => {
     const user = newUserId("allgone");
     const stub = await userStub(user);
-    const res = await send(user, listEvent(user, "ItemsUpdated", { listId: TODO, listItemIds: ["nope"] }));
+    const res = await send(listEvent(user, "ItemsUpdated", { listId: TODO, listItemIds: ["nope"] }));
     await settle(stub);
     expect(res.status).toBe(200);
     expect(app.deliveries).toHaveLength(0);
@@ -100,7 +82,7 @@ describe("item events", () => {
     const a = household.addItem(CUSTOM, "nails");
     household.editItem(CUSTOM, a.id, "screws");
 
-    await send(user, listEvent(user, "ItemsUpdated", { listId: CUSTOM, listItemIds: [a.id] }));
+    await send(listEvent(user, "ItemsUpdated", { listId: CUSTOM, listItemIds: [a.id] }));
     await settle(stub);
 
     expect(app.types()).toEqual(["alexa.list.items.updated"]);
@@ -114,7 +96,7 @@ describe("item events", () => {
   it("ItemsDeleted is held for a possible move, then released by the alarm as alexa.list.items.deleted", async () => {
     const user = newUserId("deleted");
     const stub = await userStub(user);
-    const res = await send(user, listEvent(user, "ItemsDeleted", { listId: SHOPPING, listItemIds: ["item-x", "item-y"] }));
+    const res = await send(listEvent(user, "ItemsDeleted", { listId: SHOPPING, listItemIds: ["item-x", "item-y"] }));
     await settle(stub);
     expect(res.status).toBe(200);
     expect(app.deliveries).toHaveLength(0);
@@ -134,13 +116,13 @@ describe("item events", () => {
   it("a user's delete of an item the app created carries the app's id", async () => {
     const user = newUserId("deleted-mapped");
     const stub = await userStub(user);
-    await send(user, skillEvent(user, "SkillEnabled"));
+    await send(skillEvent(user, "SkillEnabled"));
     const op = { kind: "create", list: "shopping", value: "flour", appItemId: "app-flour" };
-    await send(user, messageEnvelope(user, bridge(await enqueueOp(stub, op), op)));
+    await send(messageEnvelope(user, bridge(await enqueueOp(stub, op), op)));
     const id = [...household.lists.get(SHOPPING)!.items.keys()][0]!;
     household.lists.get(SHOPPING)!.items.delete(id);
 
-    await send(user, listEvent(user, "ItemsDeleted", { listId: SHOPPING, listItemIds: [id] }));
+    await send(listEvent(user, "ItemsDeleted", { listId: SHOPPING, listItemIds: [id] }));
     clock.t = T0 + DELETE_HOLD_MS;
     await runDurableObjectAlarm(stub);
     await settle(stub);
@@ -158,13 +140,13 @@ describe("item events", () => {
     household.fail("GET", `/items/${a.id}`, 500);
     const event = listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [a.id] });
 
-    const first = await send(user, event);
+    const first = await send(event);
     await settle(stub);
     expect(first).toEqual({ status: 503, body: { error: "UPSTREAM_UNAVAILABLE", message: "List API: SERVER_ERROR" } });
     expect(app.deliveries).toHaveLength(0);
 
-    const second = await send(user, event);
-    const third = await send(user, event);
+    const second = await send(event);
+    const third = await send(event);
     await settle(stub);
     expect(second.status).toBe(200);
     expect(third.status).toBe(200);
@@ -176,7 +158,7 @@ describe("item events", () => {
   it("a malformed event body is a 400 and is not recorded", async () => {
     const user = newUserId("bad");
     await userStub(user);
-    const res = await send(user, listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: "nope" }));
+    const res = await send(listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: "nope" }));
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: "BAD_EVENT_BODY" });
   });
@@ -188,10 +170,10 @@ describe("list events", () => {
     const stub = await userStub(user);
     household.addList("new-list", "Camping");
 
-    await send(user, listEvent(user, "ListCreated", { listId: "new-list" }));
+    await send(listEvent(user, "ListCreated", { listId: "new-list" }));
     household.lists.get("new-list")!.name = "Camping trip";
     household.lists.get("new-list")!.version = 2;
-    await send(user, listEvent(user, "ListUpdated", { listId: "new-list" }));
+    await send(listEvent(user, "ListUpdated", { listId: "new-list" }));
     await settle(stub);
 
     expect(app.accepted().map((b) => [b.type, b.data])).toEqual([
@@ -203,7 +185,7 @@ describe("list events", () => {
   it("ListDeleted sends just the id", async () => {
     const user = newUserId("listdel");
     const stub = await userStub(user);
-    await send(user, listEvent(user, "ListDeleted", { listId: "old-list" }));
+    await send(listEvent(user, "ListDeleted", { listId: "old-list" }));
     await settle(stub);
     expect(app.accepted().map((b) => [b.type, b.data])).toEqual([["alexa.list.deleted", { listId: "old-list" }]]);
     expect(household.calls).toHaveLength(0);
@@ -212,7 +194,7 @@ describe("list events", () => {
   it("a list gone before it could be read is skipped", async () => {
     const user = newUserId("listgone");
     const stub = await userStub(user);
-    const res = await send(user, listEvent(user, "ListCreated", { listId: "vanished" }));
+    const res = await send(listEvent(user, "ListCreated", { listId: "vanished" }));
     await settle(stub);
     expect(res.status).toBe(200);
     expect(app.deliveries).toHaveLength(0);
@@ -223,20 +205,20 @@ describe("echo suppression", () => {
   it("events caused by the bridge's own create, update and delete are not sent to the app", async () => {
     const user = newUserId("echo");
     const stub = await userStub(user);
-    await send(user, skillEvent(user, "SkillEnabled"));
+    await send(skillEvent(user, "SkillEnabled"));
 
     const c = await enqueueOp(stub, { kind: "create", list: "shopping", value: "milk", appItemId: "app-1" });
-    await send(user, messageEnvelope(user, bridge(c, { kind: "create", list: "shopping", value: "milk", appItemId: "app-1" })));
+    await send(messageEnvelope(user, bridge(c, { kind: "create", list: "shopping", value: "milk", appItemId: "app-1" })));
     const created = [...household.lists.get(SHOPPING)!.items.values()][0]!;
-    await send(user, listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [created.id] }));
+    await send(listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [created.id] }));
 
     const u = await enqueueOp(stub, { kind: "update", list: "shopping", itemRef: "app-1", value: "oat milk" });
-    await send(user, messageEnvelope(user, bridge(u, { kind: "update", list: "shopping", itemRef: "app-1", value: "oat milk" })));
-    await send(user, listEvent(user, "ItemsUpdated", { listId: SHOPPING, listItemIds: [created.id] }));
+    await send(messageEnvelope(user, bridge(u, { kind: "update", list: "shopping", itemRef: "app-1", value: "oat milk" })));
+    await send(listEvent(user, "ItemsUpdated", { listId: SHOPPING, listItemIds: [created.id] }));
 
     const d = await enqueueOp(stub, { kind: "delete", list: "shopping", itemRef: "app-1" });
-    await send(user, messageEnvelope(user, bridge(d, { kind: "delete", list: "shopping", itemRef: "app-1" })));
-    await send(user, listEvent(user, "ItemsDeleted", { listId: SHOPPING, listItemIds: [created.id] }));
+    await send(messageEnvelope(user, bridge(d, { kind: "delete", list: "shopping", itemRef: "app-1" })));
+    await send(listEvent(user, "ItemsDeleted", { listId: SHOPPING, listItemIds: [created.id] }));
     await settle(stub);
 
     clock.t = T0 + DELETE_HOLD_MS;
@@ -250,13 +232,13 @@ describe("echo suppression", () => {
   it("a user edit after the bridge's write is not an echo", async () => {
     const user = newUserId("notecho");
     const stub = await userStub(user);
-    await send(user, skillEvent(user, "SkillEnabled"));
+    await send(skillEvent(user, "SkillEnabled"));
     const op = { kind: "create", list: TODO, value: "tax return", appItemId: "app-9" };
-    await send(user, messageEnvelope(user, bridge(await enqueueOp(stub, op), op)));
+    await send(messageEnvelope(user, bridge(await enqueueOp(stub, op), op)));
     const item = [...household.lists.get(TODO)!.items.values()][0]!;
     household.editItem(TODO, item.id, "tax return 2030");
 
-    await send(user, listEvent(user, "ItemsUpdated", { listId: TODO, listItemIds: [item.id] }));
+    await send(listEvent(user, "ItemsUpdated", { listId: TODO, listItemIds: [item.id] }));
     await settle(stub);
 
     expect(app.types()).toEqual(["alexa.user.enabled", "outbox.completed", "alexa.list.items.updated"]);
@@ -269,12 +251,12 @@ describe("moves between lists", () => {
     const user = newUserId("move-df");
     const stub = await userStub(user);
     const item = household.addItem(SHOPPING, "batteries");
-    await send(user, listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [item.id] }));
+    await send(listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [item.id] }));
 
     household.moveItem(item.id, SHOPPING, CUSTOM);
-    await send(user, listEvent(user, "ItemsDeleted", { listId: SHOPPING, listItemIds: [item.id] }));
+    await send(listEvent(user, "ItemsDeleted", { listId: SHOPPING, listItemIds: [item.id] }));
     clock.t += 5_000;
-    await send(user, listEvent(user, "ItemsCreated", { listId: CUSTOM, listItemIds: [item.id] }));
+    await send(listEvent(user, "ItemsCreated", { listId: CUSTOM, listItemIds: [item.id] }));
     await settle(stub);
 
     clock.t = T0 + DELETE_HOLD_MS * 3;
@@ -296,11 +278,11 @@ describe("moves between lists", () => {
     const user = newUserId("move-cf");
     const stub = await userStub(user);
     const item = household.addItem(TODO, "paint fence");
-    await send(user, listEvent(user, "ItemsCreated", { listId: TODO, listItemIds: [item.id] }));
+    await send(listEvent(user, "ItemsCreated", { listId: TODO, listItemIds: [item.id] }));
 
     household.moveItem(item.id, TODO, CUSTOM);
-    await send(user, listEvent(user, "ItemsCreated", { listId: CUSTOM, listItemIds: [item.id] }));
-    await send(user, listEvent(user, "ItemsDeleted", { listId: TODO, listItemIds: [item.id] }));
+    await send(listEvent(user, "ItemsCreated", { listId: CUSTOM, listItemIds: [item.id] }));
+    await send(listEvent(user, "ItemsDeleted", { listId: TODO, listItemIds: [item.id] }));
     await settle(stub);
     clock.t = T0 + DELETE_HOLD_MS * 3;
     await runDurableObjectAlarm(stub);
@@ -313,7 +295,7 @@ describe("moves between lists", () => {
   it("a held delete survives eviction and is released by the alarm", async () => {
     const user = newUserId("move-evict");
     let stub = await userStub(user);
-    await send(user, listEvent(user, "ItemsDeleted", { listId: CUSTOM, listItemIds: ["item-77"] }));
+    await send(listEvent(user, "ItemsDeleted", { listId: CUSTOM, listItemIds: ["item-77"] }));
     const { evictDurableObject } = await import("cloudflare:test");
     await evictDurableObject(stub);
     stub = await userStub(user);

@@ -1,8 +1,6 @@
-import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEDUPE_RETENTION_MS } from "../../../src/user/dedupe.ts";
-import { dispatchAlexaRequest } from "../../../src/user/dispatch.ts";
 import type { AlexaUser } from "../../../src/user/alexa-user.ts";
 import {
   bridge,
@@ -10,9 +8,6 @@ import {
   CUSTOM,
   enqueueOp,
   envelope,
-  FakeApp,
-  FakeHousehold,
-  installFetch,
   messageEnvelope,
   newUserId,
   operation,
@@ -24,22 +19,9 @@ import {
   TODO,
   userStub,
 } from "../fakes.ts";
+import { send, useFakes } from "../harness.ts";
 
-let household: FakeHousehold;
-let app: FakeApp;
-
-beforeEach(() => {
-  clock.t = T0;
-  household = new FakeHousehold();
-  app = new FakeApp();
-  installFetch(household, app);
-});
-afterEach(() => vi.restoreAllMocks());
-
-async function send(envelopeArg: Parameters<typeof dispatchAlexaRequest>[1]) {
-  const res = await dispatchAlexaRequest(env, envelopeArg);
-  return { status: res.status, body: (await res.json()) as unknown };
-}
+const { household, app } = useFakes();
 
 /** A known, enabled user with a stub whose clock is the test clock. */
 async function knownUser(tag: string) {

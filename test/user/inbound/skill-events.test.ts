@@ -1,39 +1,10 @@
-import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AlexaUser } from "../../../src/user/alexa-user.ts";
-import { dispatchAlexaRequest } from "../../../src/user/dispatch.ts";
-import {
-  clock,
-  FakeApp,
-  FakeHousehold,
-  installFetch,
-  listEvent,
-  newUserId,
-  settle,
-  SHOPPING,
-  skillEvent,
-  T0,
-  userStub,
-} from "../fakes.ts";
+import { clock, listEvent, newUserId, settle, SHOPPING, skillEvent, T0, userStub } from "../fakes.ts";
+import { ACK, send, useFakes } from "../harness.ts";
 
-let household: FakeHousehold;
-let app: FakeApp;
-
-beforeEach(() => {
-  clock.t = T0;
-  household = new FakeHousehold();
-  app = new FakeApp();
-  installFetch(household, app);
-});
-afterEach(() => vi.restoreAllMocks());
-
-async function send(e: Parameters<typeof dispatchAlexaRequest>[1]) {
-  const res = await dispatchAlexaRequest(env, e);
-  return { status: res.status, body: (await res.json()) as unknown };
-}
-
-const ACK = { status: 200, body: { version: "1.0", response: {} } };
+const { household, app } = useFakes();
 
 /** Row counts of every table of the object (empty after erasure). */
 function storedRows(stub: DurableObjectStub<AlexaUser>): Promise<number> {
