@@ -57,7 +57,7 @@ export interface EmulatorOptions {
   locale?: string;
   lwaTokenTtlSeconds?: number;
   apiAccessTokenTtlSeconds?: number;
-  /** Reject skill messages whose `data` has non-string values (Amazon's documented rule). Default false. */
+  /** Reject skill messages whose `data` has non-string values (Amazon's documented rule). Default true. */
   strictMessageData?: boolean;
   /** People created at start. Default `["alice"]`. */
   people?: string[];
@@ -158,7 +158,7 @@ export class AlexaEmulator {
       lwaTokenTtlMs: (opts.lwaTokenTtlSeconds ?? 3600) * 1000,
       lwaTokens: this.#lwaTokens,
       apiTokens: this.#apiTokens,
-      strictMessageData: opts.strictMessageData ?? false,
+      strictMessageData: opts.strictMessageData ?? true,
       personByUserId: (userId) => this.#personByUserId(userId),
       acceptMessage: (person, userId, data, expiresAfterSeconds) =>
         this.#send(person, userId, { type: "Messaging.MessageReceived", message: data }, expiresAfterSeconds * 1000),

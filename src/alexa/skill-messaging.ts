@@ -62,7 +62,7 @@ export interface SkillMessageRequest {
  * @example
  * await sendSkillMessage({
  *   fetch, apiEndpoint: profile.apiEndpoint, userId, accessToken: await tokens.getToken(),
- *   data: { alb: 1, opId, op }, expiresAfterSeconds: 3600,
+ *   data: { sometag: "some message" }, expiresAfterSeconds: 3600,
  * });
  */
 export async function sendSkillMessage(opts: SkillMessageRequest): Promise<void> {

@@ -33,7 +33,7 @@
  * - Finished operations are deleted {@link RETENTION_MS} after they finish,
  *   lazily, during later alarm runs; their idempotency keys go with them.
  */
-import type { BridgeMessage, BridgeOperation } from "../protocol/bridge-message.ts";
+import { encodeBridgeMessage, type BridgeOperation } from "../protocol/bridge-message.ts";
 import type { OperationView, OutboxPort, WebhookPort } from "./ports.ts";
 import type { AlarmParticipant } from "./schedule.ts";
 import { deliver, type Transport } from "./outbox/deliver.ts";
@@ -275,7 +275,7 @@ export class Outbox implements OutboxPort, AlarmParticipant {
       // Earlier sends awaited the network: the receiver may have finished this one meanwhile.
       const current = sql.exec<{ status: string }>("SELECT status FROM outbox_ops WHERE id = ?", row.id).toArray()[0];
       if (current?.status !== "queued") continue;
-      const message: BridgeMessage = { alb: 1, opId: row.id, op: JSON.parse(row.op) as BridgeOperation };
+      const message = encodeBridgeMessage({ opId: row.id, op: JSON.parse(row.op) as BridgeOperation });
       const out = await deliver(this.#d.transport, {
         apiEndpoint: who.apiEndpoint,
         userId: who.userId,

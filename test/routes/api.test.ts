@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AlexaUser } from "../../src/user/alexa-user.ts";
 import type { OperationView } from "../../src/user/ports.ts";
 import { MAX_BODY_BYTES } from "../../src/routes/api/body.ts";
-import { MAX_MESSAGE_DATA_BYTES } from "../../src/routes/api/schemas.ts";
+import { MAX_SKILL_MESSAGE_DATA_BYTES, parseBridgeMessage } from "../../src/protocol/bridge-message.ts";
 import { handleApi } from "../../src/routes/api.ts";
 import type { Env } from "../../src/env.ts";
 
@@ -32,7 +32,7 @@ async function knownUser(tag: string, opts: { enabled?: boolean } = {}): Promise
 
 interface SentMessage {
   url: string;
-  body: { data: { alb: number; opId: string; op: unknown }; expiresAfterSeconds: number };
+  body: { data: { alb: string; opId: string; op: string }; expiresAfterSeconds: number };
 }
 let sent: SentMessage[] = [];
 
@@ -137,7 +137,7 @@ describe("POST /v1/users/{id}/lists/{list}/items", () => {
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as OperationView;
     await runDurableObjectAlarm(env.ALEXA_USER.getByName(userId));
-    expect(sent.find((m) => m.body.data.opId === id)?.body.data.op).toEqual({ kind: "create", list: listId, value: "call mum" });
+    expect(parseBridgeMessage(sent.find((m) => m.body.data.opId === id)?.body.data)?.op).toEqual({ kind: "create", list: listId, value: "call mum" });
   });
 
   it.each([
@@ -232,7 +232,7 @@ describe("PATCH and DELETE /v1/users/{id}/lists/{list}/items/{itemRef}", () => {
     expect(((await renamed.json()) as OperationView).kind).toBe("update");
     expect(((await reopened.json()) as OperationView).kind).toBe("update");
     await runDurableObjectAlarm(env.ALEXA_USER.getByName(userId));
-    expect(sent.map((m) => m.body.data.op)).toEqual([
+    expect(sent.map((m) => parseBridgeMessage(m.body.data)?.op)).toEqual([
       { kind: "complete", list: "todo", itemRef: "app-1" },
       { kind: "update", list: "todo", itemRef: "app-2", value: "renamed", status: "completed" },
       { kind: "update", list: "todo", itemRef: "alexa-item-3", status: "active" },
@@ -280,7 +280,10 @@ describe("POST /v1/users/{id}/sync and /messages", () => {
     await runDurableObjectAlarm(env.ALEXA_USER.getByName(userId));
     expect(sent).toHaveLength(1);
     expect(sent[0]!.url).toBe(`${EU}/v1/skillmessages/users/${encodeURIComponent(userId)}`);
-    expect(sent[0]!.body).toEqual({ data: { alb: 1, opId: id, op: { kind: "message", data: { reminder: "bins" } } }, expiresAfterSeconds: 600 });
+    expect(sent[0]!.body).toEqual({
+      data: { alb: "1", opId: id, op: JSON.stringify({ kind: "message", data: { reminder: "bins" } }) },
+      expiresAfterSeconds: 600,
+    });
     const view = (await (await call("GET", `/v1/users/${userId}/operations/${id}`)).json()) as OperationView;
     expect(view.status).toBe("sent");
   });
@@ -291,7 +294,9 @@ describe("POST /v1/users/{id}/sync and /messages", () => {
     ["an expiry under 60 s", { data: {}, expiresAfterSeconds: 10 }, /at least 60/],
     ["an expiry over 86400 s", { data: {}, expiresAfterSeconds: 86_401 }, /at most 86400/],
     ["a fractional expiry", { data: {}, expiresAfterSeconds: 90.5 }, /integer/],
-    ["data over the size limit", { data: { blob: "x".repeat(MAX_MESSAGE_DATA_BYTES) } }, /bytes as JSON/],
+    ["data over the size limit", { data: { blob: "x".repeat(MAX_SKILL_MESSAGE_DATA_BYTES) } }, /too large/],
+    // Quotes are escaped inside the envelope: the limit applies to what Amazon receives.
+    ["data that only grows too large once escaped", { data: { q: '"'.repeat(3_000) } }, /too large/],
   ])("messages: rejects %s", async (_name, body, message) => {
     const userId = await knownUser("msgval");
     const e = await errorOf(await call("POST", `/v1/users/${userId}/messages`, { body }));

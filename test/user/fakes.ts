@@ -3,6 +3,7 @@
 // - FakeHousehold: an in-memory List Management API (one household);
 // - FakeApp: the app's webhook endpoint, recording every delivery.
 import { env } from "cloudflare:workers";
+import { encodeBridgeMessage, type BridgeOperation } from "../../src/protocol/bridge-message.ts";
 import { runInDurableObject } from "cloudflare:test";
 import type { RequestEnvelope } from "ask-sdk-model";
 import { vi, type MockInstance } from "vitest";
@@ -272,7 +273,7 @@ export function messageEnvelope(userId: string, message: unknown, requestId?: st
 }
 
 export function bridge(opId: string, op: Record<string, unknown>): unknown {
-  return { alb: 1, opId, op };
+  return encodeBridgeMessage({ opId, op: op as unknown as BridgeOperation });
 }
 
 /** Waits for the object's background work (webhook sends, erasure). */

@@ -4,7 +4,7 @@
  * port that records what was queued.
  */
 import type { WebhookPort } from "../../src/user/ports.ts";
-import type { BridgeMessage } from "../../src/protocol/bridge-message.ts";
+import type { BridgeMessageData } from "../../src/protocol/bridge-message.ts";
 
 export const TOKEN_URL = "https://lwa.test/auth/o2/token";
 
@@ -12,7 +12,7 @@ export interface SentMessage {
   url: string;
   userId: string;
   token: string;
-  data: BridgeMessage;
+  data: BridgeMessageData;
   expiresAfterSeconds: number;
 }
 
@@ -57,7 +57,11 @@ export function fakeAmazon(): FakeAmazon {
     }
     const m = /^\/v1\/skillmessages\/users\/([^/]+)$/.exec(url.pathname);
     if (m && req.method === "POST") {
-      const body = (await req.json()) as { data: BridgeMessage; expiresAfterSeconds: number };
+      const body = (await req.json()) as { data: BridgeMessageData; expiresAfterSeconds: number };
+      // Amazon's reference gives `data` as string key/value pairs: refuse anything else.
+      if (Object.values(body.data).some((value) => typeof value !== "string")) {
+        return Response.json({ message: "data values must be strings" }, { status: 400 });
+      }
       const msg: SentMessage = {
         url: req.url,
         userId: decodeURIComponent(m[1]!),

@@ -81,7 +81,7 @@ describe("outbox: sending", () => {
 
       expect(amazon.sent.map((m) => m.data.opId)).toEqual([a.view.id, b.view.id, c.view.id]);
       expect(amazon.sent[0]!.url).toBe(`${EU}/v1/skillmessages/users/${encodeURIComponent(userId)}`);
-      expect(amazon.sent[0]!.data).toEqual({ alb: 1, opId: a.view.id, op: { kind: "create", list: "shopping", value: "milk" } });
+      expect(amazon.sent[0]!.data).toEqual({ alb: "1", opId: a.view.id, op: JSON.stringify({ kind: "create", list: "shopping", value: "milk" }) });
       expect(amazon.sent.map((m) => m.expiresAfterSeconds)).toEqual([DEFAULT_EXPIRES_AFTER_S, DEFAULT_EXPIRES_AFTER_S, 120]);
       expect(outbox.get(a.view.id)?.status).toBe("sent");
       // Next wake-up: the earliest delivery deadline (the 120 s message).

@@ -6,15 +6,21 @@
  * nothing.
  *
  * Limits: item values and ids at most 256 characters (Alexa's list item
- * limit); a raw message's `data` at most {@link MAX_MESSAGE_DATA_BYTES} as
- * JSON (Skill Messaging caps the payload; the bridge's envelope needs room).
+ * limit); a raw message's `data` such that the skill message carrying it
+ * (bridge envelope included, `bridgeMessageBytes`) stays within
+ * `MAX_SKILL_MESSAGE_DATA_BYTES` (Skill Messaging caps the payload).
  */
 import * as v from "valibot";
-import type { BridgeOperation, ItemStatus } from "../../protocol/bridge-message.ts";
+import {
+  bridgeMessageBytes,
+  MAX_SKILL_MESSAGE_DATA_BYTES,
+  type BridgeOperation,
+  type ItemStatus,
+} from "../../protocol/bridge-message.ts";
 import { MAX_EXPIRES_AFTER_S, MIN_EXPIRES_AFTER_S } from "../../user/outbox/policy.ts";
 
-/** Largest `data` of a raw message, as UTF-8 JSON. */
-export const MAX_MESSAGE_DATA_BYTES = 5_632;
+/** An operation id as long as the outbox makes them (`op_` + 32 hex), for sizing. */
+const SIZING_OP_ID = `op_${"0".repeat(32)}`;
 /** Alexa's longest item value. */
 export const MAX_VALUE_LENGTH = 256;
 
@@ -80,8 +86,8 @@ export const MessageBody = v.strictObject({
       "must be a JSON object",
     ),
     v.check(
-      (d) => new TextEncoder().encode(JSON.stringify(d)).byteLength <= MAX_MESSAGE_DATA_BYTES,
-      `must be at most ${MAX_MESSAGE_DATA_BYTES} bytes as JSON`,
+      (d) => bridgeMessageBytes({ opId: SIZING_OP_ID, op: { kind: "message", data: d } }) <= MAX_SKILL_MESSAGE_DATA_BYTES,
+      `is too large: the skill message carrying it must stay within ${MAX_SKILL_MESSAGE_DATA_BYTES} bytes`,
     ),
   ),
   expiresAfterSeconds: v.optional(

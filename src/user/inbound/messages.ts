@@ -1,7 +1,7 @@
 /**
  * @module user/inbound/messages
  * `Messaging.MessageReceived`. A message carrying the bridge marker
- * (`{alb:1, opId, op}`, src/protocol/bridge-message.ts) is an operation from
+ * (`{alb:"1", opId, op}`, src/protocol/bridge-message.ts) is an operation from
  * the bridge's own outbox: it is applied through the List API with the
  * request's `apiAccessToken` (never stored) and its outcome reported to the
  * outbox (`complete` / `fail`, which queue `outbox.completed` / `outbox.failed`).

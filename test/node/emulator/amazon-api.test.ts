@@ -84,8 +84,8 @@ describe("Skill Messaging API", () => {
     expect((await call(emu, "POST", path, { token, body: { data: {} } })).status).toBe(202);
   });
 
-  it("notes non-string data values (Amazon's documented rule), and rejects them when strict", async () => {
-    const lenient = await setup();
+  it("rejects non-string data values by default (Amazon's documented rule), and only notes them when lenient", async () => {
+    const lenient = await setup({ strictMessageData: false });
     const a = await enabledAlice(lenient.emu, lenient.skill);
     const res = await call(lenient.emu, "POST", `/v1/skillmessages/users/${a.userId}`, {
       token: await lwaToken(lenient.emu),
@@ -95,7 +95,7 @@ describe("Skill Messaging API", () => {
     expect(lenient.emu.calls({ api: "messaging" })[0]?.notes?.[0]).toMatch(/string values/);
     lenient.emu.close();
 
-    const strict = await setup({ strictMessageData: true });
+    const strict = await setup();
     const b = await enabledAlice(strict.emu, strict.skill);
     const refused = await call(strict.emu, "POST", `/v1/skillmessages/users/${b.userId}`, {
       token: await lwaToken(strict.emu),
