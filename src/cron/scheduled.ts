@@ -1,9 +1,10 @@
 /**
  * @module cron/scheduled
  * The cron trigger (`*\/5 * * * *`): a safety sweep of users with due outbox
- * work, and reconciliation (every enabled user gets a full sync queued once
- * per `SYNC_INTERVAL`, so changes that list events missed still reach the
- * app). Users are found through the registry (src/registry): each run asks
+ * work, and reconciliation (every enabled user who granted list read
+ * permission gets a full sync queued once per `SYNC_INTERVAL`, so changes
+ * that list events missed still reach the app). Users are found through the
+ * registry (src/registry): each run asks
  * the cursor object for the next {@link CronLimits.shardsPerRun} shards,
  * and each of those shards pokes at most {@link CronLimits.usersPerShard} of
  * its due users (earliest first). The cursor is persisted and wraps, so every

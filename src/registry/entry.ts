@@ -15,7 +15,7 @@
 
 export interface RegistryEntry {
   enabled: boolean;
-  /** When a reconciliation sync is next due (ms since epoch); null when disabled. */
+  /** When a reconciliation sync is next due (ms since epoch); null when disabled or without list read permission. */
   nextSyncAt: number | null;
   /** When the user's outbox next has work (ms since epoch), or null. */
   nextDueAt: number | null;

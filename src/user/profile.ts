@@ -12,6 +12,18 @@
 import type { UserProfile } from "./ports.ts";
 import type { DefaultListKind } from "../alexa/list-ids.ts";
 
+/** The `acceptedPermissions[].scope` that lets the skill read the user's lists. */
+export const LIST_READ_SCOPE = "alexa::household:lists:read";
+
+/**
+ * Whether the user granted list read permission, i.e. whether a full sync can
+ * succeed at all. Without it every List API read answers 403.
+ * @example if (p.enabled && canReadLists(p)) outbox.enqueue({ kind: "sync" });
+ */
+export function canReadLists(profile: Pick<UserProfile, "acceptedPermissions">): boolean {
+  return profile.acceptedPermissions.includes(LIST_READ_SCOPE);
+}
+
 interface ProfileRow extends Record<string, SqlStorageValue> {
   user_id: string;
   enabled: number;

@@ -6,6 +6,7 @@ import { DEFAULT_CRON_LIMITS, runCron, type CronLimits } from "../../src/cron/sc
 import type { RegistryEntry } from "../../src/registry/entry.ts";
 import { CURSOR_OBJECT, REGISTRY_SHARDS, shardName, shardOf } from "../../src/registry/shards.ts";
 import type { AlexaUser } from "../../src/user/alexa-user.ts";
+import { LIST_READ_SCOPE } from "../../src/user/profile.ts";
 
 /** Far in the future: user objects' alarms never fire on their own. */
 const T0 = Date.UTC(2035, 0, 1, 0, 0, 0);
@@ -26,12 +27,13 @@ const sizes = () => Promise.all(Array.from({ length: REGISTRY_SHARDS }, (_, i) =
 const due = (over: Partial<RegistryEntry> = {}): RegistryEntry => ({ enabled: true, nextSyncAt: T0 - 1, nextDueAt: null, at: T0 - DAY, ...over });
 
 let n = 0;
-/** A user known to their object, registered through the object's own report. */
-async function registeredUser(tag: string, opts: { lastFullSyncAt: number | null; enabled?: boolean }): Promise<string> {
+/** A user known to their object, registered through the object's own report; by default they granted list read. */
+async function registeredUser(tag: string, opts: { lastFullSyncAt: number | null; enabled?: boolean; canRead?: boolean }): Promise<string> {
   const userId = `amzn1.ask.account.CRON${tag}${++n}`;
   await runInDurableObject(env.ALEXA_USER.getByName(userId), async (i: AlexaUser) => {
     i.now = () => T0;
     i.profile.touch(userId, null, T0 - 30 * DAY);
+    if (opts.canRead !== false) i.profile.setAcceptedPermissions([LIST_READ_SCOPE], T0 - 30 * DAY);
     if (opts.lastFullSyncAt !== null) i.profile.setLastFullSyncAt(opts.lastFullSyncAt);
     if (opts.enabled === false) i.profile.setEnabled(false, T0);
     await i.outbound.reportRegistry();
@@ -81,7 +83,10 @@ describe("cron sweep over the registry", () => {
     const never = await registeredUser("never", { lastFullSyncAt: null });
     const recent = await registeredUser("recent", { lastFullSyncAt: T0 - 60_000 });
     const disabled = await registeredUser("disabled", { lastFullSyncAt: T0 - 5 * DAY, enabled: false });
+    const unreadable = await registeredUser("unreadable", { lastFullSyncAt: T0 - 5 * DAY, canRead: false });
     expect((await shardStub(shardOf(stale)).entry(stale))?.nextSyncAt).toBe(T0 - DAY);
+    // Without list read permission a sync could only fail: the registry holds no sync time for them.
+    expect(await shardStub(shardOf(unreadable)).entry(unreadable)).toMatchObject({ enabled: true, nextSyncAt: null });
 
     for (let run = 0; run < RUNS_PER_CYCLE; run++) await runCron(env, T0, { ...LIMITS, usersPerShard: 50 });
 
@@ -89,6 +94,7 @@ describe("cron sweep over the registry", () => {
     expect(await syncState(never)).toEqual({ pending: true, lastCreatedAt: T0 });
     expect((await syncState(recent)).pending).toBe(false);
     expect((await syncState(disabled)).pending).toBe(false);
+    expect(await syncState(unreadable)).toEqual({ pending: false, lastCreatedAt: null });
     // The registry now says when each is next due; a second cycle queues nothing more.
     expect(await shardStub(shardOf(stale)).entry(stale)).toMatchObject({ nextSyncAt: T0 + DAY });
     expect(await shardStub(shardOf(disabled)).entry(disabled)).toMatchObject({ enabled: false, nextSyncAt: null });

@@ -5,6 +5,7 @@ import type { RegistryEntry } from "../../src/registry/entry.ts";
 import { POKE_RETRY_MS, type UserRegistry } from "../../src/registry/user-registry.ts";
 import type { Env } from "../../src/env.ts";
 import type { AlexaUser } from "../../src/user/alexa-user.ts";
+import { LIST_READ_SCOPE } from "../../src/user/profile.ts";
 
 /** Far in the future: user objects' alarms never fire on their own. */
 const T0 = Date.UTC(2034, 0, 1, 0, 0, 0);
@@ -27,6 +28,7 @@ async function knownUser(tag: string, lastFullSyncAt: number | null): Promise<st
   await runInDurableObject(env.ALEXA_USER.getByName(userId), (i: AlexaUser) => {
     i.now = () => T0;
     i.profile.touch(userId, null, T0 - 10 * DAY);
+    i.profile.setAcceptedPermissions([LIST_READ_SCOPE], T0 - 10 * DAY);
     if (lastFullSyncAt !== null) i.profile.setLastFullSyncAt(lastFullSyncAt);
   });
   return userId;

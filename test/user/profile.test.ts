@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AlexaUser } from "../../src/user/alexa-user.ts";
-import { migrateProfile, ProfileStore } from "../../src/user/profile.ts";
+import { canReadLists, LIST_READ_SCOPE, migrateProfile, ProfileStore } from "../../src/user/profile.ts";
 import { newUserId } from "./fakes.ts";
 
 function withProfile(fn: (p: ProfileStore) => void): Promise<void> {
@@ -57,5 +57,24 @@ describe("ProfileStore", () => {
       expect(p.get()).toMatchObject({ acceptedPermissions: ["alexa::household:lists:read"], linkedAccessToken: "tok", lastFullSyncAt: 5 });
       expect(p.defaultListId("shopping")).toBe("S2");
       expect(p.defaultListId("todo")).toBeNull();
+    }));
+});
+
+describe("canReadLists", () => {
+  it("is true only with the exact list read scope among the accepted permissions", () => {
+    expect(canReadLists({ acceptedPermissions: [] })).toBe(false);
+    expect(canReadLists({ acceptedPermissions: ["alexa::household:lists:write"] })).toBe(false);
+    expect(canReadLists({ acceptedPermissions: ["alexa::household:lists:read:extra", "ALEXA::HOUSEHOLD:LISTS:READ"] })).toBe(false);
+    expect(canReadLists({ acceptedPermissions: ["alexa::household:lists:write", LIST_READ_SCOPE] })).toBe(true);
+    expect(LIST_READ_SCOPE).toBe("alexa::household:lists:read");
+  });
+
+  it("reads what the profile stored", () =>
+    withProfile((p) => {
+      p.touch("u1", null, 1);
+      p.setAcceptedPermissions([LIST_READ_SCOPE], 2);
+      expect(canReadLists(p.get()!)).toBe(true);
+      p.setAcceptedPermissions([], 3);
+      expect(canReadLists(p.get()!)).toBe(false);
     }));
 });

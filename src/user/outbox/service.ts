@@ -18,6 +18,7 @@ import { RegistryReporter, type RegistryWrite } from "../../registry/reporter.ts
 import { shardName, shardOf } from "../../registry/shards.ts";
 import { Outbox, type EnqueueOptions, type EnqueueResult } from "../outbox.ts";
 import type { OperationView, UserProfile, WebhookPort } from "../ports.ts";
+import { canReadLists } from "../profile.ts";
 import type { AlarmParticipant } from "../schedule.ts";
 import type { Transport } from "./deliver.ts";
 
@@ -51,6 +52,19 @@ function lazyTransport(env: Env, http: typeof fetch): Transport {
       invalidate: (token) => lwaTokenSourceFor(env).invalidate(token),
     },
   };
+}
+
+/**
+ * Whether the cron queues reconciliation syncs for this user: enabled, and
+ * allowed to have their lists read. A sync without read permission could only
+ * fail (403) every interval, so none is queued and the registry entry carries
+ * no sync time; granting the permission later (a skill event) rewrites the
+ * entry with the usual sync time (now, for a user never synced). The app can
+ * still ask for a sync itself (`POST /v1/users/{id}/sync`); that one is sent
+ * and fails with Amazon's reason.
+ */
+function reconciles(p: UserProfile): boolean {
+  return p.enabled && canReadLists(p);
 }
 
 function shardWrite(env: Env): RegistryWrite {
@@ -148,7 +162,7 @@ export class Outbound {
   async sweep(now: number): Promise<RegistryEntry | null> {
     const p = this.#d.profile();
     if (!p) return null;
-    if (p.enabled) {
+    if (reconciles(p)) {
       const sync = this.outbox.kindState("sync");
       if (!sync.pending && nextSyncAt(p.lastFullSyncAt, sync.lastCreatedAt, this.#interval()) <= now) {
         this.outbox.enqueue({ kind: "sync" });
@@ -184,7 +198,7 @@ export class Outbound {
     const due = this.outbox.nextDueAt();
     return {
       enabled: p.enabled,
-      nextSyncAt: p.enabled ? nextSyncAt(p.lastFullSyncAt, sync.lastCreatedAt, this.#interval()) : null,
+      nextSyncAt: reconciles(p) ? nextSyncAt(p.lastFullSyncAt, sync.lastCreatedAt, this.#interval()) : null,
       nextDueAt: due === null ? null : Math.max(due, now + REGISTRY_DUE_GRACE_MS),
       at: now,
     };
