@@ -39,7 +39,7 @@ function context(c: Common): unknown {
 
 /**
  * `Messaging.MessageReceived` carrying `message` as `request.message`.
- * @example messageReceived({ userId, requestId, apiEndpoint }, { alb: 1, opId: "op1", op: { kind: "sync" } })
+ * @example messageReceived({ userId, requestId, apiEndpoint }, encodeBridgeMessage({ opId: "op1", op: { kind: "sync" } }))
  */
 export function messageReceived(c: Common, message: unknown): string {
   return JSON.stringify({
@@ -70,6 +70,25 @@ export function listItemsCreated(c: Common, listId: string, listItemIds: string[
       eventCreationTime: now,
       eventPublishingTime: now,
       body: { listId, listItemIds },
+    },
+  });
+}
+
+/**
+ * `AlexaSkillEvent.SkillEnabled`: makes the user known to the bridge.
+ * @example skillEnabled({ userId, requestId, apiEndpoint })
+ */
+export function skillEnabled(c: Common): string {
+  const now = c.timestamp ?? new Date().toISOString();
+  return JSON.stringify({
+    version: "1.0",
+    context: context(c),
+    request: {
+      type: "AlexaSkillEvent.SkillEnabled",
+      requestId: c.requestId,
+      timestamp: now,
+      eventCreationTime: now,
+      eventPublishingTime: now,
     },
   });
 }

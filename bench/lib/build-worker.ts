@@ -53,3 +53,17 @@ export async function buildWorker(root: string, entry: string, compatibilityFlag
   const base = path.basename(entry).replace(/\.ts$/, ".js");
   return { scriptPath: path.join(out, base), compatibilityDate, compatibilityFlags, dir };
 }
+
+/**
+ * Builds the project's own Worker (wrangler.toml) into `outDir`, as `wrangler
+ * deploy --dry-run` does; returns the entry module's path.
+ * @example const { scriptPath } = await buildProject(root, "/tmp/x");
+ */
+export async function buildProject(root: string, outDir: string): Promise<{ scriptPath: string }> {
+  await execFileP(
+    path.join(root, "node_modules", ".bin", "wrangler"),
+    ["deploy", "--dry-run", "--outdir", outDir],
+    { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, maxBuffer: 16 * 1024 * 1024 },
+  );
+  return { scriptPath: path.join(outDir, "index.js") };
+}

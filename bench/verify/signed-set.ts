@@ -7,6 +7,7 @@
  */
 import { X509Certificate } from "node:crypto";
 import { signBody, type TestPki } from "../../emulator/pki.ts";
+import { encodeBridgeMessage } from "../../src/protocol/bridge-message.ts";
 import { messageReceived, sign, type SignedRequest } from "../lib/alexa-requests.ts";
 
 export interface SignedSet {
@@ -24,7 +25,7 @@ export interface SignedSet {
  */
 export async function signedSet(pki: TestPki, apiEndpoint = "https://api.amazonalexa.com"): Promise<SignedSet> {
   const common = { userId: "amzn1.ask.account.BENCHVERIFY", requestId: "amzn1.echo-api.request.bench-1", apiEndpoint };
-  const message = { alb: 1, opId: "op-bench-1", op: { kind: "create", list: "shopping", value: "milk" } };
+  const message = encodeBridgeMessage({ opId: "op-bench-1", op: { kind: "create", list: "shopping", value: "milk" } });
   const body = messageReceived(common, message);
   const hot = await sign(pki.leafKey, body);
   const badSig: SignedRequest = {
