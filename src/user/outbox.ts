@@ -9,10 +9,10 @@
  * `queued` → (sent, HTTP 202) `sent` → (the inbound handler calls
  * {@link Outbox.complete}) `completed`; or `failed` (Amazon refused it with
  * 400/403/404, the receiver called {@link Outbox.fail}, transport retries ran
- * out, or the user disabled the skill); or `expired` (sent
- * {@link MAX_SENDS} times and never confirmed). `completed` and `failed`
- * queue the `outbox.completed` / `outbox.failed` webhooks; `expired` queues
- * `outbox.failed` with the reason.
+ * out, the LWA credentials are missing or refused, or the user disabled the
+ * skill); or `expired` (sent {@link MAX_SENDS} times and never confirmed).
+ * `completed` and `failed` queue the `outbox.completed` / `outbox.failed`
+ * webhooks; `expired` queues `outbox.failed` with the reason.
  *
  * Sending happens in the object's alarm ({@link Outbox.runDue}, an
  * AlarmParticipant): operations go out in the order they were accepted, one
@@ -113,6 +113,7 @@ export class Outbox implements OutboxPort, AlarmParticipant {
   readonly #d: OutboxDeps;
   readonly #now: () => number;
   #running = false;
+  #loggedConfigurationFailure: string | null = null;
 
   constructor(deps: OutboxDeps) {
     this.#d = deps;
@@ -271,10 +272,16 @@ export class Outbox implements OutboxPort, AlarmParticipant {
         SEND_BATCH,
       )
       .toArray();
+    // Set by the first configuration failure of this run: the rest of the batch fails the same way without asking LWA again.
+    let configurationFailure: string | null = null;
     for (const row of due) {
       // Earlier sends awaited the network: the receiver may have finished this one meanwhile.
       const current = sql.exec<{ status: string }>("SELECT status FROM outbox_ops WHERE id = ?", row.id).toArray()[0];
       if (current?.status !== "queued") continue;
+      if (configurationFailure !== null) {
+        this.#finish(row.id, "failed", configurationFailure);
+        continue;
+      }
       const message = encodeBridgeMessage({ opId: row.id, op: JSON.parse(row.op) as BridgeOperation });
       const out = await deliver(this.#d.transport, {
         apiEndpoint: who.apiEndpoint,
@@ -293,6 +300,10 @@ export class Outbox implements OutboxPort, AlarmParticipant {
         );
       } else if (out.kind === "fail") {
         this.#finish(row.id, "failed", out.reason);
+        if (out.configuration) {
+          configurationFailure = out.reason;
+          this.#logConfigurationFailure(out.reason);
+        }
       } else {
         const attempts = row.attempts + 1;
         if (attempts >= MAX_ATTEMPTS) {
@@ -312,6 +323,16 @@ export class Outbox implements OutboxPort, AlarmParticipant {
         return;
       }
     }
+  }
+
+  /**
+   * One line per object (and per distinct reason), not one per operation: a
+   * missing secret would otherwise log once for every operation of every user.
+   */
+  #logConfigurationFailure(reason: string): void {
+    if (this.#loggedConfigurationFailure === reason) return;
+    this.#loggedConfigurationFailure = reason;
+    console.error(`outbox: skill messages cannot be sent, failing operations at once until fixed: ${reason}`);
   }
 
   /** Sent but unconfirmed past the deadline: send again, or give up. */

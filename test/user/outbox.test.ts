@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { sendSkillMessage } from "../../src/alexa/skill-messaging.ts";
-import { LwaTokenSource } from "../../src/lwa-token-cache.ts";
+import { LwaTokenSource, lwaTokenSourceFor } from "../../src/lwa-token-cache.ts";
 import { Outbox, type Recipient } from "../../src/user/outbox.ts";
 import {
   DEFAULT_EXPIRES_AFTER_S,
@@ -11,6 +11,7 @@ import {
   MAX_SENDS,
   RETENTION_MS,
 } from "../../src/user/outbox/policy.ts";
+import type { TokenSource } from "../../src/user/outbox/deliver.ts";
 import { TOKEN_URL, fakeAmazon, recordingWebhooks, type FakeAmazon } from "./outbox.fakes.ts";
 
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
@@ -23,12 +24,12 @@ interface Rig {
   hooks: ReturnType<typeof recordingWebhooks>["queued"];
   wakes: number[];
   clock: { t: number };
-  tokens: LwaTokenSource;
+  tokens: TokenSource;
   recipient: { value: Recipient | null };
   userId: string;
 }
 
-function makeRig(sql: SqlStorage, opts: { amazon?: FakeAmazon; tokens?: LwaTokenSource; userId: string }): Rig {
+function makeRig(sql: SqlStorage, opts: { amazon?: FakeAmazon; tokens?: TokenSource; userId: string }): Rig {
   const amazon = opts.amazon ?? fakeAmazon();
   const clock = { t: T0 };
   const n = ++counter;
@@ -59,7 +60,7 @@ function makeRig(sql: SqlStorage, opts: { amazon?: FakeAmazon; tokens?: LwaToken
 }
 
 /** Runs `fn` inside a fresh user object, with an outbox built on its SQLite. */
-async function withOutbox<R>(fn: (rig: Rig, sql: SqlStorage) => Promise<R>, opts: { amazon?: FakeAmazon; tokens?: LwaTokenSource } = {}): Promise<R> {
+async function withOutbox<R>(fn: (rig: Rig, sql: SqlStorage) => Promise<R>, opts: { amazon?: FakeAmazon; tokens?: TokenSource } = {}): Promise<R> {
   const userId = `amzn1.ask.account.OUTBOX${++counter}`;
   const stub = env.ALEXA_USER.getByName(userId);
   return runInDurableObject(stub, (_instance, state) => fn(makeRig(state.storage.sql, { ...opts, userId }), state.storage.sql));
@@ -210,6 +211,108 @@ describe("outbox: retries", () => {
         { type: "outbox.failed", data: { opId: a.view.id, kind: "sync", status: "failed", reason: `${code}: Amazon says no` } },
       ]);
     });
+  });
+});
+
+describe("outbox: LWA configuration errors fail at once", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("missing LWA credentials: every due operation fails with the reason, nothing is sent, one log line", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    // What the object's transport does: build the token source from the environment at first use.
+    const unconfigured = { TOKEN_CACHE: env.TOKEN_CACHE, LWA_CLIENT_ID: "amzn1.application-oa2-client.x", LWA_CLIENT_SECRET: " " };
+    const tokens: TokenSource = {
+      getToken: () => lwaTokenSourceFor(unconfigured).getToken(),
+      invalidate: (t) => lwaTokenSourceFor(unconfigured).invalidate(t),
+    };
+    await withOutbox(
+      async ({ outbox, amazon, clock, hooks }) => {
+        const a = outbox.enqueue({ kind: "sync" });
+        const b = outbox.enqueue({ kind: "create", list: "todo", value: "x" });
+        if (a.outcome !== "created" || b.outcome !== "created") throw new Error("unreachable");
+        expect(await outbox.runDue(clock.t)).toBeNull();
+
+        const reason = outbox.get(a.view.id)!.error!;
+        expect(reason).toMatch(/^LWA_NOT_CONFIGURED: LWA_CLIENT_SECRET not set/);
+        expect(outbox.get(a.view.id)?.status).toBe("failed");
+        expect(outbox.get(b.view.id)).toMatchObject({ status: "failed", error: reason });
+        expect(hooks).toEqual([
+          { type: "outbox.failed", data: { opId: a.view.id, kind: "sync", status: "failed", reason } },
+          { type: "outbox.failed", data: { opId: b.view.id, kind: "create", status: "failed", reason } },
+        ]);
+        expect(amazon.tokenRequests).toBe(0);
+        expect(amazon.attempts).toHaveLength(0);
+
+        // A later operation fails the same way; the object does not log again.
+        const c = outbox.enqueue({ kind: "sync" });
+        await outbox.runDue(clock.t);
+        expect(c.outcome === "created" && outbox.get(c.view.id)?.status).toBe("failed");
+        expect(errors).toHaveBeenCalledTimes(1);
+        expect(String(errors.mock.calls[0]![0])).toMatch(/LWA_NOT_CONFIGURED: LWA_CLIENT_SECRET not set/);
+      },
+      { tokens },
+    );
+  });
+
+  it("LWA refuses the credentials (invalid_client): fails at once after one token request, not ten attempts", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const amazon = fakeAmazon();
+    let tokenRequests = 0;
+    const lwaRefuses = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (new Request(input, init).url !== TOKEN_URL) return amazon.fetch(input, init);
+      tokenRequests++;
+      return Response.json({ error: "invalid_client", error_description: "Client authentication failed" }, { status: 401 });
+    }) as typeof fetch;
+    const n = ++counter;
+    const tokens = new LwaTokenSource({
+      kv: env.TOKEN_CACHE,
+      fetch: lwaRefuses,
+      tokenUrl: TOKEN_URL,
+      clientId: `outbox-bad-client-${n}`,
+      clientSecret: "wrong",
+      kvKey: `outbox-bad-token-${n}`,
+    });
+    await withOutbox(
+      async ({ outbox, clock, hooks }) => {
+        const ids = [outbox.enqueue({ kind: "sync" }), outbox.enqueue({ kind: "sync" }), outbox.enqueue({ kind: "sync" })].map((r) =>
+          r.outcome === "created" ? r.view.id : "",
+        );
+        expect(await outbox.runDue(clock.t)).toBeNull();
+        const views = ids.map((id) => outbox.get(id)!);
+        expect(views.map((v) => v.status)).toEqual(["failed", "failed", "failed"]);
+        expect(views[0]!.error).toMatch(/^LWA_INVALID_CLIENT: LWA token request: 401 .*check LWA_CLIENT_ID and LWA_CLIENT_SECRET/);
+        expect(hooks.map((h) => h.type)).toEqual(["outbox.failed", "outbox.failed", "outbox.failed"]);
+        expect(tokenRequests).toBe(1);
+        expect(amazon.attempts).toHaveLength(0);
+        expect(errors).toHaveBeenCalledTimes(1);
+      },
+      { amazon, tokens },
+    );
+  });
+
+  it("a token endpoint that is down is still retried like a transport failure", async () => {
+    const amazon = fakeAmazon();
+    const down = (async (input: RequestInfo | URL, init?: RequestInit) =>
+      new Request(input, init).url === TOKEN_URL ? new Response("unavailable", { status: 503 }) : amazon.fetch(input, init)) as typeof fetch;
+    const n = ++counter;
+    const tokens = new LwaTokenSource({
+      kv: env.TOKEN_CACHE,
+      fetch: down,
+      tokenUrl: TOKEN_URL,
+      clientId: `outbox-down-client-${n}`,
+      clientSecret: "secret",
+      kvKey: `outbox-down-token-${n}`,
+    });
+    await withOutbox(
+      async ({ outbox, clock, hooks }) => {
+        const r = outbox.enqueue({ kind: "sync" });
+        const next = await outbox.runDue(clock.t);
+        expect(r.outcome === "created" && outbox.get(r.view.id)?.status).toBe("queued");
+        expect(next).toBeGreaterThan(clock.t);
+        expect(hooks).toEqual([]);
+      },
+      { amazon, tokens },
+    );
   });
 });
 

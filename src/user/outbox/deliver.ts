@@ -9,6 +9,14 @@
  * one. A second 401 is treated as retryable rather than fatal: it is almost
  * always a configuration problem (LWA client id/secret) that an operator can
  * fix while the operation waits, and the attempt bound still ends it.
+ *
+ * A token that cannot be had is retried like a transport failure, except when
+ * the credentials themselves are the problem: missing (`LwaConfigError`, code
+ * `CONFIG`) or refused by LWA (`INVALID_CLIENT`). Then the outcome is `fail`,
+ * marked `configuration`, with a reason naming the settings to fix: ten
+ * attempts would only give the same answer up to ~17 minutes later (the
+ * backoff's sum), after ten LWA requests per operation, while the app, told at
+ * once, can re-submit once an operator has fixed the settings.
  */
 import type { SkillMessageRequest } from "../../alexa/skill-messaging.ts";
 
@@ -31,7 +39,7 @@ export interface Transport {
 export type DeliveryOutcome =
   | { kind: "sent" }
   | { kind: "retry"; reason: string; retryAfterMs?: number }
-  | { kind: "fail"; reason: string };
+  | { kind: "fail"; reason: string; configuration?: true };
 
 /** What one send needs besides the transport. */
 export interface Delivery {
@@ -41,7 +49,10 @@ export interface Delivery {
   expiresAfterSeconds: number;
 }
 
-/** The shape of `SkillMessagingError`, matched structurally (it may cross isolates). */
+/**
+ * The shape of `SkillMessagingError` (and of the token source's `LwaError` and
+ * `LwaConfigError`), matched structurally (it may cross isolates).
+ */
 interface SkillMessagingErrorLike {
   code: string;
   retryable: boolean;
@@ -60,6 +71,17 @@ function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Why a token failure is a configuration problem that retrying cannot fix, or null. */
+function configurationFailure(e: unknown): string | null {
+  const err = asSkillMessagingError(e);
+  if (!err || err.retryable) return null;
+  if (err.code === "CONFIG") return `LWA_NOT_CONFIGURED: ${describe(e)}`;
+  if (err.code === "INVALID_CLIENT") {
+    return `LWA_INVALID_CLIENT: ${describe(e)} (Login with Amazon refused the skill's credentials: check LWA_CLIENT_ID and LWA_CLIENT_SECRET)`;
+  }
+  return null;
+}
+
 /**
  * Sends `delivery` once (twice on a 401) and classifies the result.
  * @example
@@ -72,6 +94,8 @@ export async function deliver(transport: Transport, delivery: Delivery): Promise
     try {
       token = await transport.tokens.getToken();
     } catch (e) {
+      const configuration = configurationFailure(e);
+      if (configuration !== null) return { kind: "fail", reason: configuration, configuration: true };
       return { kind: "retry", reason: `LWA token unavailable: ${describe(e)}` };
     }
     try {

@@ -42,7 +42,7 @@ export interface OutboundDeps {
   registryWrite?: RegistryWrite;
 }
 
-/** The LWA token source, built at first use so a missing secret fails a send (retried), not the object. */
+/** The LWA token source, built at first use so a missing secret fails the send (with the reason), not the object. */
 function lazyTransport(env: Env, http: typeof fetch): Transport {
   return {
     send: sendSkillMessage,

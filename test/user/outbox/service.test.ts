@@ -1,9 +1,10 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AlexaUser } from "../../../src/user/alexa-user.ts";
+import { Outbound } from "../../../src/user/outbox/service.ts";
 import { LIST_READ_SCOPE } from "../../../src/user/profile.ts";
-import { bridge, messageEnvelope, newUserId, operation, settle, skillEvent, T0, userStub } from "../fakes.ts";
+import { API, bridge, messageEnvelope, newUserId, operation, settle, skillEvent, T0, userStub } from "../fakes.ts";
 import { ACK, send, useFakes } from "../harness.ts";
 
 const DAY = 86_400_000;
@@ -71,5 +72,39 @@ describe("an app-requested sync without read permission", () => {
     expect(view.status).toBe("failed");
     expect(view.error).toMatch(/^FORBIDDEN/);
     expect(app.types()).toEqual(["alexa.user.enabled", "outbox.failed"]);
+  });
+});
+
+describe("the object's transport without LWA credentials", () => {
+  it("fails an operation at once with a reason naming the settings, and logs one line", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const userId = newUserId("no-lwa");
+    await runInDurableObject(env.ALEXA_USER.getByName(userId), async (_i: AlexaUser, state) => {
+      const webhooks: { type: string; data: unknown }[] = [];
+      const outbound = new Outbound({
+        sql: state.storage.sql,
+        env: { ...env, LWA_CLIENT_ID: undefined, LWA_CLIENT_SECRET: "" },
+        profile: () => ({ userId, enabled: true, apiEndpoint: API, acceptedPermissions: [], linkedAccessToken: null, lastFullSyncAt: null }),
+        webhooks: { enqueue: (type, data) => webhooks.push({ type, data }) },
+        wakeAt: async () => {},
+        http: () => Promise.reject(new Error("no network expected")),
+        now: () => T0,
+        registryWrite: async () => {},
+      });
+      const first = await outbound.enqueueOperation({ kind: "sync" }, {});
+      const second = await outbound.enqueueOperation({ kind: "message", data: { hello: "world" } }, {});
+      if (first.outcome !== "created" || second.outcome !== "created") throw new Error("unreachable");
+
+      expect(await outbound.participant.runDue(T0)).toBeNull();
+
+      for (const id of [first.view.id, second.view.id]) {
+        const view = outbound.outbox.get(id)!;
+        expect(view.status).toBe("failed");
+        expect(view.error).toMatch(/^LWA_NOT_CONFIGURED: LWA_CLIENT_ID and LWA_CLIENT_SECRET not set/);
+      }
+      expect(webhooks.map((w) => w.type)).toEqual(["outbox.failed", "outbox.failed"]);
+    });
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(String(errors.mock.calls[0]![0])).toMatch(/^outbox: .*LWA_NOT_CONFIGURED/);
   });
 });
