@@ -21,7 +21,9 @@
  *    Alexa's answer; the alarm is the durable backstop.
  *
  * After `SkillDisabled`, once the webhook queue has drained (the app has been
- * told), all storage is deleted and the empty tables are recreated.
+ * told, or its webhooks became dead letters after their 24 h window, also
+ * when webhooks are not configured), all storage is deleted and the empty
+ * tables are recreated.
  *
  * Seams for tests: `now` (the clock of every part), `http` (the fetch used for
  * Amazon and the app; it calls `globalThis.fetch` at call time, so

@@ -22,7 +22,13 @@
  *
  * Without `APP_WEBHOOK_URL` or `APP_WEBHOOK_SECRET` the queue still fills (so
  * nothing is lost while the app is being configured) but nothing is sent; this
- * is logged once per object instance, and no retry window runs.
+ * is logged once per object instance. Unsent rows age like failing ones: a row
+ * still unsent {@link WEBHOOK_RETRY_WINDOW_MS} after queuing becomes a dead
+ * letter (kept and logged, like any other). Trade-off: a deployment that never
+ * sets the app up gets dead letters instead of a queue that grows forever, and
+ * above all the erasure of a user who disabled the skill (which waits for the
+ * queue to drain so the app hears of it first) cannot be held back for ever
+ * by a missing setting. Configured within the window, everything is sent.
  *
  * Delivery runs outside Alexa's request: {@link WebhookQueue.drain} is
  * single-flight and bounded ({@link WEBHOOK_TIMEOUT_MS} per attempt,
@@ -35,7 +41,10 @@ import { backoffDelay, parseRetryAfter } from "../util/backoff.ts";
 import { fetchWithTimeout } from "../util/fetch-timeout.ts";
 import { buildWebhookBody, webhookHeaders } from "../webhooks/standard-webhooks.ts";
 
-/** Each webhook is retried for at least this long after it was queued. */
+/**
+ * Each webhook is retried (or, while delivery is not configured, kept unsent)
+ * for at least this long after it was queued; then it becomes a dead letter.
+ */
 export const WEBHOOK_RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Deadline of one delivery attempt (headers and nothing else: the body is ignored). */
 export const WEBHOOK_TIMEOUT_MS = 5_000;
@@ -45,6 +54,9 @@ export const MAX_PER_DRAIN = 50;
 export const WEBHOOK_BACKOFF = { baseMs: 5_000, maxMs: 60 * 60 * 1000 } as const;
 /** Smallest delay between two tries of the same webhook. */
 export const WEBHOOK_MIN_RETRY_MS = 1_000;
+
+/** `last_error` of a row that became a dead letter without ever being sent. */
+export const UNCONFIGURED_ERROR = "not sent: APP_WEBHOOK_URL or APP_WEBHOOK_SECRET not set";
 
 /** Where webhooks go; either missing means "queue, don't send". */
 export interface WebhookConfig {
@@ -240,7 +252,10 @@ export class WebhookQueue implements WebhookPort, AlarmParticipant {
           this.#warnedUnconfigured = true;
           console.warn("webhooks: APP_WEBHOOK_URL or APP_WEBHOOK_SECRET not set; webhooks are queued, not sent");
         }
-        return null;
+        const deadline = head.created_at + WEBHOOK_RETRY_WINDOW_MS;
+        if (now < deadline) return deadline;
+        this.#deadLetter(head, head.attempts, UNCONFIGURED_ERROR, now, "delivery not configured");
+        continue;
       }
       const outcome = await this.#attempt(url, secret, head, now);
       if (outcome.ok) {
@@ -251,20 +266,7 @@ export class WebhookQueue implements WebhookPort, AlarmParticipant {
       const attempts = head.attempts + 1;
       const expired = at - head.created_at >= WEBHOOK_RETRY_WINDOW_MS;
       if (outcome.gone || expired) {
-        sql.exec(
-          `UPDATE webhook_queue SET attempts = ?, last_error = ?, dead_at = ? WHERE seq = ?`,
-          attempts,
-          outcome.error,
-          at,
-          head.seq,
-        );
-        console.error("webhooks: dead letter", {
-          msgId: head.msg_id,
-          type: head.type,
-          attempts,
-          error: outcome.error,
-          reason: outcome.gone ? "410 Gone" : "retry window exhausted",
-        });
+        this.#deadLetter(head, attempts, outcome.error, at, outcome.gone ? "410 Gone" : "retry window exhausted");
         continue;
       }
       const backoff = backoffDelay(attempts - 1, { ...WEBHOOK_BACKOFF, random: this.#deps.random });
@@ -281,6 +283,18 @@ export class WebhookQueue implements WebhookPort, AlarmParticipant {
       return next;
     }
     return this.#deps.now();
+  }
+
+  /** Keeps the row, out of the queue's way, and says so. */
+  #deadLetter(row: Row, attempts: number, error: string, at: number, reason: string): void {
+    this.#deps.sql.exec(
+      `UPDATE webhook_queue SET attempts = ?, last_error = ?, dead_at = ? WHERE seq = ?`,
+      attempts,
+      error,
+      at,
+      row.seq,
+    );
+    console.error("webhooks: dead letter", { msgId: row.msg_id, type: row.type, attempts, error, reason });
   }
 
   async #attempt(

@@ -6,6 +6,7 @@ import type { AlexaUser } from "../../src/user/alexa-user.ts";
 import { dispatchAlexaRequest } from "../../src/user/dispatch.ts";
 import {
   migrateWebhookQueue,
+  UNCONFIGURED_ERROR,
   WEBHOOK_BACKOFF,
   WEBHOOK_MIN_RETRY_MS,
   WEBHOOK_RETRY_WINDOW_MS,
@@ -217,22 +218,56 @@ describe("WebhookQueue", () => {
     );
   });
 
-  it("without APP_WEBHOOK_URL or secret: queues, never sends, warns once", async () => {
+  it("without APP_WEBHOOK_URL or secret: queues, never sends, warns once, and wakes when the head's window ends", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     await withQueue(
       { url: undefined, secret: APP_SECRET },
       () => new Response(null),
       async (q, calls) => {
         q.enqueue("a", {});
-        expect(await q.drain()).toBeNull();
+        expect(await q.drain()).toBe(T0 + WEBHOOK_RETRY_WINDOW_MS);
         q.enqueue("b", {});
-        expect(await q.runDue(T0)).toBeNull();
+        expect(await q.runDue(T0)).toBe(T0 + WEBHOOK_RETRY_WINDOW_MS);
         expect(calls).toHaveLength(0);
         expect(q.pendingCount()).toBe(2);
         expect(q.configured).toBe(false);
       },
     );
     expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it("unconfigured delivery ages like failed delivery: unsent after 24 h, a webhook becomes a dead letter and is kept", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    await withQueue(
+      { url: APP_URL, secret: undefined },
+      () => new Response(null),
+      async (q, calls, t) => {
+        q.enqueue("a", {});
+        t.now = T0 + 1000;
+        q.enqueue("b", {});
+        t.now = T0 + WEBHOOK_RETRY_WINDOW_MS - 1;
+        expect(await q.drain()).toBe(T0 + WEBHOOK_RETRY_WINDOW_MS);
+        expect(q.pendingCount()).toBe(2);
+
+        t.now = T0 + WEBHOOK_RETRY_WINDOW_MS;
+        expect(await q.drain()).toBe(T0 + 1000 + WEBHOOK_RETRY_WINDOW_MS);
+        expect(q.pendingCount()).toBe(1);
+        t.now = T0 + 1000 + WEBHOOK_RETRY_WINDOW_MS;
+        expect(await q.drain()).toBeNull();
+        expect(q.pendingCount()).toBe(0);
+
+        expect(calls).toHaveLength(0);
+        expect(q.list().map((w) => [w.type, w.attempts, w.deadAt, w.lastError])).toEqual([
+          ["a", 0, T0 + WEBHOOK_RETRY_WINDOW_MS, UNCONFIGURED_ERROR],
+          ["b", 0, T0 + 1000 + WEBHOOK_RETRY_WINDOW_MS, UNCONFIGURED_ERROR],
+        ]);
+        expect(errors.mock.calls.map(([line, detail]) => [line, (detail as { reason: string }).reason])).toEqual([
+          ["webhooks: dead letter", "delivery not configured"],
+          ["webhooks: dead letter", "delivery not configured"],
+        ]);
+      },
+    );
   });
 
   it("concurrent drains send each webhook once, in order, including ones queued mid-drain", async () => {

@@ -4,7 +4,9 @@
  * or changed. Each updates the profile and queues one webhook in the same
  * transaction. `SkillDisabled` also asks for erasure: the object deletes all
  * of the user's data once the webhook queue has drained (so the app hears
- * `alexa.user.disabled` first). Alexa gives a new user id when the skill is
+ * `alexa.user.disabled` first; a webhook that cannot be delivered, even for
+ * want of configuration, becomes a dead letter after its 24 h window, so
+ * erasure waits about a day at most). Alexa gives a new user id when the skill is
  * enabled again, so nothing of the old object is needed after that.
  *
  * Skill events may arrive out of order and up to an hour late; the profile

@@ -1,6 +1,8 @@
+import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AlexaUser } from "../../../src/user/alexa-user.ts";
+import { UNCONFIGURED_ERROR, WEBHOOK_RETRY_WINDOW_MS } from "../../../src/user/webhook-queue.ts";
 import { clock, listEvent, newUserId, settle, SHOPPING, skillEvent, T0, userStub } from "../fakes.ts";
 import { ACK, send, useFakes } from "../harness.ts";
 
@@ -108,6 +110,61 @@ describe("erasure after SkillDisabled", () => {
     expect(app.types()).toEqual(["alexa.user.account_linked", "alexa.user.disabled"]);
     expect(await storedRows(stub)).toBe(0);
     expect(await runInDurableObject(stub, (_i: AlexaUser, state) => state.storage.getAlarm())).toBeNull();
+  });
+
+  it("with webhooks not configured, the user is still erased once the unsent webhooks aged into dead letters (24 h)", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const user = newUserId("erase-unconfigured");
+    const stub = await userStub(user);
+    // This object's deployment has no APP_WEBHOOK_URL: rebuild its parts from that environment.
+    await runInDurableObject(stub, (instance: AlexaUser) => {
+      Reflect.set(instance, "env", { ...env, APP_WEBHOOK_URL: "" });
+      (instance as unknown as { build(): void }).build();
+    });
+    const alarmAt = () => runInDurableObject(stub, (_i: AlexaUser, state) => state.storage.getAlarm());
+    const queue = async () => (await stub.webhookQueue()).map((w) => [w.type, w.deadAt, w.lastError]);
+
+    await send(skillEvent(user, "SkillEnabled"));
+    clock.t = T0 + 60_000;
+    await send(skillEvent(user, "SkillDisabled"));
+    await settle(stub);
+    expect(await queue()).toEqual([
+      ["alexa.user.enabled", null, null],
+      ["alexa.user.disabled", null, null],
+    ]);
+    expect(await storedRows(stub)).toBeGreaterThan(0);
+
+    // Just before the first window ends: nothing changes, and the alarm waits for that end.
+    clock.t = T0 + WEBHOOK_RETRY_WINDOW_MS - 1;
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await settle(stub);
+    expect(await storedRows(stub)).toBeGreaterThan(0);
+    expect((await queue()).map(([, deadAt]) => deadAt)).toEqual([null, null]);
+    expect(await alarmAt()).toBe(T0 + WEBHOOK_RETRY_WINDOW_MS);
+
+    // Each webhook ages on its own window: the first is now a dead letter, kept; the second still waits.
+    clock.t = T0 + WEBHOOK_RETRY_WINDOW_MS;
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await settle(stub);
+    expect(await queue()).toEqual([
+      ["alexa.user.enabled", T0 + WEBHOOK_RETRY_WINDOW_MS, UNCONFIGURED_ERROR],
+      ["alexa.user.disabled", null, null],
+    ]);
+    expect(await runInDurableObject(stub, (i: AlexaUser) => i.profile.get()?.enabled)).toBe(false);
+    expect(await alarmAt()).toBe(T0 + 60_000 + WEBHOOK_RETRY_WINDOW_MS);
+
+    clock.t = T0 + 60_000 + WEBHOOK_RETRY_WINDOW_MS;
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await settle(stub);
+    expect(await storedRows(stub)).toBe(0);
+    expect(await alarmAt()).toBeNull();
+    expect(app.deliveries).toHaveLength(0);
+    const deadLetters = errors.mock.calls.filter(([line]) => line === "webhooks: dead letter").map(([, detail]) => detail as object);
+    expect(deadLetters).toEqual([
+      expect.objectContaining({ type: "alexa.user.enabled", attempts: 0, error: UNCONFIGURED_ERROR, reason: "delivery not configured" }),
+      expect.objectContaining({ type: "alexa.user.disabled", attempts: 0, error: UNCONFIGURED_ERROR, reason: "delivery not configured" }),
+    ]);
   });
 
   it("a SkillEnabled before the erasure ran cancels it", async () => {
