@@ -56,7 +56,8 @@ export async function validatePath(
 ): Promise<ValidatedPath> {
   const leaf = bundle[0];
   if (!leaf) return fail("CERT_INVALID", "empty bundle");
-  if (now < leaf.notBefore || now > leaf.notAfter) fail("CERT_EXPIRED", "leaf outside its validity");
+  // "Not within" rather than "outside", so that a NaN clock refuses.
+  if (!(now >= leaf.notBefore && now <= leaf.notAfter)) fail("CERT_EXPIRED", "leaf outside its validity");
   // DNS names compare case-insensitively (RFC 5280 7.2); wildcards are not honoured.
   if (!leaf.dnsNames.some((n) => n.toLowerCase() === ALEXA_SAN)) fail("CERT_SAN_MISMATCH", `leaf SAN lacks ${ALEXA_SAN}`);
   const window = await extend(leaf, [leaf], bundle, anchors, now, { notBefore: leaf.notBefore, notAfter: leaf.notAfter });

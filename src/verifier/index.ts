@@ -129,13 +129,14 @@ async function verify(request: AlexaHttpRequest, options: VerifyOptions): Promis
 function bodyBytes(body: AlexaHttpRequest["body"], max: number): Uint8Array {
   if (typeof body === "string") {
     // UTF-8 never has fewer bytes than UTF-16 code units: a cheap early refusal.
-    if (body.length > max) fail("BODY_TOO_LARGE");
+    // "Not within" comparisons, so that a NaN limit refuses instead of allowing any size.
+    if (!(body.length <= max)) fail("BODY_TOO_LARGE");
     const bytes = new TextEncoder().encode(body);
-    if (bytes.byteLength > max) fail("BODY_TOO_LARGE");
+    if (!(bytes.byteLength <= max)) fail("BODY_TOO_LARGE");
     return bytes;
   }
   const bytes = body instanceof Uint8Array ? body : new Uint8Array(body);
-  if (bytes.byteLength > max) fail("BODY_TOO_LARGE");
+  if (!(bytes.byteLength <= max)) fail("BODY_TOO_LARGE");
   return bytes;
 }
 

@@ -39,6 +39,7 @@ export function checkTimestamp(
   if (!Number.isFinite(at)) fail("TIMESTAMP_OUT_OF_RANGE", "unparsable timestamp");
   const pastSec = isRedeliveredEvent(request.type) ? Math.max(toleranceSec, eventToleranceSec) : toleranceSec;
   const ageMs = now - at;
-  if (ageMs > pastSec * 1000) fail("TIMESTAMP_OUT_OF_RANGE", `request is ${Math.round(ageMs / 1000)} s old`);
-  if (-ageMs > toleranceSec * 1000) fail("TIMESTAMP_OUT_OF_RANGE", `request is ${Math.round(-ageMs / 1000)} s in the future`);
+  // Written as "not within" so that a NaN clock or tolerance refuses instead of accepting.
+  if (!(ageMs <= pastSec * 1000)) fail("TIMESTAMP_OUT_OF_RANGE", `request is ${Math.round(ageMs / 1000)} s old`);
+  if (!(-ageMs <= toleranceSec * 1000)) fail("TIMESTAMP_OUT_OF_RANGE", `request is ${Math.round(-ageMs / 1000)} s in the future`);
 }

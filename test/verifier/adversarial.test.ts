@@ -579,6 +579,33 @@ describe("skill id", () => {
 
 // ---------------------------------------------------------------------------
 
+describe("options fail closed", () => {
+  it("a NaN replay tolerance (e.g. Number(undefined) from config) does not switch the window off", async () => {
+    const stale = envelopeJson({ timestamp: iso(NOW - 10 * DAY) });
+    expect(await verifySigned(stale, { timestampToleranceSec: Number.NaN })).toBe("TIMESTAMP_OUT_OF_RANGE");
+    const future = envelopeJson({ timestamp: iso(NOW + 10 * DAY) });
+    expect(await verifySigned(future, { timestampToleranceSec: Number.NaN })).toBe("TIMESTAMP_OUT_OF_RANGE");
+    const staleEvent = envelopeJson({ type: "AlexaSkillEvent.SkillEnabled", timestamp: iso(NOW - 10 * DAY) });
+    expect(await verifySigned(staleEvent, { eventTimestampToleranceSec: Number.NaN })).toBe("TIMESTAMP_OUT_OF_RANGE");
+  });
+
+  it("a clock that returns NaN accepts nothing, not even a pinned leaf", async () => {
+    expect(await verifySigned(envelopeJson(), { now: () => Number.NaN })).not.toBe("OK");
+    const pinned = { trustedRoots: [chain.leafPem], fetchCertChain: servePem(chain.leafPem), now: () => Number.NaN };
+    expect(await verifySigned(envelopeJson(), pinned)).not.toBe("OK");
+    // Sanity: the pinned leaf does verify under a real clock.
+    expect(await verifySigned(envelopeJson(), { ...pinned, now: () => NOW })).toBe("OK");
+  });
+
+  it("a NaN body limit refuses instead of allowing any size", async () => {
+    const body = envelopeJson();
+    expect(await verifySigned(body, { maxBodyBytes: Number.NaN })).toBe("BODY_TOO_LARGE");
+    expect(await verifySigned(new TextEncoder().encode(body), { maxBodyBytes: Number.NaN })).toBe("BODY_TOO_LARGE");
+  });
+});
+
+// ---------------------------------------------------------------------------
+
 describe("chain cache", () => {
   it("a failed validation for URL A does not affect URL B, concurrently or after", async () => {
     const a = `${CERT_URL}-a`;
