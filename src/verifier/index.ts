@@ -217,7 +217,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function applicationId(e: LooseEnvelope): string | undefined {
   const fromContext = e.context?.System?.application?.applicationId;
-  if (typeof fromContext === "string") return fromContext;
+  // Present in context, it alone decides: a malformed one is not replaced by the session's.
+  if (fromContext !== undefined) return typeof fromContext === "string" ? fromContext : undefined;
   const fromSession = e.session?.application?.applicationId;
   return typeof fromSession === "string" ? fromSession : undefined;
 }

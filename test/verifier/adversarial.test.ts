@@ -553,6 +553,14 @@ describe("skill id", () => {
     expect(await verifySigned(withIds(id))).toBe("SKILL_ID_MISMATCH");
   });
 
+  it("context wins: a good session id cannot rescue a present but bad context id, of any type", async () => {
+    for (const id of ["amzn1.ask.skill.other", [SKILL_ID], { x: 1 }, 42, null]) {
+      expect(await verifySigned(withIds(id, SKILL_ID)), JSON.stringify(id)).toBe("SKILL_ID_MISMATCH");
+    }
+    // ...while a good context id with another session id is the current format and verifies.
+    expect(await verifySigned(withIds(SKILL_ID, "amzn1.ask.skill.other"))).toBe("OK");
+  });
+
   it("prototype keys in the body neither supply an id nor pollute anything", async () => {
     const app = { application: { applicationId: SKILL_ID } };
     const request = JSON.parse(envelopeJson()).request as unknown;
