@@ -28,7 +28,8 @@ let nextId = 1;
  * @example const { id, anchors } = trustStore(DEFAULT_TRUSTED_ROOTS);
  */
 export function trustStore(pems: readonly string[]): TrustStore {
-  const key = pems.join("\n");
+  // Not pems.join(): ["A\nB"] and ["A", "B"] would share a key but can parse to different anchors.
+  const key = JSON.stringify(pems);
   const hit = stores.get(key);
   if (hit) return hit;
   const anchors: Certificate[] = [];

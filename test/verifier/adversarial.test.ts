@@ -650,6 +650,23 @@ describe("chain cache", () => {
     );
   });
 
+  it("anchor sets that join to the same text are still different sets", async () => {
+    // [rootPem] and a split copy whose pieces hold no whole certificate join to the same string.
+    const cut = chain.rootPem.lastIndexOf("\n-----END");
+    const split = [chain.rootPem.slice(0, cut), chain.rootPem.slice(cut + 1)];
+    expect(split.join("\n")).toBe(chain.rootPem);
+    expect(split.flatMap((p) => pemCertificates(p))).toEqual([]);
+    expect(await withBundle(chain.chainPem, [chain.rootPem])).toBe("OK");
+    expect(await withBundle(chain.chainPem, split)).toBe("CERT_CHAIN_UNTRUSTED");
+    // And without clearing the chain cache in between.
+    const opts = optionsFor(chain);
+    const body = envelopeJson();
+    expect(await outcome(verifyAlexaRequest({ headers: await signedHeaders(body), body }, opts))).toBe("OK");
+    expect(await outcome(verifyAlexaRequest({ headers: await signedHeaders(body), body }, { ...opts, trustedRoots: split }))).toBe(
+      "CERT_CHAIN_UNTRUSTED",
+    );
+  });
+
   it("concurrent first requests whose download fails all fail, and the next one downloads again", async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
