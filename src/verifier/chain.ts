@@ -15,8 +15,13 @@
  * must be a CA (basicConstraints cA), allow certificate signing when keyUsage
  * is present, respect pathLenConstraint, carry no unknown critical extension,
  * and be within validity now.
+ *
+ * The leaf's RSA key must have at least 2048 bits (Amazon's has 2048): WebCrypto
+ * verifies with 512-bit keys without complaint, and a CA that certified one by
+ * mistake should not thereby let anyone sign Alexa requests. Issuer key sizes
+ * are left to the CAs that chain to the anchors.
  */
-import { bytesEqual } from "./der.ts";
+import { DerError, Tag, bytesEqual, children, parseDer, readBitStringBytes, readIntegerBytes } from "./der.ts";
 import { fail } from "./errors.ts";
 import { verifyCertSignature } from "./signature.ts";
 import type { Certificate } from "./x509.ts";
@@ -24,6 +29,8 @@ import type { Certificate } from "./x509.ts";
 /** Longest path tried (leaf + intermediates + anchor); Amazon's is 3. */
 const MAX_PATH = 6;
 const ALEXA_SAN = "echo-api.amazon.com";
+/** Amazon's leaves are 2048-bit; WebCrypto would happily verify with a 512-bit key. */
+const MIN_RSA_BITS = 2048;
 
 /** The outcome of a successful validation: the window in which all of it holds. @example cache until path.notAfter */
 export interface ValidatedPath {
@@ -34,12 +41,13 @@ export interface ValidatedPath {
 }
 
 /**
- * Step 4's leaf checks: a certificate that can make RSA body signatures at all.
- * Throws CERT_INVALID.
+ * Step 4's leaf checks: a certificate that can make RSA body signatures at all,
+ * with a key of at least 2048 bits. Throws CERT_INVALID.
  * @example assertLeafUsable(leaf);
  */
 export function assertLeafUsable(leaf: Certificate): void {
   if (leaf.publicKeyAlgorithm.kind !== "RSA") fail("CERT_INVALID", "leaf key is not RSA");
+  if (rsaModulusBits(leaf.spki) < MIN_RSA_BITS) fail("CERT_INVALID", `leaf RSA key under ${MIN_RSA_BITS} bits or malformed`);
   if (leaf.keyUsage && !leaf.keyUsage.has("digitalSignature")) fail("CERT_INVALID", "leaf keyUsage forbids signing");
   if (leaf.unknownCriticalExtensions.length > 0) fail("CERT_INVALID", "leaf has an unknown critical extension");
 }
@@ -63,6 +71,26 @@ export async function validatePath(
   const window = await extend(leaf, [leaf], bundle, anchors, now, { notBefore: leaf.notBefore, notAfter: leaf.notAfter });
   if (!window) return fail("CERT_CHAIN_UNTRUSTED", "no path to a trust anchor");
   return { leaf, ...window };
+}
+
+/**
+ * Bit length of the modulus in an RSA SubjectPublicKeyInfo (RFC 8017 A.1.1); 0 when malformed.
+ * @example rsaModulusBits(leaf.spki) // 2048
+ */
+export function rsaModulusBits(spki: Uint8Array): number {
+  try {
+    const [, keyBits] = children(parseDer(spki), Tag.SEQUENCE);
+    const [modulus] = children(parseDer(readBitStringBytes(keyBits)), Tag.SEQUENCE);
+    const n = readIntegerBytes(modulus);
+    let i = 0;
+    while (i < n.length - 1 && n[i] === 0) i++; // the sign byte of a positive INTEGER
+    const top = n[i] as number;
+    if (top === 0 || (i === 0 && top >= 0x80)) return 0; // zero or negative
+    return (n.length - i - 1) * 8 + (32 - Math.clz32(top));
+  } catch (e) {
+    if (e instanceof DerError) return 0;
+    throw e;
+  }
 }
 
 interface Window {

@@ -15,6 +15,7 @@ import { handleAlexaRequest } from "../../src/routes/alexa.ts";
 import { pemCertificates } from "../../src/verifier/base64.ts";
 import { cachedChainCount, clearCertificateCache } from "../../src/verifier/cache.ts";
 import { normaliseCertUrl } from "../../src/verifier/cert-url.ts";
+import { rsaModulusBits } from "../../src/verifier/chain.ts";
 import {
   DerError,
   children,
@@ -402,6 +403,34 @@ describe("certificate chain", () => {
   it("garbage between PEM blocks and CRLF line ends are fine", async () => {
     const crlf = `junk\r\n${chain.leafPem.replace(/\n/g, "\r\n")}\u0000 more junk ${chain.interPem.replace(/\n/g, "\r\n")}trailer`;
     expect(await withBundle(crlf, [chain.rootPem])).toBe("OK");
+  });
+
+  it("a leaf RSA key under 2048 bits is refused (CERT_INVALID), though WebCrypto would use it", async () => {
+    const k = await testKeys();
+    const weak = await crypto.subtle.generateKey(
+      { name: "RSASSA-PKCS1-v1_5", modulusLength: 1024, publicExponent: Uint8Array.of(1, 0, 1), hash: "SHA-256" },
+      true,
+      ["sign", "verify"],
+    );
+    if (!("privateKey" in weak)) throw new Error("no key pair");
+    const leaf = await createCertificate({
+      subject: LEAF_DN,
+      issuer: { subject: INTER_DN, privateKey: k.inter.privateKey },
+      publicKey: weak.publicKey,
+      notBefore: new Date(NOW - DAY),
+      notAfter: new Date(NOW + DAY),
+      dnsNames: ["echo-api.amazon.com"],
+    });
+    const body = envelopeJson();
+    const headers = { SignatureCertChainUrl: CERT_URL, "Signature-256": await signBody(weak.privateKey, body) };
+    const opts = optionsFor(chain, { fetchCertChain: servePem(leaf.pem + chain.interPem) });
+    expect(await outcome(verifyAlexaRequest({ headers, body }, opts))).toBe("CERT_INVALID");
+    // The measure itself, on the keys at hand.
+    const spki = async (key: CryptoKey) => new Uint8Array((await crypto.subtle.exportKey("spki", key)) as ArrayBuffer);
+    expect(rsaModulusBits(await spki(weak.publicKey))).toBe(1024);
+    expect(rsaModulusBits(await spki(k.leaf.publicKey))).toBe(2048);
+    expect(rsaModulusBits(await spki(k.ecP256.publicKey))).toBe(0);
+    expect(rsaModulusBits(Uint8Array.of(0x30, 0x00))).toBe(0);
   });
 
   it("a 4096-bit leaf key is fine", async () => {
