@@ -8,9 +8,10 @@
  * required), and two local-only overrides for the emulator and tests:
  * `ALEXA_CERT_ORIGIN` (where chain URLs may point instead of S3) and
  * `ALEXA_EXTRA_ROOTS_PEM` (extra trust anchors, added to Amazon's; literal
- * `\n` escapes are accepted so it fits on one line in .dev.vars). With
- * `ENVIRONMENT=production` either override makes the endpoint refuse to serve
- * (503), since it would let a non-Amazon party sign requests. The legacy SHA-1
+ * `\n` escapes are accepted so it fits on one line in .dev.vars). Unless
+ * `ENVIRONMENT` is `development` or `test`, either override makes the
+ * endpoint refuse to serve (503), since it would let a non-Amazon party sign
+ * requests. The legacy SHA-1
  * `Signature` header is not accepted here: Alexa has sent `Signature-256`
  * since 2022.
  *
@@ -37,6 +38,9 @@ export type AlexaRouteConfig =
 
 let memo: { key: string; config: AlexaRouteConfig } | undefined;
 
+/** The only ENVIRONMENT values under which the local-only overrides count. */
+const LOCAL_ENVIRONMENTS: ReadonlySet<string> = new Set(["development", "test"]);
+
 /**
  * The verifier options for this deployment, or why it must not serve. Pure
  * apart from a one-entry memo (env values rarely change within an isolate).
@@ -51,11 +55,13 @@ export function alexaRouteConfig(env: Pick<Env, "ENVIRONMENT" | "ALEXA_SKILL_ID"
 function buildConfig(env: Pick<Env, "ENVIRONMENT" | "ALEXA_SKILL_ID" | "ALEXA_CERT_ORIGIN" | "ALEXA_EXTRA_ROOTS_PEM">): AlexaRouteConfig {
   const certOrigin = env.ALEXA_CERT_ORIGIN?.trim() ?? "";
   const extraRoots = (env.ALEXA_EXTRA_ROOTS_PEM ?? "").replace(/\\n/g, "\n").trim();
-  if (env.ENVIRONMENT === "production" && (certOrigin !== "" || extraRoots !== "")) {
+  // Fail closed: the overrides are honoured only where ENVIRONMENT explicitly
+  // says local, so a missing or misspelt ENVIRONMENT cannot open them up.
+  if ((certOrigin !== "" || extraRoots !== "") && !LOCAL_ENVIRONMENTS.has(env.ENVIRONMENT ?? "")) {
     return {
       ok: false,
       error: "UNSAFE_CONFIGURATION",
-      reason: "ALEXA_CERT_ORIGIN / ALEXA_EXTRA_ROOTS_PEM are local-only and must not be set when ENVIRONMENT=production",
+      reason: `ALEXA_CERT_ORIGIN / ALEXA_EXTRA_ROOTS_PEM are local-only: set only with ENVIRONMENT=development or test (ENVIRONMENT=${env.ENVIRONMENT ?? "(unset)"})`,
     };
   }
   const skillIds = (env.ALEXA_SKILL_ID ?? "")

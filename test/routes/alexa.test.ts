@@ -209,10 +209,16 @@ describe("configuration", () => {
     });
   });
 
-  it("production refuses either local-only override", () => {
+  it("refuses either local-only override unless ENVIRONMENT is explicitly development or test", () => {
     for (const o of [{ ALEXA_CERT_ORIGIN: "http://127.0.0.1:8790" }, { ALEXA_EXTRA_ROOTS_PEM: pki.rootPem }]) {
-      expect(alexaRouteConfig({ ...base, ENVIRONMENT: "production", ...o })).toMatchObject({ ok: false, error: "UNSAFE_CONFIGURATION" });
+      for (const environment of ["production", undefined, "", "Production", "prod", "staging", "dev"]) {
+        expect(alexaRouteConfig({ ...base, ENVIRONMENT: environment, ...o }), String(environment)).toMatchObject({
+          ok: false,
+          error: "UNSAFE_CONFIGURATION",
+        });
+      }
       expect(alexaRouteConfig({ ...base, ENVIRONMENT: "development", ...o }).ok).toBe(true);
+      expect(alexaRouteConfig({ ...base, ENVIRONMENT: "test", ...o }).ok).toBe(true);
     }
   });
 
@@ -244,7 +250,7 @@ describe("configuration", () => {
     expect(empty.status).toBe(503);
     expect(await empty.json()).toEqual({ error: "NOT_CONFIGURED" });
     expect(error.mock.calls.map((c) => String(c[0]))).toEqual([
-      expect.stringContaining("ENVIRONMENT=production"),
+      expect.stringContaining("ENVIRONMENT=production)"),
       expect.stringContaining("ALEXA_SKILL_ID is empty"),
     ]);
   });
