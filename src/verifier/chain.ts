@@ -28,6 +28,12 @@ import type { Certificate } from "./x509.ts";
 
 /** Longest path tried (leaf + intermediates + anchor); Amazon's is 3. */
 const MAX_PATH = 6;
+/**
+ * Signature checks one validation may spend. Amazon's bundle needs 3; a crafted
+ * bundle of ten CA certificates sharing one name and key would otherwise make
+ * the depth-first search try ~15,000 orderings.
+ */
+export const MAX_SIGNATURE_CHECKS = 32;
 const ALEXA_SAN = "echo-api.amazon.com";
 /** Amazon's leaves are 2048-bit; WebCrypto would happily verify with a 512-bit key. */
 const MIN_RSA_BITS = 2048;
@@ -68,7 +74,8 @@ export async function validatePath(
   if (!(now >= leaf.notBefore && now <= leaf.notAfter)) fail("CERT_EXPIRED", "leaf outside its validity");
   // DNS names compare case-insensitively (RFC 5280 7.2); wildcards are not honoured.
   if (!leaf.dnsNames.some((n) => n.toLowerCase() === ALEXA_SAN)) fail("CERT_SAN_MISMATCH", `leaf SAN lacks ${ALEXA_SAN}`);
-  const window = await extend(leaf, [leaf], bundle, anchors, now, { notBefore: leaf.notBefore, notAfter: leaf.notAfter });
+  const budget = { left: MAX_SIGNATURE_CHECKS };
+  const window = await extend(leaf, [leaf], bundle, anchors, now, { notBefore: leaf.notBefore, notAfter: leaf.notAfter }, budget);
   if (!window) return fail("CERT_CHAIN_UNTRUSTED", "no path to a trust anchor");
   return { leaf, ...window };
 }
@@ -124,6 +131,7 @@ async function extend(
   anchors: readonly Certificate[],
   now: number,
   window: Window,
+  budget: { left: number },
 ): Promise<Window | null> {
   const matched = isAnchor(current, anchors);
   if (matched) {
@@ -135,13 +143,16 @@ async function extend(
   if (path.length >= MAX_PATH) return null;
   for (const anchor of anchors) {
     if (!bytesEqual(anchor.subject, current.issuer) || !canIssue(anchor, path, now)) continue;
+    if (budget.left-- <= 0) return null;
     if (await verifyCertSignature(current, anchor)) return narrow(window, anchor);
   }
   for (const candidate of bundle) {
     if (path.includes(candidate) || !bytesEqual(candidate.subject, current.issuer)) continue;
-    if (!canIssue(candidate, path, now) || !(await verifyCertSignature(current, candidate))) continue;
+    if (!canIssue(candidate, path, now)) continue;
+    if (budget.left-- <= 0) return null;
+    if (!(await verifyCertSignature(current, candidate))) continue;
     path.push(candidate);
-    const found = await extend(candidate, path, bundle, anchors, now, narrow(window, candidate));
+    const found = await extend(candidate, path, bundle, anchors, now, narrow(window, candidate), budget);
     if (found) return found;
     path.pop();
   }

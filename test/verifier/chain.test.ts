@@ -3,9 +3,10 @@
  * every CERT_* code, the cross-signed bundle shape, pinned intermediates,
  * ECDSA issuers, and the constraints on issuers.
  */
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type CertSpec, createCertificate } from "../../emulator/pki.ts";
 import { clearCertificateCache } from "../../src/verifier/cache.ts";
+import { MAX_SIGNATURE_CHECKS } from "../../src/verifier/chain.ts";
 import { verifyAlexaRequest, type VerifyOptions } from "../../src/verifier/index.ts";
 import { DEFAULT_TRUSTED_ROOTS } from "../../src/verifier/roots.ts";
 import {
@@ -473,5 +474,39 @@ describe("keys of other shapes", () => {
       dnsNames: ["echo-api.amazon.com"],
     });
     expect(await verifyWith(leaf.pem, [root.pem])).toBe("OK");
+  });
+});
+
+describe("path search is bounded", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("a bundle of CA certificates sharing one name and key costs a bounded number of signature checks", async () => {
+    const k = await testKeys();
+    const loopDn = "CN=Loop CA";
+    const loop: string[] = [];
+    for (let serial = 1; serial <= 9; serial++) {
+      const ca = await createCertificate({
+        subject: loopDn,
+        issuer: { subject: loopDn, privateKey: k.inter.privateKey },
+        publicKey: k.inter.publicKey,
+        serial,
+        notBefore: new Date(NOW - DAY),
+        notAfter: new Date(NOW + DAY),
+        isCA: true,
+      });
+      loop.push(ca.pem);
+    }
+    const leaf = await createCertificate({
+      subject: LEAF_DN,
+      issuer: { subject: loopDn, privateKey: k.inter.privateKey },
+      publicKey: k.leaf.publicKey,
+      notBefore: new Date(NOW - DAY),
+      notAfter: new Date(NOW + DAY),
+      dnsNames: ["echo-api.amazon.com"],
+    });
+    const verify = vi.spyOn(crypto.subtle, "verify");
+    expect(await verifyWith(leaf.pem + loop.join(""), [good.rootPem])).toBe("CERT_CHAIN_UNTRUSTED");
+    expect(verify.mock.calls.length).toBeGreaterThan(0);
+    expect(verify.mock.calls.length).toBeLessThanOrEqual(MAX_SIGNATURE_CHECKS);
   });
 });
