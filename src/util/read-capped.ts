@@ -19,8 +19,9 @@
 /**
  * All bytes of `stream`, or `null` as soon as more than `maxBytes` arrive (the
  * stream is then cancelled and nothing more is read). An absent stream reads
- * as zero bytes. Rejects if reading fails, and with a `RangeError` if
- * `maxBytes` is not a finite number >= 0.
+ * as zero bytes. Rejects if reading fails, with a `TypeError` if a chunk is
+ * not a `Uint8Array` (a string chunk would make the count meaningless), and
+ * with a `RangeError` if `maxBytes` is not a finite number >= 0.
  * @example
  * const bytes = await readCapped(request.body, 16 * 1024);
  * if (bytes === null) return jsonError(413, "PAYLOAD_TOO_LARGE");
@@ -40,6 +41,10 @@ export async function readCapped(
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    if (!(value instanceof Uint8Array)) {
+      await reader.cancel().catch(() => undefined);
+      throw new TypeError("readCapped: the stream yielded a chunk that is not a Uint8Array");
+    }
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => undefined);

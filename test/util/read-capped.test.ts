@@ -80,6 +80,12 @@ describe("readCapped", () => {
     await expect(readCapped(broken, 10)).rejects.toThrow("connection reset");
   });
 
+  it("a chunk that is not bytes is a TypeError and cancels the stream (a string would slip past the count)", async () => {
+    const { stream, seen } = chunked([bytes(1), "x".repeat(100) as unknown as Uint8Array]);
+    await expect(readCapped(stream, 10)).rejects.toThrow(TypeError);
+    expect(seen.cancelled).toBe(true);
+  });
+
   it("refuses a cap that is not a finite number >= 0, before touching the stream", async () => {
     for (const cap of [Number.NaN, -1, Number.POSITIVE_INFINITY]) {
       const { stream, seen } = chunked([bytes(1)]);
