@@ -18,7 +18,10 @@ export interface LoadConfig {
 }
 
 export interface LoadResult {
+  /** Responses received. */
   requests: number;
+  /** Requests sent (some may still have been in flight when the run ended). */
+  sent: number;
   durationSec: number;
   rps: number;
   p50Ms: number;
@@ -52,6 +55,7 @@ const statusCodes: Record<string, number> = {};
 for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = Number(count);
 const out: LoadResult = {
   requests: result.requests.total,
+  sent: next,
   durationSec: result.duration,
   rps: result.requests.average,
   p50Ms: result.latency.p50,

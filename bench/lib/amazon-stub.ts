@@ -21,6 +21,8 @@ export type StubCounter = "certDownloads" | "tokenRequests" | "skillMessages" | 
 export interface AmazonStub {
   origin: string;
   counts: Record<StubCounter, number>;
+  /** Distinct item values written through the List API since the last reset (duplicates = writes − this). */
+  distinctListWriteValues(): number;
   /** Most Skill Messaging requests open at the same moment since the last reset. */
   peakConcurrentSkillMessages(): number;
   reset(): void;
@@ -41,11 +43,13 @@ function item(id: string, listId: string, origin: string): string {
   });
 }
 
-function drain(req: IncomingMessage): Promise<void> {
+function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
-    req.on("data", () => {});
-    req.on("end", resolve);
-    req.on("error", () => resolve());
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (body += chunk));
+    req.on("end", () => resolve(body));
+    req.on("error", () => resolve(body));
   });
 }
 
@@ -65,6 +69,7 @@ export async function startAmazonStub(chainPem: string): Promise<AmazonStub> {
   };
   let origin = "";
   let itemSeq = 0;
+  const writtenValues = new Set<string>();
   let openMessages = 0;
   let peakMessages = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -73,7 +78,7 @@ export async function startAmazonStub(chainPem: string): Promise<AmazonStub> {
       peakMessages = Math.max(peakMessages, ++openMessages);
       res.once("close", () => openMessages--);
     }
-    await drain(req);
+    const body = await readBody(req);
     const json = (status: number, body: string) =>
       res.writeHead(status, { "content-type": "application/json" }).end(body);
     if (req.method === "GET" && path.startsWith("/echo.api/")) {
@@ -87,6 +92,11 @@ export async function startAmazonStub(chainPem: string): Promise<AmazonStub> {
       res.writeHead(202).end();
     } else if (req.method === "POST" && /^\/v2\/householdlists\/[^/]+\/items\/?$/.test(path)) {
       counts.listWrites++;
+      try {
+        writtenValues.add(String((JSON.parse(body) as { value?: unknown }).value));
+      } catch {
+        writtenValues.add(body);
+      }
       const listId = path.split("/")[3]!;
       json(201, item(`bench-created-${++itemSeq}`, listId, origin));
     } else if (req.method === "GET" && /^\/v2\/householdlists\/[^/]+\/items\/[^/]+$/.test(path)) {
@@ -111,7 +121,9 @@ export async function startAmazonStub(chainPem: string): Promise<AmazonStub> {
     origin,
     counts,
     peakConcurrentSkillMessages: () => peakMessages,
+    distinctListWriteValues: () => writtenValues.size,
     reset: () => {
+      writtenValues.clear();
       for (const k of Object.keys(counts) as StubCounter[]) counts[k] = 0;
       peakMessages = openMessages;
     },

@@ -18,6 +18,7 @@ import { encodeBridgeMessage } from "../../src/protocol/bridge-message.ts";
 import { BENCH_LIST_ID } from "../e2e/index.ts";
 import { startBenchStack, type BenchStack } from "../e2e/stack.ts";
 import { messageReceived, sign, skillEnabled } from "../lib/alexa-requests.ts";
+import { pool } from "../lib/pool.ts";
 import { fmt, table, type SectionResult, type TargetCheck } from "../lib/report.ts";
 
 const MESSAGES = 10_000;
@@ -30,16 +31,6 @@ async function postAlexa(stack: BenchStack, req: { headers: Record<string, strin
   const res = await fetch(`${stack.workerUrl}/alexa`, { method: "POST", headers: req.headers, body: req.body });
   await res.arrayBuffer();
   return res.status;
-}
-
-/** Runs `n` tasks with at most `limit` in flight. */
-async function pool(n: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < n) await task(next++);
-    }),
-  );
 }
 
 async function tokenRequests(stack: BenchStack): Promise<{ rows: string[][]; target: TargetCheck }> {

@@ -2,8 +2,9 @@
  * @module bench/verify/ours
  * This project's verifier (src/verifier) as production runs it — production
  * URL rules (`https://s3.amazonaws.com/echo.api/…`), its own downloader
- * (`createCertChainFetcher`: timeout, retry, size cap) — except for two
- * things: the test root is the only trust anchor, and the downloader's `fetch`
+ * (`createCertChainFetcher`: timeout, retry, size cap), and the trust anchors
+ * the Worker uses locally (Amazon's default roots plus the test root, as
+ * ALEXA_EXTRA_ROOTS_PEM adds it) — except that the downloader's `fetch`
  * sends `https://s3.amazonaws.com/…` to `https://localhost:<port>/…` (the
  * local certificate server, real TLS). That mirrors what bench/verify/peers.ts
  * does to the peers' sockets, so all three pay the same kind of download.
@@ -16,6 +17,7 @@ import { BENCH_SKILL_ID, type SignedRequest } from "../lib/alexa-requests.ts";
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const VERIFIER = path.resolve(HERE, "../../src/verifier/index.ts");
 const FETCHER = path.resolve(HERE, "../../src/verifier/fetch-chain.ts");
+const ROOTS = path.resolve(HERE, "../../src/verifier/roots.ts");
 
 // Declared structurally (and imported by path at run time) so the benchmark
 // still type-checks and reports "not measured" while the verifier is absent.
@@ -24,6 +26,9 @@ interface VerifierModule {
     req: { headers: Headers | Record<string, string>; body: string },
     opts: { skillIds: string[]; trustedRoots?: string[]; fetchCertChain?: (url: string) => Promise<string> },
   ) => Promise<unknown>;
+}
+interface RootsModule {
+  DEFAULT_TRUSTED_ROOTS: readonly string[];
 }
 interface FetcherModule {
   createCertChainFetcher: (opts: { fetch?: typeof fetch }) => (url: string) => Promise<string>;
@@ -39,9 +44,11 @@ export async function loadOurs(cfg: { port: number; rootPem: string }): Promise<
   if (!existsSync(VERIFIER)) return "src/verifier/index.ts has not landed";
   let mod: VerifierModule;
   let fetcher: FetcherModule;
+  let roots: RootsModule;
   try {
     mod = (await import(VERIFIER)) as VerifierModule;
     fetcher = (await import(FETCHER)) as FetcherModule;
+    roots = (await import(ROOTS)) as RootsModule;
   } catch (err) {
     return `src/verifier does not load: ${String(err)}`;
   }
@@ -54,7 +61,8 @@ export async function loadOurs(cfg: { port: number; rootPem: string }): Promise<
   };
   const opts = {
     skillIds: [BENCH_SKILL_ID],
-    trustedRoots: [cfg.rootPem],
+    // One array, reused: the Worker's route memoises its options the same way.
+    trustedRoots: [...roots.DEFAULT_TRUSTED_ROOTS, cfg.rootPem],
     fetchCertChain: fetcher.createCertChainFetcher({ fetch: redirect }),
   };
   return async (req) => {

@@ -2,11 +2,12 @@
  * @module bench/workers/verify-ours
  * Bench worker: this project's verifier and the bare `crypto.subtle.verify`
  * inside workerd. The verifier runs with its defaults (production URL rules,
- * its own downloader on the global `fetch`) except for the trust anchor (the
- * test root); the host's Miniflare `outboundService` answers the downloads of
+ * its own downloader on the global `fetch`) and the anchors the Worker uses
+ * locally (Amazon's default roots plus the test root); the host's Miniflare `outboundService` answers the downloads of
  * `https://s3.amazonaws.com/echo.api/…` locally and counts them.
  */
 import { verifyAlexaRequest } from "../../src/verifier/index.ts";
+import { DEFAULT_TRUSTED_ROOTS } from "../../src/verifier/roots.ts";
 import { BENCH_SKILL_ID } from "../lib/alexa-requests.ts";
 import { benchHandler, casesFor, type BenchSetup } from "./verify-common.ts";
 
@@ -18,7 +19,7 @@ function b64(s: string): Uint8Array<ArrayBuffer> {
 }
 
 async function makeCases(setup: BenchSetup): Promise<Record<string, () => Promise<void>>> {
-  const opts = { skillIds: [BENCH_SKILL_ID], trustedRoots: [setup.rootPem] };
+  const opts = { skillIds: [BENCH_SKILL_ID], trustedRoots: [...DEFAULT_TRUSTED_ROOTS, setup.rootPem] };
   const ours = async (req: { headers: Record<string, string>; body: string }) => {
     await verifyAlexaRequest({ headers: new Headers(req.headers), body: req.body }, opts);
   };
