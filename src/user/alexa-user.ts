@@ -5,7 +5,7 @@
  * tables and wires the parts together; `alarm()` runs every part's due work
  * through the shared {@link AlarmSchedule}. Work lives in the parts:
  * profile, dedupe, item-map, echo, held-deletes, webhook-queue, inbound/*,
- * and the outbox.
+ * op-progress, and the outbox.
  *
  * Handling an Alexa request ({@link AlexaUser.handleAlexa}):
  * 1. concurrent copies of the same delivery (same `requestId`, or same bridge
@@ -42,6 +42,7 @@ import { HeldDeleteReleaser } from "./inbound/list-events.ts";
 import { bridgeOpId, MESSAGE_RECEIVED } from "./inbound/messages.ts";
 import { handledByUserObject, routeInbound } from "./inbound/route.ts";
 import { ItemMap, migrateItemMap } from "./item-map.ts";
+import { migrateOpProgress, OpProgress } from "./op-progress.ts";
 import type { EnqueueOptions } from "./outbox.ts";
 import { Outbound, type EnqueueReply, type GetOperationReply } from "./outbox/service.ts";
 import type { OutboxPort } from "./ports.ts";
@@ -75,6 +76,8 @@ export class AlexaUser extends DurableObject<Env> {
   http: typeof fetch = (input, init) => globalThis.fetch(input, init);
   /** Jitter source of the webhook backoff. */
   random: () => number = () => Math.random();
+  /** Deadline of each List API exchange. Tests may shorten it. */
+  listApiTimeoutMs: number = LIST_API_TIMEOUT_MS;
 
   // The parts; rebuilt after an erasure (see build()).
   schedule!: AlarmSchedule;
@@ -83,6 +86,7 @@ export class AlexaUser extends DurableObject<Env> {
   items!: ItemMap;
   echoes!: EchoLog;
   held!: HeldDeletes;
+  progress!: OpProgress;
   webhooks!: WebhookQueue;
   outbox!: OutboxPort;
   /** The outbound side: outbox, REST API and registry (src/user/outbox/service.ts). */
@@ -111,6 +115,7 @@ export class AlexaUser extends DurableObject<Env> {
     migrateItemMap(sql);
     migrateEcho(sql);
     migrateHeldDeletes(sql);
+    migrateOpProgress(sql);
     migrateWebhookQueue(sql);
 
     this.schedule = new AlarmSchedule(this.ctx.storage);
@@ -119,6 +124,7 @@ export class AlexaUser extends DurableObject<Env> {
     this.items = new ItemMap(sql);
     this.echoes = new EchoLog(sql);
     this.held = new HeldDeletes(sql);
+    this.progress = new OpProgress(sql);
     this.webhooks = new WebhookQueue({
       sql,
       userId: () => this.profile.userId() ?? this.ctx.id.name ?? "",
@@ -142,6 +148,7 @@ export class AlexaUser extends DurableObject<Env> {
     // webhooks the other parts queued go out in the same run.
     this.schedule.register(this.dedupe);
     this.schedule.register(this.echoes);
+    this.schedule.register(this.progress);
     this.schedule.register(
       new HeldDeleteReleaser({ held: this.held, items: this.items, webhooks: this.webhooks }, (fn) =>
         this.ctx.storage.transactionSync(fn),
@@ -255,6 +262,7 @@ export class AlexaUser extends DurableObject<Env> {
       this.dedupe.nextExpiry(),
       this.echoes.nextExpiry(),
       this.held.nextReleaseAt(),
+      this.progress.nextExpiry(),
       pending ? now + WEBHOOK_BACKSTOP_MS : null,
       this.outbound.outbox.nextDueAt(),
     ].filter((t): t is number => t !== null);
@@ -299,6 +307,8 @@ export class AlexaUser extends DurableObject<Env> {
       held: this.held,
       webhooks: this.webhooks,
       outbox: this.outbox,
+      progress: this.progress,
+      flush: () => this.ctx.storage.sync(),
       listApi: (req) => {
         if (!req.apiAccessToken) throw new ListApiError("UNAUTHORIZED", "the request carries no apiAccessToken");
         return createListApi({
@@ -306,7 +316,7 @@ export class AlexaUser extends DurableObject<Env> {
           apiEndpoint:
             req.apiEndpoint ?? this.profile.get()?.apiEndpoint ?? this.env.ALEXA_API_ENDPOINT ?? "https://api.amazonalexa.com",
           accessToken: req.apiAccessToken,
-          timeoutMs: LIST_API_TIMEOUT_MS,
+          timeoutMs: this.listApiTimeoutMs,
           now: () => this.now(),
         });
       },

@@ -25,6 +25,8 @@ interface FakeItem {
   value: string;
   status: "active" | "completed";
   version: number;
+  /** When Amazon created it (ms); unset: the fixed {@link JAVA_DATE}. */
+  createdAt?: number;
 }
 interface FakeList {
   listId: string;
@@ -50,12 +52,32 @@ interface Fault {
   times: number;
 }
 
+/** How an answer is lost after Amazon did the work: an error status, a dropped connection, or no answer at all. */
+export type LostAnswer = number | "network" | "hang";
+
+/** One injected lost answer: the call is performed, then answered as `how`. */
+interface LostFault {
+  method: string;
+  pathIncludes: string;
+  how: LostAnswer;
+  times: number;
+}
+
+/** A call held until released (a slow Amazon). */
+interface Hold {
+  method: string;
+  pathIncludes: string;
+  released: Promise<void>;
+}
+
 const JAVA_DATE = "Sat Jul 22 10:41:04 UTC 2017";
 
 export class FakeHousehold {
   readonly lists = new Map<string, FakeList>();
   readonly calls: ApiCall[] = [];
   readonly #faults: Fault[] = [];
+  readonly #lost: LostFault[] = [];
+  readonly #holds: Hold[] = [];
   #nextId = 1;
 
   constructor() {
@@ -67,6 +89,8 @@ export class FakeHousehold {
     this.lists.clear();
     this.calls.length = 0;
     this.#faults.length = 0;
+    this.#lost.length = 0;
+    this.#holds.length = 0;
     this.#nextId = 1;
     this.addList(SHOPPING, "Alexa shopping list");
     this.addList(TODO, "Alexa to-do list");
@@ -77,9 +101,10 @@ export class FakeHousehold {
     this.lists.set(listId, { listId, name, state: "active", version: 1, items: new Map() });
   }
 
-  /** Adds an item as if the user said it to Alexa (no event is sent). */
-  addItem(listId: string, value: string, status: "active" | "completed" = "active"): FakeItem {
-    const item = { id: `item-${this.#nextId++}`, value, status, version: 1 };
+  /** Adds an item as if the user said it to Alexa (no event is sent); `createdAt` in ms, default the fixed date. */
+  addItem(listId: string, value: string, status: "active" | "completed" = "active", createdAt?: number): FakeItem {
+    const item: FakeItem = { id: `item-${this.#nextId++}`, value, status, version: 1 };
+    if (createdAt !== undefined) item.createdAt = createdAt;
     this.lists.get(listId)!.items.set(item.id, item);
     return item;
   }
@@ -108,6 +133,30 @@ export class FakeHousehold {
     this.#faults.push({ method, pathIncludes, status, times });
   }
 
+  /**
+   * The next `times` calls of `method` whose path includes `pathIncludes` are
+   * performed, and then their answer is lost: `how` is the status answered
+   * instead, `"network"` a dropped connection, `"hang"` no answer until the
+   * caller gives up (aborts).
+   */
+  loseAnswer(method: string, pathIncludes: string, how: LostAnswer, times = 1): void {
+    this.#lost.push({ method, pathIncludes, how, times });
+  }
+
+  /** Calls of `method` whose path includes `pathIncludes` wait until `release()` (each call, until then). */
+  hold(method: string, pathIncludes: string): { release: () => void } {
+    let release = (): void => {};
+    const released = new Promise<void>((r) => (release = r));
+    const hold = { method, pathIncludes, released };
+    this.#holds.push(hold);
+    return {
+      release: () => {
+        this.#holds.splice(this.#holds.indexOf(hold), 1);
+        release();
+      },
+    };
+  }
+
   /** Calls that change something (POST/PUT/DELETE). */
   writes(): ApiCall[] {
     return this.calls.filter((c) => c.method !== "GET");
@@ -118,11 +167,25 @@ export class FakeHousehold {
     const path = decodeURIComponent(url.pathname);
     const body: unknown = req.method === "GET" || req.method === "DELETE" ? undefined : await req.json();
     this.calls.push({ method: req.method, path, auth: req.headers.get("authorization"), body });
+    const hold = this.#holds.find((h) => h.method === req.method && path.includes(h.pathIncludes));
+    if (hold) await hold.released;
     const fault = this.#faults.find((f) => f.method === req.method && path.includes(f.pathIncludes) && f.times > 0);
     if (fault) {
       fault.times--;
       return Response.json({ message: "injected" }, { status: fault.status });
     }
+    const lost = this.#lost.find((f) => f.method === req.method && path.includes(f.pathIncludes) && f.times > 0);
+    const res = this.#serve(req, url, body);
+    if (!lost) return res;
+    lost.times--;
+    if (typeof lost.how === "number") return Response.json({ message: "injected after commit" }, { status: lost.how });
+    if (lost.how === "network") throw new TypeError("Network connection lost.");
+    return new Promise<Response>((_resolve, reject) => {
+      req.signal.addEventListener("abort", () => reject(req.signal.reason));
+    });
+  }
+
+  #serve(req: Request, url: URL, body: unknown): Response {
     const parts = url.pathname.split("/").slice(3).map(decodeURIComponent); // after /v2/householdlists
     if (parts.length === 1 && parts[0] === "" && req.method === "GET") {
       return Response.json({ lists: [...this.lists.values()].map((l) => this.#meta(l)) });
@@ -136,7 +199,7 @@ export class FakeHousehold {
     if (parts[1] !== "items") return notFound();
     if (parts.length === 2 && req.method === "POST") {
       const b = body as { value: string; status?: "active" | "completed" };
-      const item = { id: `item-${this.#nextId++}`, value: b.value, status: b.status ?? "active", version: 1 };
+      const item: FakeItem = { id: `item-${this.#nextId++}`, value: b.value, status: b.status ?? "active", version: 1, createdAt: clock.t };
       list.items.set(item.id, item);
       return Response.json(wire(item), { status: 201 });
     }
@@ -162,7 +225,16 @@ export class FakeHousehold {
 }
 
 function wire(i: FakeItem): object {
-  return { ...i, createdTime: JAVA_DATE, updatedTime: JAVA_DATE, href: `/v2/householdlists/x/items/${i.id}` };
+  const { createdAt, ...rest } = i;
+  const created = createdAt === undefined ? JAVA_DATE : javaDate(createdAt);
+  return { ...rest, createdTime: created, updatedTime: created, href: `/v2/householdlists/x/items/${i.id}` };
+}
+
+/** `"Sat Jul 22 10:41:04 UTC 2017"`: the List API's date format (whole seconds). */
+export function javaDate(ms: number): string {
+  // toUTCString(): "Sat, 22 Jul 2017 10:41:04 GMT"
+  const [wd, day, mon, year, time] = new Date(ms).toUTCString().split(" ");
+  return `${wd!.slice(0, 3)} ${mon} ${day} ${time} UTC ${year}`;
 }
 
 function notFound(): Response {

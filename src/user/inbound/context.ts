@@ -12,6 +12,7 @@ import type { EchoLog } from "../echo.ts";
 import type { InboundRequest } from "../envelope.ts";
 import type { HeldDeletes } from "../held-deletes.ts";
 import type { ItemMap } from "../item-map.ts";
+import type { OpProgress } from "../op-progress.ts";
 import type { OutboxPort, WebhookPort } from "../ports.ts";
 import type { ProfileStore } from "../profile.ts";
 
@@ -26,6 +27,10 @@ export interface InboundParts {
   held: HeldDeletes;
   webhooks: WebhookPort;
   outbox: OutboxPort;
+  /** Operations started but not finished (create attempts). */
+  progress: OpProgress;
+  /** Resolves once every write made so far is durable (`ctx.storage.sync()`): before a call that cannot be repeated. */
+  flush: () => Promise<void>;
   /** A List API client for this request (its endpoint and token); throws `ListApiError` `UNAUTHORIZED` without a token. */
   listApi: (req: InboundRequest) => ListApi;
 }

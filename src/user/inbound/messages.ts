@@ -12,15 +12,24 @@
  * version conflict that survived the client's retry, an invalid operation)
  * fail the operation and are acknowledged: redelivery could not help.
  *
- * Known limit: the List API's create is not idempotent. If Amazon creates the
- * item but its answer is lost (timeout), the redelivery creates it again. An
- * operation whose `appItemId` is already mapped is not created twice.
+ * Creates are exactly-once in practice although the List API's create is not
+ * idempotent: before `createItem` the attempt (list, value, time) is written
+ * to the object's storage and flushed; when the same operation comes back
+ * with an attempt on record (its answer was lost: timeout, a 5xx after
+ * Amazon committed, an eviction before the result was committed), the list
+ * is read first and an unclaimed item with the same value, created since the
+ * attempt, is adopted instead of creating another (the heuristic and its
+ * limit, two identical values in the same window: src/sync/adopt.ts). The
+ * attempt is cleared in the transaction that completes or fails the
+ * operation. An operation whose `appItemId` is already mapped is not created
+ * twice either. No operation creates lists, so there is no list counterpart.
  */
 import { ListApiError, type ListApi, type ListItem } from "../../alexa/list-api.ts";
 import type { DefaultListKind } from "../../alexa/list-ids.ts";
 import { parseBridgeMessage, type BridgeMessage, type BridgeOperation } from "../../protocol/bridge-message.ts";
+import { pickAdoptable, type CreateAttempt } from "../../sync/adopt.ts";
 import { WebhookType } from "../../sync/payloads.ts";
-import { buildSnapshot, type ReadList } from "../../sync/snapshot.ts";
+import { buildSnapshot, mergeItems, type ReadList } from "../../sync/snapshot.ts";
 import type { InboundRequest } from "../envelope.ts";
 import { mapLimit, NOTHING, type Apply, type InboundParts } from "./context.ts";
 
@@ -57,7 +66,10 @@ export async function handleMessage(req: InboundRequest, parts: InboundParts, no
   } catch (e) {
     if (e instanceof ListApiError && !e.retryable) {
       const reason = `${e.code}: ${e.message}`;
-      return () => parts.outbox.fail(msg.opId, reason);
+      return () => {
+        parts.outbox.fail(msg.opId, reason);
+        parts.progress.clear(msg.opId);
+      };
     }
     if (e instanceof InvalidOperation) return () => parts.outbox.fail(msg.opId, `INVALID_OPERATION: ${e.message}`);
     throw e;
@@ -82,16 +94,29 @@ async function applyOperation(msg: BridgeMessage, req: InboundRequest, parts: In
       const appItemId = typeof op.appItemId === "string" && op.appItemId !== "" ? op.appItemId : null;
       const existing = appItemId ? items.byAppId(appItemId) : null;
       if (existing) {
-        return () =>
+        return () => {
           outbox.complete(opId, { alexaItemId: existing.alexaItemId, listId: existing.listId, version: existing.version, appItemId });
+          parts.progress.clear(opId);
+        };
       }
       const api = parts.listApi(req);
-      const listId = await resolveList(api, parts, op.list);
-      const item = await api.createItem(listId, status ? { value: op.value, status } : { value: op.value });
+      const attempt = parts.progress.createAttempt(opId);
+      // A retry creates on the attempt's list, where its lost item would be.
+      const listId = attempt?.listId ?? (await resolveList(api, parts, op.list));
+      let item = attempt ? await findLostCreate(api, parts, attempt) : null;
+      if (!item) {
+        if (!attempt) {
+          parts.progress.recordCreate(opId, { listId, value: op.value, status: status ?? "active" }, now);
+          await parts.flush();
+        }
+        item = await api.createItem(listId, status ? { value: op.value, status } : { value: op.value });
+      }
+      const created = item;
       return () => {
-        echoes.recordWrite(item.id, listId, item.version, now);
-        items.upsert({ alexaItemId: item.id, listId, version: item.version, appItemId }, now);
-        outbox.complete(opId, { alexaItemId: item.id, listId, version: item.version, appItemId });
+        echoes.recordWrite(created.id, listId, created.version, now);
+        items.upsert({ alexaItemId: created.id, listId, version: created.version, appItemId }, now);
+        outbox.complete(opId, { alexaItemId: created.id, listId, version: created.version, appItemId });
+        parts.progress.clear(opId);
       };
     }
 
@@ -165,6 +190,19 @@ async function fullSync(opId: string, req: InboundRequest, parts: InboundParts, 
       items: snapshot.lists.reduce((n, l) => n + l.items.length, 0),
     });
   };
+}
+
+/**
+ * The item an earlier attempt of this create may have made, or `null`. Reads
+ * the attempt's list (completed items too when the create asked for that
+ * status); an item mapped to an app item or written by the bridge (its own
+ * recent writes) belongs to something else.
+ */
+async function findLostCreate(api: ListApi, parts: InboundParts, attempt: CreateAttempt): Promise<ListItem | null> {
+  const active = await api.getList(attempt.listId, "active");
+  const completed = attempt.status === "completed" ? (await api.getList(attempt.listId, "completed")).items : [];
+  const claimed = (id: string): boolean => Boolean(parts.items.byAlexaId(id)?.appItemId) || parts.echoes.writesFor(id).length > 0;
+  return pickAdoptable(mergeItems(active.items, completed), attempt, claimed);
 }
 
 /** Where an `itemRef` points: the map first (app id, then Alexa id), else `op.list` and the ref as an Alexa id. */

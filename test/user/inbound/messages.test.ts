@@ -1,5 +1,5 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
 import { DEDUPE_RETENTION_MS } from "../../../src/user/dedupe.ts";
 import type { AlexaUser } from "../../../src/user/alexa-user.ts";
 import {
@@ -8,6 +8,7 @@ import {
   CUSTOM,
   enqueueOp,
   envelope,
+  type LostAnswer,
   messageEnvelope,
   newUserId,
   operation,
@@ -233,5 +234,131 @@ describe("duplicates", () => {
     const res = await send(messageEnvelope(user, bridge(opId, op)));
     expect(res).toEqual(ACK);
     expect(household.lists.get(SHOPPING)!.items.size).toBe(1);
+  });
+});
+
+describe("a create whose answer was lost (Amazon created the item)", () => {
+  /** The object's recorded create attempts (empty once the operation completed). */
+  const attempts = (stub: DurableObjectStub<AlexaUser>) =>
+    runInDurableObject(stub, (_i: AlexaUser, state) => state.storage.sql.exec(`SELECT * FROM op_progress`).toArray());
+
+  it.each<[string, LostAnswer]>([
+    ["a 500 after the commit", 500],
+    ["a dropped connection", "network"],
+    ["a timeout", "hang"],
+  ])("%s → 503 → redelivery adopts the item: exactly one on the list, outbox.completed with its id", async (_name, how) => {
+    const { user, stub } = await knownUser("lost");
+    // A short List API deadline, so the "hang" case times out at once.
+    await runInDurableObject(stub, (i: AlexaUser) => {
+      i.listApiTimeoutMs = 50;
+    });
+    household.loseAnswer("POST", "/items", how);
+    const op = { kind: "create", list: "shopping", value: "oat milk", appItemId: "app-oat" };
+    const opId = await enqueueOp(stub, op);
+    const message = messageEnvelope(user, bridge(opId, op), rid());
+
+    const first = await send(message);
+    expect(first.status).toBe(503);
+    expect(household.lists.get(SHOPPING)!.items.size).toBe(1);
+    expect(await attempts(stub)).toHaveLength(1);
+
+    clock.t = T0 + 30_000; // Alexa redelivers 30 s later
+    expect(await send(message)).toEqual(ACK);
+    await settle(stub);
+
+    const items = [...household.lists.get(SHOPPING)!.items.values()];
+    expect(items.map((i) => i.value)).toEqual(["oat milk"]);
+    expect(household.writes()).toHaveLength(1);
+    const view = await operation(stub, opId);
+    expect(view.status).toBe("completed");
+    expect(view.result).toEqual({ alexaItemId: items[0]!.id, listId: SHOPPING, version: 1, appItemId: "app-oat" });
+    expect(app.types()).toEqual(["alexa.user.enabled", "outbox.completed"]);
+    expect(app.accepted()[1]!.data).toMatchObject({ opId, result: { alexaItemId: items[0]!.id } });
+    expect(await runInDurableObject(stub, (i: AlexaUser) => i.items.byAppId("app-oat")?.alexaItemId)).toBe(items[0]!.id);
+    expect(await attempts(stub)).toEqual([]);
+
+    // Its ItemsCreated event, arriving now, is recognised as the bridge's own write.
+    await send(envelope(user, { type: "AlexaHouseholdListEvent.ItemsCreated", body: { listId: SHOPPING, listItemIds: [items[0]!.id] } }));
+    await settle(stub);
+    expect(app.types()).toEqual(["alexa.user.enabled", "outbox.completed"]);
+  });
+
+  it("the object evicted while Amazon was creating: the redelivery after the restart adopts the item", async () => {
+    const { user, stub } = await knownUser("lost-evict");
+    household.loseAnswer("POST", "/items", "hang");
+    const op = { kind: "create", list: TODO, value: "book dentist" };
+    const opId = await enqueueOp(stub, op);
+    const message = messageEnvelope(user, bridge(opId, op), rid());
+
+    // The old instance's call ends (a timeout) without committing anything, as a crash would.
+    await runInDurableObject(stub, (i: AlexaUser) => {
+      i.listApiTimeoutMs = 1000;
+    });
+    const first = send(message);
+    await vi.waitFor(() => expect(household.writes()).toHaveLength(1));
+    await evictDurableObject(stub);
+    expect((await first).status).toBe(503);
+    expect(household.lists.get(TODO)!.items.size).toBe(1);
+
+    const restarted = await userStub(user);
+    expect(await send(message)).toEqual(ACK);
+    await settle(restarted);
+    const items = [...household.lists.get(TODO)!.items.values()];
+    expect(items).toHaveLength(1);
+    expect(household.writes()).toHaveLength(1);
+    expect((await operation(restarted, opId)).result).toMatchObject({ alexaItemId: items[0]!.id, listId: TODO });
+  });
+
+  it("adopts only an item with the same value, created since the attempt, that nobody else claimed", async () => {
+    const { user, stub } = await knownUser("lost-pick");
+    // Before the attempt (beyond the clock-skew allowance): the user's own "bread".
+    const older = household.addItem(SHOPPING, "bread", "active", T0 - 5 * 60_000);
+    // After the attempt, but mapped to another app item: not ours either.
+    clock.t = T0 + 1000;
+    const claimed = await deliver(user, stub, { kind: "create", list: "shopping", value: "bread", appItemId: "app-other" });
+    clock.t = T0 + 2000;
+    household.addItem(SHOPPING, "brie", "active", T0 + 2000);
+    household.loseAnswer("POST", "/items", 500);
+    const op = { kind: "create", list: "shopping", value: "bread", appItemId: "app-bread" };
+    const opId = await enqueueOp(stub, op);
+    const message = messageEnvelope(user, bridge(opId, op), rid());
+    expect((await send(message)).status).toBe(503);
+    const ours = [...household.lists.get(SHOPPING)!.items.values()].at(-1)!;
+
+    clock.t = T0 + 60_000;
+    expect(await send(message)).toEqual(ACK);
+    const claimedId = ((await operation(stub, claimed.opId)).result as { alexaItemId: string }).alexaItemId;
+    expect((await operation(stub, opId)).result).toMatchObject({ alexaItemId: ours.id, appItemId: "app-bread" });
+    expect(new Set([older.id, claimedId, ours.id]).size).toBe(3);
+    expect([...household.lists.get(SHOPPING)!.items.values()].map((i) => i.value)).toEqual(["bread", "bread", "brie", "bread"]);
+  });
+
+  it("a completed create is looked for on the completed list", async () => {
+    const { user, stub } = await knownUser("lost-done");
+    household.loseAnswer("POST", "/items", 502);
+    const op = { kind: "create", list: CUSTOM, value: "nails", status: "completed" };
+    const opId = await enqueueOp(stub, op);
+    const message = messageEnvelope(user, bridge(opId, op), rid());
+    expect((await send(message)).status).toBe(503);
+    expect(await send(message)).toEqual(ACK);
+    const items = [...household.lists.get(CUSTOM)!.items.values()];
+    expect(items.map((i) => [i.value, i.status])).toEqual([["nails", "completed"]]);
+    expect((await operation(stub, opId)).result).toMatchObject({ alexaItemId: items[0]!.id });
+    expect(household.calls.some((c) => c.method === "GET" && c.path === `/v2/householdlists/${CUSTOM}/completed`)).toBe(true);
+  });
+
+  it("nothing to adopt (the create never reached Amazon): the retry creates it, once", async () => {
+    const { user, stub } = await knownUser("lost-none");
+    household.fail("POST", "/items", 503);
+    const op = { kind: "create", list: "todo", value: "walk dog" };
+    const opId = await enqueueOp(stub, op);
+    const message = messageEnvelope(user, bridge(opId, op), rid());
+    expect((await send(message)).status).toBe(503);
+    expect(household.lists.get(TODO)!.items.size).toBe(0);
+    expect(await send(message)).toEqual(ACK);
+    expect(household.lists.get(TODO)!.items.size).toBe(1);
+    expect(household.writes().filter((c) => c.method === "POST")).toHaveLength(2);
+    expect((await operation(stub, opId)).status).toBe("completed");
+    expect(await attempts(stub)).toEqual([]);
   });
 });
