@@ -18,7 +18,11 @@
  *    200 (and the output gate holds it until the write is durable);
  *    a List API 429/5xx/timeout answers 503 and records nothing;
  * 5. webhooks are sent in the background (`ctx.waitUntil`), never delaying
- *    Alexa's answer; the alarm is the durable backstop.
+ *    Alexa's answer; the alarm is the durable backstop;
+ * 6. a full sync is only accepted (durably) while Alexa waits, and runs after
+ *    the answer (src/user/sync-runner.ts); its deliveries are not recorded as
+ *    handled, so that one arriving after a run died starts it again, and one
+ *    arriving while it runs is acknowledged at once.
  *
  * After `SkillDisabled`, once the webhook queue has drained (the app has been
  * told, or its webhooks became dead letters after their 24 h window, also
@@ -39,7 +43,7 @@ import { readEnvelope, type InboundRequest } from "./envelope.ts";
 import { HeldDeletes, migrateHeldDeletes } from "./held-deletes.ts";
 import { InboundError, type Apply, type InboundParts } from "./inbound/context.ts";
 import { HeldDeleteReleaser } from "./inbound/list-events.ts";
-import { bridgeOpId, MESSAGE_RECEIVED } from "./inbound/messages.ts";
+import { bridgeOpId, MESSAGE_RECEIVED, runsAfterAnswer } from "./inbound/messages.ts";
 import { handledByUserObject, routeInbound } from "./inbound/route.ts";
 import { ItemMap, migrateItemMap } from "./item-map.ts";
 import { migrateOpProgress, OpProgress } from "./op-progress.ts";
@@ -50,6 +54,7 @@ import type { BridgeOperation } from "../protocol/bridge-message.ts";
 import type { RegistryEntry } from "../registry/entry.ts";
 import { migrateProfile, ProfileStore } from "./profile.ts";
 import { AlarmSchedule, type AlarmParticipant } from "./schedule.ts";
+import { SyncRunner } from "./sync-runner.ts";
 import { migrateWebhookQueue, WebhookQueue, type QueuedWebhook } from "./webhook-queue.ts";
 
 /** Alexa's acknowledgement. */
@@ -89,6 +94,8 @@ export class AlexaUser extends DurableObject<Env> {
   progress!: OpProgress;
   webhooks!: WebhookQueue;
   outbox!: OutboxPort;
+  /** Full syncs after Alexa's answer. */
+  syncs!: SyncRunner;
   /** The outbound side: outbox, REST API and registry (src/user/outbox/service.ts). */
   outbound!: Outbound;
 
@@ -143,6 +150,14 @@ export class AlexaUser extends DurableObject<Env> {
       now: () => this.now(),
     });
     this.outbox = this.outbound.outbox;
+    this.syncs = new SyncRunner({
+      parts: { items: this.items, profile: this.profile, held: this.held, webhooks: this.webhooks, outbox: this.outbox, progress: this.progress },
+      commit: (fn) => this.ctx.storage.transactionSync(fn),
+      afterCommit: (now) => this.#afterCommit(now),
+      serial: (fn) => this.#serial(fn),
+      background: (p) => this.#inBackground(p),
+      now: () => this.now(),
+    });
 
     // Alarm order matters only in that the webhook queue runs last, so the
     // webhooks the other parts queued go out in the same run.
@@ -192,7 +207,10 @@ export class AlexaUser extends DurableObject<Env> {
     const keys = [requestKey(req.requestId)];
     const opId = req.type === MESSAGE_RECEIVED ? bridgeOpId(req.message) : null;
     if (opId !== null) keys.push(opKey(opId));
-    return this.#inflight.run(keys, () => this.#serial(() => this.#handle(req, keys)));
+    const afterAnswer = opId !== null && runsAfterAnswer(req.message);
+    // Its sync is accepted or running: answer without queuing behind it.
+    if (afterAnswer && this.syncs.busy(opId)) return ACK;
+    return this.#inflight.run(keys, () => this.#serial(() => this.#handle(req, keys, !afterAnswer)));
   }
 
   /**
@@ -232,7 +250,8 @@ export class AlexaUser extends DurableObject<Env> {
     return this.outbound.sweep(now);
   }
 
-  async #handle(req: InboundRequest, keys: string[]): Promise<AlexaAnswer> {
+  /** `remember`: record the delivery as handled (not for work that runs after the answer). */
+  async #handle(req: InboundRequest, keys: string[], remember: boolean): Promise<AlexaAnswer> {
     const seen = this.dedupe.lookup(keys);
     if (seen) return seen;
     const now = this.now();
@@ -248,7 +267,7 @@ export class AlexaUser extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       this.profile.touch(req.userId, req.apiEndpoint, now);
       apply();
-      this.dedupe.record(keys, ACK, now);
+      if (remember) this.dedupe.record(keys, ACK, now);
     });
     await this.#afterCommit(now);
     return ACK;
@@ -269,6 +288,7 @@ export class AlexaUser extends DurableObject<Env> {
     if (times.length > 0) await this.schedule.wakeAt(Math.min(...times));
     if (pending || this.profile.eraseRequestedAt() !== null) this.#inBackground(this.#deliverWebhooks());
     this.#inBackground(this.outbound.reportRegistry());
+    this.syncs.startAccepted();
   }
 
   /** Sends what is due; erases the user once disabled and drained. */
@@ -286,6 +306,8 @@ export class AlexaUser extends DurableObject<Env> {
     await this.webhooks.idle();
     // Re-check: a SkillEnabled or new webhooks may have arrived meanwhile.
     if (this.profile.eraseRequestedAt() === null || this.webhooks.pendingCount() > 0) return;
+    // A sync queued behind this erasure must not write into the fresh tables.
+    this.syncs.cancel();
     const dead = this.webhooks.list().length;
     console.log(`user disabled the skill: erasing all stored data (${dead} dead-letter webhooks go with it)`);
     const userId = this.profile.userId();
@@ -308,6 +330,7 @@ export class AlexaUser extends DurableObject<Env> {
       webhooks: this.webhooks,
       outbox: this.outbox,
       progress: this.progress,
+      syncs: this.syncs,
       flush: () => this.ctx.storage.sync(),
       listApi: (req) => {
         if (!req.apiAccessToken) throw new ListApiError("UNAUTHORIZED", "the request carries no apiAccessToken");

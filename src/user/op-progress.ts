@@ -6,7 +6,10 @@
  *
  * - `create`: an attempt, written (and flushed) before `createItem` is
  *   called; a retry looks for the item that attempt may have made
- *   (src/sync/adopt.ts) instead of creating a second one.
+ *   (src/sync/adopt.ts) instead of creating a second one;
+ * - `sync`: a full sync accepted and being applied after Alexa's answer
+ *   (src/user/sync-runner.ts). The run itself lives in memory; a row left by
+ *   an instance that died says so, until the operation is delivered again.
  *
  * A row is deleted in the transaction that completes or fails its operation.
  * Rows whose operation never came back (expired in the outbox, never
@@ -72,6 +75,26 @@ export class OpProgress implements AlarmParticipant {
       now,
       detail,
     );
+  }
+
+  /**
+   * Marks a full sync as applying (again, after a run that died: the time is
+   * that of the latest start).
+   * @example progress.recordSync(opId, now);
+   */
+  recordSync(opId: string, now: number): void {
+    this.#sql.exec(
+      `INSERT INTO op_progress (op_id, kind, started_at, detail) VALUES (?, 'sync', ?, '{}')
+       ON CONFLICT (op_id) DO UPDATE SET kind = 'sync', started_at = excluded.started_at`,
+      opId,
+      now,
+    );
+  }
+
+  /** When the sync of `opId` was last accepted, or `null`. @example progress.syncStartedAt(opId) */
+  syncStartedAt(opId: string): number | null {
+    const row = this.#row(opId);
+    return row?.kind === "sync" ? row.started_at : null;
   }
 
   /** The create attempt on record for an operation, or `null`. @example progress.createAttempt(opId) */

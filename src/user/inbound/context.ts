@@ -15,6 +15,7 @@ import type { ItemMap } from "../item-map.ts";
 import type { OpProgress } from "../op-progress.ts";
 import type { OutboxPort, WebhookPort } from "../ports.ts";
 import type { ProfileStore } from "../profile.ts";
+import type { SyncPort } from "../sync-runner.ts";
 
 /** The durable effects of a handled request; runs inside the object's transaction. */
 export type Apply = () => void;
@@ -29,6 +30,8 @@ export interface InboundParts {
   outbox: OutboxPort;
   /** Operations started but not finished (create attempts). */
   progress: OpProgress;
+  /** Full syncs, run after Alexa's answer. */
+  syncs: SyncPort;
   /** Resolves once every write made so far is durable (`ctx.storage.sync()`): before a call that cannot be repeated. */
   flush: () => Promise<void>;
   /** A List API client for this request (its endpoint and token); throws `ListApiError` `UNAUTHORIZED` without a token. */

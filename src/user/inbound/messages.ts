@@ -7,6 +7,10 @@
  * outbox (`complete` / `fail`, which queue `outbox.completed` / `outbox.failed`).
  * Any other message goes to the app as `alexa.message.received`.
  *
+ * A full sync (`kind:"sync"`) is only accepted here and runs after Alexa's
+ * answer (src/user/sync-runner.ts): a large household can take longer to read
+ * than Alexa's 10 s.
+ *
  * Failure policy: 429/5xx/timeouts throw (the object answers 503, Alexa
  * redelivers, nothing is recorded); permanent failures (400/401/403/404, a
  * version conflict that survived the client's retry, an invalid operation)
@@ -29,15 +33,12 @@ import type { DefaultListKind } from "../../alexa/list-ids.ts";
 import { parseBridgeMessage, type BridgeMessage, type BridgeOperation } from "../../protocol/bridge-message.ts";
 import { pickAdoptable, type CreateAttempt } from "../../sync/adopt.ts";
 import { WebhookType } from "../../sync/payloads.ts";
-import { buildSnapshot, mergeItems, type ReadList } from "../../sync/snapshot.ts";
+import { mergeItems } from "../../sync/snapshot.ts";
 import type { InboundRequest } from "../envelope.ts";
-import { mapLimit, NOTHING, type Apply, type InboundParts } from "./context.ts";
+import { NOTHING, type Apply, type InboundParts } from "./context.ts";
 
 /** The request type this module handles. */
 export const MESSAGE_RECEIVED = "Messaging.MessageReceived";
-
-/** Lists read in parallel by a full sync. */
-const SYNC_CONCURRENCY = 4;
 
 /**
  * The opId of a bridge message, for duplicate suppression; `null` otherwise.
@@ -45,6 +46,17 @@ const SYNC_CONCURRENCY = 4;
  */
 export function bridgeOpId(message: unknown): string | null {
   return parseBridgeMessage(message)?.opId ?? null;
+}
+
+/**
+ * True for a bridge message whose operation runs after Alexa's answer (a
+ * full sync). Its delivery is not recorded as handled: a later delivery of the
+ * same operation must be able to restart a run that died; the operation's
+ * status and the running run tell duplicates apart instead.
+ * @example if (!runsAfterAnswer(req.message)) dedupe.record(keys, ACK, now);
+ */
+export function runsAfterAnswer(message: unknown): boolean {
+  return parseBridgeMessage(message)?.op.kind === "sync";
 }
 
 /**
@@ -146,50 +158,16 @@ async function applyOperation(msg: BridgeMessage, req: InboundRequest, parts: In
       };
     }
 
-    case "sync":
-      return fullSync(opId, req, parts, now);
+    case "sync": {
+      // Accepted now, run after the answer (src/user/sync-runner.ts); the token stays in memory.
+      const api = parts.listApi(req);
+      if (parts.syncs.busy(opId)) return NOTHING;
+      return () => parts.syncs.accept(opId, api, now);
+    }
 
     default:
       throw new InvalidOperation(`unknown operation kind ${(op as { kind: string }).kind}`);
   }
-}
-
-async function fullSync(opId: string, req: InboundRequest, parts: InboundParts, now: number): Promise<Apply> {
-  const api = parts.listApi(req);
-  const metadata = await api.getListsMetadata();
-  const read = await mapLimit(metadata, SYNC_CONCURRENCY, async (m): Promise<ReadList | null> => {
-    try {
-      const [active, completed] = await Promise.all([api.getList(m.listId, "active"), api.getList(m.listId, "completed")]);
-      return { metadata: m, active: active.items, completed: completed.items };
-    } catch (e) {
-      // Deleted between the metadata read and this one.
-      if (e instanceof ListApiError && e.code === "NOT_FOUND") return null;
-      throw e;
-    }
-  });
-  const lists = read.filter((l): l is ReadList => l !== null);
-  return () => {
-    const { items, profile } = parts;
-    const seen = new Set<string>();
-    for (const l of lists) {
-      if (l.metadata.defaultKind) profile.setDefaultListId(l.metadata.defaultKind, l.metadata.listId);
-      for (const i of [...l.active, ...l.completed]) {
-        seen.add(i.id);
-        items.upsert({ alexaItemId: i.id, listId: l.metadata.listId, version: i.version }, now);
-      }
-    }
-    // Items Alexa no longer has are gone; a delete held for a move keeps its entry until released.
-    for (const known of items.all()) {
-      if (!seen.has(known.alexaItemId) && !parts.held.get(known.alexaItemId)) items.remove(known.alexaItemId);
-    }
-    const snapshot = buildSnapshot(lists, (id) => items.byAlexaId(id)?.appItemId ?? null, opId, now);
-    profile.setLastFullSyncAt(now);
-    parts.webhooks.enqueue(WebhookType.snapshot, snapshot);
-    parts.outbox.complete(opId, {
-      lists: lists.length,
-      items: snapshot.lists.reduce((n, l) => n + l.items.length, 0),
-    });
-  };
 }
 
 /**
