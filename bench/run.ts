@@ -8,7 +8,8 @@
  * Environment: BENCH_RUNS (runs per measurement, default 5),
  * BENCH_ONLY (comma-separated section keys: verify-node, verify-workerd, e2e,
  * outbound, size) to run a subset while developing — a subset run prints its
- * report and leaves BENCHMARKS.md alone.
+ * report and leaves BENCHMARKS.md alone. BENCH_WORKER_LOG=1 prints the
+ * Worker's console output during sections 2–3 (otherwise only counted).
  */
 import { writeFile } from "node:fs/promises";
 import os from "node:os";

@@ -122,7 +122,7 @@ export async function startBenchStack(root: string): Promise<BenchStack> {
         bindings: { ...(workerOptions.bindings as Record<string, unknown>), ...vars },
         host: "127.0.0.1",
         port,
-        ...(process.env.BENCH_MEMORY_STATE ? {} : { resourcePersistencePath: path.join(dir, "state") }),
+        resourcePersistencePath: path.join(dir, "state"),
         logRequests: false,
         handleStructuredLogs: (log: { level: string; message: string }) => {
           logLines++;

@@ -4,7 +4,7 @@
  * Node, workerd and wrangler versions. Read at run time, never written by hand.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -35,11 +35,14 @@ function packageVersion(root: string, name: string): string {
  */
 export function machineInfo(root: string): MachineInfo {
   const cpus = os.cpus();
-  let workerd = packageVersion(root, "workerd");
+  // The workerd that wrangler (and so every section here) runs: wrangler's own when it pins one.
+  const nested = path.join(root, "node_modules", "wrangler", "node_modules");
+  const base = existsSync(path.join(nested, "workerd")) ? nested : path.join(root, "node_modules");
+  let workerd = packageVersion(path.dirname(base), "workerd");
   try {
     // `workerd --version` prints the runtime's own date-based version.
-    const out = execFileSync(path.join(root, "node_modules", ".bin", "workerd"), ["--version"], { encoding: "utf8" });
-    workerd = `${out.trim()} (npm workerd ${workerd})`;
+    const out = execFileSync(path.join(base, "workerd", "bin", "workerd"), ["--version"], { encoding: "utf8" });
+    workerd = `${out.trim()} (npm workerd ${workerd}, wrangler's)`;
   } catch {
     // Keep the package version alone.
   }
