@@ -16,6 +16,7 @@
  * answers with the test chain and counts, so no request leaves the machine.
  */
 import type { Miniflare } from "miniflare";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import tls from "node:tls";
 import { createTestPki } from "../../emulator/pki.ts";
@@ -55,6 +56,7 @@ export async function benchWorkerdVerification(root: string, opts: { runs: numbe
   const skipped: Record<string, string> = {};
   const info: string[] = [];
   const instances: Instance[] = [];
+  const buildDirs: string[] = [];
   const workers = [
     { name: "ours", entry: "verify-ours.ts", flags: [] as string[], libs: ["ours", "bare"] },
     { name: "peers", entry: "verify-peers.ts", flags: ["nodejs_compat"], libs: ["asksdk", "alexaverifier"] },
@@ -64,6 +66,7 @@ export async function benchWorkerdVerification(root: string, opts: { runs: numbe
       let mf: Miniflare | undefined;
       try {
         const built = await buildWorker(root, path.join(root, "bench", "workers", w.entry), w.flags);
+        buildDirs.push(built.dir);
         mf = new mod.Miniflare(
           mod.convertV4MiniflareOptions({
             modules: true,
@@ -151,5 +154,6 @@ export async function benchWorkerdVerification(root: string, opts: { runs: numbe
     };
   } finally {
     for (const i of instances) await i.mf.dispose();
+    for (const d of buildDirs) await rm(d, { recursive: true, force: true });
   }
 }
