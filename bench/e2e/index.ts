@@ -33,7 +33,7 @@ import { listItemsCreated, messageReceived, sign, skillEnabled, type SignedReque
 import { pool as inFlight } from "../lib/pool.ts";
 import { fmt, table, type SectionResult, type TargetCheck } from "../lib/report.ts";
 import { median } from "../lib/stats.ts";
-import { run } from "../verify/node.ts";
+import { runChild } from "../lib/run-child.ts";
 import type { LoadConfig, LoadResult } from "./load-child.ts";
 import { startBenchStack, type BenchStack } from "./stack.ts";
 
@@ -158,7 +158,7 @@ async function load(root: string, dir: string, stack: BenchStack, pool: SignedRe
   const cfg: LoadConfig = { url: stack.workerUrl, path: "/alexa", connections, durationSec, pool };
   const file = path.join(dir, "load.json");
   await writeFile(file, JSON.stringify(cfg));
-  const out = await run(process.execPath, ["--import", "tsx", path.join(root, "bench", "e2e", "load-child.ts"), file], {
+  const out = await runChild(process.execPath, ["--import", "tsx", path.join(root, "bench", "e2e", "load-child.ts"), file], {
     cwd: root,
     env: process.env,
   });

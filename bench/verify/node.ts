@@ -5,12 +5,12 @@
  * server's TLS CA through NODE_EXTRA_CA_CERTS (the mechanism Node documents for
  * extra CAs; it applies to https.get and to fetch alike).
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createTestPki } from "../../emulator/pki.ts";
 import { startCertServer } from "../lib/cert-server.ts";
+import { runChild } from "../lib/run-child.ts";
 import type { SectionResult } from "../lib/report.ts";
 import type { NodeVerifyConfig, NodeVerifyOutput } from "./node-child.ts";
 import { signedSet } from "./signed-set.ts";
@@ -42,21 +42,6 @@ How the peers were pointed at the test chain (their code unchanged; bench/verify
 - **Bare verify.** \`crypto.subtle.verify\` (RSASSA-PKCS1-v1_5/SHA-256) with the leaf key already imported and the
   signature already decoded: the floor for any verifier.`;
 
-/** Runs a command, resolving with stdout; rejects with stderr on failure. */
-export function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...opts, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${path.basename(cmd)} exited ${code}: ${err.slice(-2000)}`)),
-    );
-  });
-}
-
 /**
  * Measures verification in Node.
  * @example const section = await benchNodeVerification("/work/main", { runs: 5 });
@@ -78,7 +63,7 @@ export async function benchNodeVerification(root: string, opts: { runs: number }
     };
     const cfgFile = path.join(dir, "config.json");
     await writeFile(cfgFile, JSON.stringify(cfg));
-    const stdout = await run(
+    const stdout = await runChild(
       process.execPath,
       ["--import", "tsx", path.join(root, "bench", "verify", "node-child.ts"), cfgFile],
       { cwd: root, env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile } },

@@ -81,6 +81,21 @@ export function verificationTables(
     }
   }
 
+  const notes: string[] = [];
+  const sigRej = r("ours", "rejectSig");
+  if (sigRej) {
+    notes.push(
+      "A bad signature is only found by verifying it, so that rejection costs about one verify; it can be " +
+        "cheaper than the hot path only by what is skipped after the verify (parsing the body).",
+    );
+  }
+  const tsRej = r("ours", "rejectTs");
+  if (tsRej?.downloadsPerOp && summarize(tsRej.downloadsPerOp).median > 0) {
+    notes.push(
+      "This verifier downloaded the chain before rejecting the expired request: it reads the body (and so the " +
+        "timestamp) only after its signature verifies, which needs the chain.",
+    );
+  }
   const markdown = [
     `${runsCount} runs; each cell: median of the per-run means (min–max); ratios are taken within each run, then the median.`,
     "",
@@ -95,6 +110,7 @@ export function verificationTables(
     "**Rejections**:",
     "",
     table(["Rejection", "Verifier", "Time / request", "× own hot path", "Downloads / request"], rejRows),
+    ...(notes.length ? ["", ...notes.map((n) => `- ${n}`)] : []),
   ].join("\n");
 
   const targets: TargetCheck[] = [];
