@@ -4,13 +4,14 @@
  * reconciliation): {@link readHousehold} reads every list, active and
  * completed items, through the List API (I/O only); {@link applySync} records
  * what was read (where every item lives, the default list ids, the sync time),
- * forgets items Alexa no longer has, queues `alexa.list.snapshot` and completes
+ * forgets items Alexa no longer has, queues `alexa.list.snapshot` (in parts,
+ * src/sync/snapshot.ts) and completes
  * the operation (synchronous SQL, for one transaction). The object runs them
  * after Alexa's answer (src/user/sync-runner.ts).
  */
 import { ListApiError, type ListApi } from "../../alexa/list-api.ts";
 import { WebhookType } from "../../sync/payloads.ts";
-import { buildSnapshot, type ReadList } from "../../sync/snapshot.ts";
+import { buildSnapshot, splitSnapshot, type ReadList } from "../../sync/snapshot.ts";
 import { mapLimit, type InboundParts } from "./context.ts";
 
 /** Lists read in parallel by a full sync. */
@@ -61,7 +62,8 @@ export function applySync(
   }
   const snapshot = buildSnapshot(lists, (id) => items.byAlexaId(id)?.appItemId ?? null, opId, now);
   profile.setLastFullSyncAt(now);
-  parts.webhooks.enqueue(WebhookType.snapshot, snapshot);
+  // In parts small enough for one row each, in order, in this one transaction.
+  for (const part of splitSnapshot(snapshot)) parts.webhooks.enqueue(WebhookType.snapshot, part);
   parts.outbox.complete(opId, {
     lists: lists.length,
     items: snapshot.lists.reduce((n, l) => n + l.items.length, 0),
