@@ -102,7 +102,8 @@ export class AlexaUser extends DurableObject<Env> {
   readonly #inflight = new InFlight<AlexaAnswer>();
   #queue: Promise<unknown> = Promise.resolve();
   readonly #background = new Set<Promise<unknown>>();
-  #erased = false;
+  /** Bumped by every erasure, so an alarm run can tell that one happened during it. */
+  #generation = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -187,10 +188,15 @@ export class AlexaUser extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    const generation = this.#generation;
     await this.schedule.runAll(this.now());
-    if (this.#erased) {
-      this.#erased = false;
+    // Erased during this run: the old parts re-armed the alarm for data that is
+    // gone. Arm it for what the fresh parts hold instead (usually nothing). An
+    // erasure outside an alarm run leaves later runs alone.
+    if (this.#generation !== generation) {
       await this.ctx.storage.deleteAlarm();
+      const at = this.#nextDueAt(this.now());
+      if (at !== null) await this.schedule.wakeAt(at);
     }
   }
 
@@ -276,19 +282,24 @@ export class AlexaUser extends DurableObject<Env> {
   /** Arms the alarm for everything now stored and starts sending webhooks. */
   async #afterCommit(now: number): Promise<void> {
     this.outbound.afterRequest();
-    const pending = this.webhooks.pendingCount() > 0;
+    const at = this.#nextDueAt(now);
+    if (at !== null) await this.schedule.wakeAt(at);
+    if (this.webhooks.pendingCount() > 0 || this.profile.eraseRequestedAt() !== null) this.#inBackground(this.#deliverWebhooks());
+    this.#inBackground(this.outbound.reportRegistry());
+    this.syncs.startAccepted();
+  }
+
+  /** The earliest time any part has work, as stored now; `null` when none. */
+  #nextDueAt(now: number): number | null {
     const times = [
       this.dedupe.nextExpiry(),
       this.echoes.nextExpiry(),
       this.held.nextReleaseAt(),
       this.progress.nextExpiry(),
-      pending ? now + WEBHOOK_BACKSTOP_MS : null,
+      this.webhooks.pendingCount() > 0 ? now + WEBHOOK_BACKSTOP_MS : null,
       this.outbound.outbox.nextDueAt(),
     ].filter((t): t is number => t !== null);
-    if (times.length > 0) await this.schedule.wakeAt(Math.min(...times));
-    if (pending || this.profile.eraseRequestedAt() !== null) this.#inBackground(this.#deliverWebhooks());
-    this.#inBackground(this.outbound.reportRegistry());
-    this.syncs.startAccepted();
+    return times.length > 0 ? Math.min(...times) : null;
   }
 
   /** Sends what is due; erases the user once disabled and drained. */
@@ -317,7 +328,7 @@ export class AlexaUser extends DurableObject<Env> {
     }
     await this.ctx.storage.deleteAll();
     await this.ctx.storage.deleteAlarm();
-    this.#erased = true;
+    this.#generation++;
     this.build();
   }
 

@@ -193,4 +193,32 @@ describe("erasure after SkillDisabled", () => {
     await settle(stub);
     expect(app.types()).toEqual(["alexa.user.disabled", "alexa.user.enabled"]);
   });
+
+  it("after an erasure outside the alarm, later alarm runs keep the alarm armed for the new data's due work", async () => {
+    const user = newUserId("erase-rearm");
+    const stub = await userStub(user);
+    const alarmAt = () => runInDurableObject(stub, (_i: AlexaUser, state) => state.storage.getAlarm());
+    await send(skillEvent(user, "SkillDisabled"));
+    await settle(stub); // erased by the background delivery, not by an alarm
+    expect(await storedRows(stub)).toBe(0);
+
+    app.status = 503;
+    await send(skillEvent(user, "SkillEnabled"));
+    await settle(stub);
+    const first = await alarmAt();
+    expect(first).not.toBeNull();
+
+    // The alarm retries the webhook, fails again, and must re-arm for the next retry.
+    clock.t = first!;
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const next = await alarmAt();
+    expect(next).not.toBeNull();
+    expect(next!).toBeGreaterThan(first!);
+
+    app.status = 200;
+    clock.t = next!;
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await settle(stub);
+    expect(app.types()).toEqual(["alexa.user.disabled", "alexa.user.enabled"]);
+  });
 });
