@@ -16,7 +16,8 @@
  * 4. the handler does its I/O, then its effects, the queued webhooks and the
  *    dedupe record commit in one `transactionSync`; only then is the answer
  *    200 (and the output gate holds it until the write is durable);
- *    a List API 429/5xx/timeout answers 503 and records nothing;
+ *    a List API 429/5xx/timeout (or anything unexpected) answers 503 and
+ *    records nothing;
  * 5. webhooks are sent in the background (`ctx.waitUntil`), never delaying
  *    Alexa's answer; the alarm is the durable backstop;
  * 6. a full sync is only accepted (durably) while Alexa waits, and runs after
@@ -375,7 +376,9 @@ export class AlexaUser extends DurableObject<Env> {
 
 /**
  * The answer for a handler failure, or `null` for a permanent List API
- * failure (acknowledged: redelivery cannot help; logged).
+ * failure (acknowledged: redelivery cannot help; logged). Anything unexpected
+ * (a bug, a misconfiguration) is a 503, never a 500: nothing was recorded, so
+ * Alexa's redeliveries (for up to an hour) can still succeed once it is fixed.
  */
 function failureAnswer(e: unknown, type: string): AlexaAnswer | null {
   if (e instanceof ListApiError) {
@@ -387,6 +390,6 @@ function failureAnswer(e: unknown, type: string): AlexaAnswer | null {
     return null;
   }
   if (e instanceof InboundError) return { status: e.status, body: { error: e.code, message: e.message } };
-  console.error(`${type}: handler failed`, e);
-  return { status: 500, body: { error: "INTERNAL" } };
+  console.error(`${type}: handler failed; answering 503 so that Alexa redelivers`, e);
+  return { status: 503, body: { error: "INTERNAL" } };
 }

@@ -1,5 +1,7 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import type { AlexaUser } from "../../../src/user/alexa-user.ts";
 import { DELETE_HOLD_MS } from "../../../src/sync/moves.ts";
 import {
   bridge,
@@ -153,6 +155,27 @@ describe("item events", () => {
     expect(app.types()).toEqual(["alexa.list.items.created"]);
     // Two reads: the failed one and the redelivery; the duplicate read nothing.
     expect(household.calls.filter((c) => c.path.endsWith(a.id))).toHaveLength(2);
+  });
+
+  it("an unexpected failure in the handler answers 503 (never a 500) and records nothing; fixed, the redelivery is handled", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const user = newUserId("unexpected");
+    const stub = await userStub(user);
+    // A deployment whose default endpoint is not a URL, and an event that carries none.
+    await runInDurableObject(stub, (instance: AlexaUser) => Reflect.set(instance, "env", { ...env, ALEXA_API_ENDPOINT: "api.amazonalexa.com" }));
+    const a = household.addItem(SHOPPING, "rice");
+    const event = listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [a.id] });
+    delete (event.context.System as { apiEndpoint?: string }).apiEndpoint;
+
+    const first = await send(event);
+    expect(first).toEqual({ status: 503, body: { error: "INTERNAL" } });
+    expect(errors).toHaveBeenCalled();
+    expect(household.calls).toHaveLength(0);
+
+    await runInDurableObject(stub, (instance: AlexaUser) => Reflect.set(instance, "env", env));
+    expect((await send(event)).status).toBe(200);
+    await settle(stub);
+    expect(app.types()).toEqual(["alexa.list.items.created"]);
   });
 
   it("a malformed event body is a 400 and is not recorded", async () => {
