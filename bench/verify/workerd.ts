@@ -34,6 +34,7 @@ interface Instance {
 }
 
 const BATCH_MS = 250;
+const MAX_BATCH_OPS = 20_000;
 
 /**
  * Measures verification inside workerd.
@@ -112,13 +113,14 @@ export async function benchWorkerdVerification(root: string, opts: { runs: numbe
         const lib = name.split(":")[0]!;
         try {
           if (name.endsWith(":hot") || name.endsWith(":rejectSig")) await runCase(inst, `${lib}:hot`, 1);
-          const n = run === 0 ? 20 : nFor.get(name)!;
+          const n = run === 0 ? 50 : nFor.get(name)!;
           const overhead = await runCase(inst, name, 0);
           const before = downloads;
           const t = await runCase(inst, name, n);
           const perOp = Math.max(t - overhead, 0) / n;
           if (run === 0) {
-            nFor.set(name, Math.max(5, Math.ceil(BATCH_MS / Math.max(perOp, 0.001))));
+            // Bounded both ways: a noisy warm-up estimate must not make a batch run for minutes.
+            nFor.set(name, Math.min(MAX_BATCH_OPS, Math.max(5, Math.ceil(BATCH_MS / Math.max(perOp, 0.001)))));
             continue;
           }
           const r = (results[name] ??= { msPerOp: [], downloadsPerOp: [] });
