@@ -15,6 +15,10 @@
  * characters, whitespace or non-ASCII, no percent-escapes left in the path
  * after normalisation (so no encoded slashes, backslashes or double encoding),
  * no empty segments and no trailing slash.
+ *
+ * The result depends only on the two strings, so accepted URLs are memoised
+ * (bounded; rejections are not, so junk cannot fill the memo): Alexa sends
+ * the same URL on every request, and this keeps URL parsing off the hot path.
  */
 import { fail } from "./errors.ts";
 
@@ -31,6 +35,19 @@ const SAFE_RAW = /^[\x21-\x22\x24-\x3e\x40-\x5b\x5d-\x7e]+$/;
  * // "https://s3.amazonaws.com/echo.api/c.pem"
  */
 export function normaliseCertUrl(raw: string, certOrigin: string = DEFAULT_CERT_ORIGIN): string {
+  const key = `${certOrigin} ${raw}`;
+  const known = accepted.get(key);
+  if (known !== undefined) return known;
+  const url = checkCertUrl(raw, certOrigin);
+  if (accepted.size >= MAX_MEMO) accepted.delete(accepted.keys().next().value as string);
+  accepted.set(key, url);
+  return url;
+}
+
+const MAX_MEMO = 32;
+const accepted = new Map<string, string>();
+
+function checkCertUrl(raw: string, certOrigin: string): string {
   if (raw.length > 2048 || !SAFE_RAW.test(raw)) fail("CERT_URL_INVALID", "characters not allowed in the URL");
   const url = URL.parse(raw);
   const origin = URL.parse(certOrigin);

@@ -63,6 +63,9 @@ export interface AlexaHttpRequest {
 }
 
 const MAX_BUNDLE_CERTS = 10;
+// Stateless when not streaming, so one of each serves every request.
+const UTF8_ENCODER = new TextEncoder();
+const UTF8_DECODER = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /**
  * Verifies an Alexa request and returns its parsed envelope, or throws
@@ -131,7 +134,7 @@ function bodyBytes(body: AlexaHttpRequest["body"], max: number): Uint8Array {
     // UTF-8 never has fewer bytes than UTF-16 code units: a cheap early refusal.
     // "Not within" comparisons, so that a NaN limit refuses instead of allowing any size.
     if (!(body.length <= max)) fail("BODY_TOO_LARGE");
-    const bytes = new TextEncoder().encode(body);
+    const bytes = UTF8_ENCODER.encode(body);
     if (!(bytes.byteLength <= max)) fail("BODY_TOO_LARGE");
     return bytes;
   }
@@ -203,7 +206,7 @@ interface LooseEnvelope {
 function parseEnvelope(body: Uint8Array): LooseEnvelope {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body));
+    value = JSON.parse(UTF8_DECODER.decode(body));
   } catch {
     return fail("BODY_INVALID", "not UTF-8 JSON");
   }

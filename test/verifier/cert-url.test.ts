@@ -153,3 +153,17 @@ describe("properties", () => {
     }
   });
 });
+
+describe("memo", () => {
+  it("answers are the same on every call, past the memo's bound too; rejections stay rejections", () => {
+    const urls = Array.from({ length: 40 }, (_, i) => `https://S3.amazonaws.com:443/echo.api/../echo.api/c${i}.pem`);
+    const first = urls.map((u) => normaliseCertUrl(u));
+    expect(first[7]).toBe("https://s3.amazonaws.com/echo.api/c7.pem");
+    expect(urls.map((u) => normaliseCertUrl(u))).toEqual(first);
+    for (let i = 0; i < 3; i++) {
+      expect(() => normaliseCertUrl("https://s3.amazonaws.com/echo.api/../attacker/cert.pem")).toThrow(/path must start/);
+    }
+    // The same raw URL under another origin is checked afresh, not taken from the memo.
+    expect(() => normaliseCertUrl(urls[0] as string, "http://127.0.0.1:8790")).toThrow(/wrong scheme, host or port/);
+  });
+});
