@@ -36,7 +36,7 @@ export type AlexaRouteConfig =
   | { ok: true; verify: Omit<VerifyOptions, "now" | "fetchCertChain"> }
   | { ok: false; error: "NOT_CONFIGURED" | "UNSAFE_CONFIGURATION"; reason: string };
 
-let memo: { key: string; config: AlexaRouteConfig } | undefined;
+let memo: { key: readonly (string | undefined)[]; config: AlexaRouteConfig } | undefined;
 
 /** The only ENVIRONMENT values under which the local-only overrides count. */
 const LOCAL_ENVIRONMENTS: ReadonlySet<string> = new Set(["development", "test"]);
@@ -47,8 +47,10 @@ const LOCAL_ENVIRONMENTS: ReadonlySet<string> = new Set(["development", "test"])
  * @example const cfg = alexaRouteConfig(env); if (!cfg.ok) console.error(cfg.reason);
  */
 export function alexaRouteConfig(env: Pick<Env, "ENVIRONMENT" | "ALEXA_SKILL_ID" | "ALEXA_CERT_ORIGIN" | "ALEXA_EXTRA_ROOTS_PEM">): AlexaRouteConfig {
-  const key = JSON.stringify([env.ENVIRONMENT, env.ALEXA_SKILL_ID, env.ALEXA_CERT_ORIGIN, env.ALEXA_EXTRA_ROOTS_PEM]);
-  if (memo?.key !== key) memo = { key, config: buildConfig(env) };
+  // Compared value by value (the same string objects on every request of an
+  // isolate), not through a joined key that would copy the PEM each time.
+  const key = [env.ENVIRONMENT, env.ALEXA_SKILL_ID, env.ALEXA_CERT_ORIGIN, env.ALEXA_EXTRA_ROOTS_PEM] as const;
+  if (!memo || memo.key.some((v, i) => v !== key[i])) memo = { key, config: buildConfig(env) };
   return memo.config;
 }
 
