@@ -271,11 +271,18 @@ export class AlexaUser extends DurableObject<Env> {
       // Permanent List API failure: redelivery cannot help; acknowledge.
       apply = () => {};
     }
-    this.ctx.storage.transactionSync(() => {
-      this.profile.touch(req.userId, req.apiEndpoint, now);
-      apply();
-      if (remember) this.dedupe.record(keys, ACK, now);
-    });
+    try {
+      this.ctx.storage.transactionSync(() => {
+        this.profile.touch(req.userId, req.apiEndpoint, now);
+        apply();
+        if (remember) this.dedupe.record(keys, ACK, now);
+      });
+    } finally {
+      // Before any await, and whatever happened: an accepted sync left unstarted
+      // would answer every redelivery "busy" while nothing runs. Running it is
+      // safe even if the acceptance was rolled back: its operation is real.
+      this.syncs.startAccepted();
+    }
     await this.#afterCommit(now);
     return ACK;
   }
@@ -287,7 +294,6 @@ export class AlexaUser extends DurableObject<Env> {
     if (at !== null) await this.schedule.wakeAt(at);
     if (this.webhooks.pendingCount() > 0 || this.profile.eraseRequestedAt() !== null) this.#inBackground(this.#deliverWebhooks());
     this.#inBackground(this.outbound.reportRegistry());
-    this.syncs.startAccepted();
   }
 
   /** The earliest time any part has work, as stored now; `null` when none. */

@@ -108,6 +108,28 @@ describe("full sync in the background", () => {
     expect(await progressRows(stub)).toEqual([]);
   });
 
+  it("a storage failure after the acceptance committed still starts the run (a redelivery is not left answering 'busy')", async () => {
+    const { user, stub } = await knownUser("bg-after-commit");
+    const opId = await enqueueOp(stub, { kind: "sync" });
+    // The next alarm write fails: the one right after the acceptance commits.
+    await runInDurableObject(stub, (i: AlexaUser) => {
+      const wakeAt = i.schedule.wakeAt.bind(i.schedule);
+      let failures = 1;
+      i.schedule.wakeAt = async (at: number) => {
+        if (failures-- > 0) throw new Error("storage operation timed out");
+        return wakeAt(at);
+      };
+    });
+    const first = await send(syncMessage(user, opId));
+    expect(first.status).toBe(503);
+    await settle(stub);
+    expect(snapshots()).toHaveLength(1);
+    expect((await operation(stub, opId)).status).toBe("completed");
+    expect(await send(syncMessage(user, opId))).toEqual(ACK);
+    await settle(stub);
+    expect(metadataReads()).toBe(1);
+  });
+
   it("the object dies mid-sync: the run is gone, and a redelivery with a fresh token after the restart runs it, once", async () => {
     const { user, stub } = await knownUser("bg-evict");
     household.addItem(SHOPPING, "tea");
