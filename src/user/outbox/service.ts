@@ -133,7 +133,14 @@ export class Outbound {
     if (!p.enabled) return { outcome: "disabled_user" };
     const result = this.outbox.enqueue(op, opts);
     if (result.outcome === "created") {
-      await this.#d.wakeAt(this.#d.now());
+      try {
+        await this.#d.wakeAt(this.#d.now());
+      } catch (e) {
+        // The operation is stored: answering an error now would invite a
+        // retry that queues it twice. The registry's sweep re-arms the alarm
+        // for overdue work, so the 202 stays true.
+        console.error("outbox: operation stored but the alarm could not be armed; the cron sweep will send it", e);
+      }
       // Not awaited: the registry is the safety net behind the alarm just
       // armed, and a slow shard must not delay the 202. report() never throws.
       void this.reportRegistry();

@@ -108,3 +108,31 @@ describe("the object's transport without LWA credentials", () => {
     expect(String(errors.mock.calls[0]![0])).toMatch(/^outbox: .*LWA_NOT_CONFIGURED/);
   });
 });
+
+describe("enqueueOperation", () => {
+  it("answers the stored operation even when the alarm cannot be armed (no error that would invite a duplicate)", async () => {
+    const { stub } = await enabledUser("no-alarm", [LIST_READ_SCOPE]);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const reply = await runInDurableObject(stub, async (i: AlexaUser, state) => {
+      const outbound = new Outbound({
+        sql: state.storage.sql,
+        env,
+        profile: () => i.profile.get(),
+        webhooks: { enqueue: () => {} },
+        wakeAt: async () => {
+          throw new Error("alarm storage unavailable");
+        },
+        http: fetch,
+        now: () => T0,
+        registryWrite: async () => {},
+      });
+      return outbound.enqueueOperation({ kind: "sync" }, {});
+    });
+    expect(reply).toMatchObject({ outcome: "created", view: { kind: "sync", status: "queued" } });
+    if (reply.outcome !== "created") throw new Error("unreachable");
+    // Stored for the real object to send: it is there after the fact.
+    expect((await operation(stub, reply.view.id)).status).toBe("queued");
+    expect(errors.mock.calls.some((c) => String(c[0]).includes("could not be armed"))).toBe(true);
+    errors.mockRestore();
+  });
+});
