@@ -75,6 +75,7 @@ export async function measureSize(root: string): Promise<SectionResult> {
     }
     const ranked = [...byOwner.entries()].sort((a, b) => b[1] - a[1]);
     const top = ranked.slice(0, 10);
+    const thirdParty = ranked.filter(([name]) => !name.endsWith("(project)") && !name.startsWith("src/"));
     const share = (n: number) => `${fmt((100 * n) / raw, 2)} %`;
     const ratioOfLimit = gz / FREE_PLAN_LIMIT_BYTES;
 
@@ -98,6 +99,10 @@ export async function measureSize(root: string): Promise<SectionResult> {
         ["Contributor", "Bytes in bundle", "Share"],
         top.map(([name, n]) => [name, fmtBytes(n), share(n)]),
       ),
+      "",
+      `Third-party packages in the bundle: ${
+        thirdParty.length ? thirdParty.map(([name, n]) => `${name} ${fmtBytes(n)}`).join(", ") : "none"
+      }.`,
     ].join("\n");
     return {
       markdown,
