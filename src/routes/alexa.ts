@@ -1,8 +1,8 @@
 /**
  * @module routes/alexa
- * `POST /alexa`: the skill endpoint. Reads the raw body once (capped while
- * reading, whatever Content-Length says), verifies it with src/verifier, and
- * only then hands the envelope to `dispatchAlexaRequest`.
+ * `POST /alexa`: the skill endpoint. Reads the raw body once, never past the
+ * cap (see {@link readBodyCapped}), verifies it with src/verifier, and only
+ * then hands the envelope to `dispatchAlexaRequest`.
  *
  * Configuration (README "Configuration"): `ALEXA_SKILL_ID` (comma-separated,
  * required), and two local-only overrides for the emulator and tests:
@@ -93,14 +93,29 @@ function buildConfig(env: Pick<Env, "ENVIRONMENT" | "ALEXA_SKILL_ID" | "ALEXA_CE
 }
 
 /**
- * The request body as bytes, or `null` once it exceeds `max` (reading stops there).
+ * The request body as bytes, or `null` once it exceeds `max`.
+ *
+ * A declared Content-Length over `max` is refused without reading. One within
+ * it is read in a single native call: the HTTP layer frames the body to
+ * exactly the declared length, so the read is bounded by it (and the size is
+ * checked again after). Without a Content-Length (chunked), the stream is read
+ * with the cap checked per chunk, and reading stops there. Why not always the
+ * stream: in workerd each chunk costs a JS promise round trip, and reading a
+ * ~1.3 KB Alexa body that way was about a tenth of a refused request's CPU
+ * (BENCHMARKS.md). Trade-off: a `Request` built in-process with a body longer
+ * than its own Content-Length header is read whole before the size check.
  * @example const body = await readBodyCapped(request, 256 * 1024);
  */
 export async function readBodyCapped(request: Request, max: number): Promise<Uint8Array | null> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
+  const header = request.headers.get("content-length");
+  const declared = Number(header ?? "0");
   if (Number.isFinite(declared) && declared > max) {
     await request.body?.cancel();
     return null;
+  }
+  if (header !== null && header.trim() !== "" && Number.isSafeInteger(declared) && declared >= 0) {
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    return bytes.byteLength <= max ? bytes : null;
   }
   return readCapped(request.body, max);
 }
