@@ -210,6 +210,19 @@ export class AlexaUser extends DurableObject<Env> {
   async handleAlexa(envelope: RequestEnvelope): Promise<AlexaAnswer> {
     const req = readEnvelope(envelope);
     if ("error" in req) return { status: 400, body: { error: req.error } };
+    return this.handleInbound(req);
+  }
+
+  /**
+   * {@link handleAlexa} for an envelope already read by the Worker
+   * (`readEnvelope`): the Worker's path, because an RPC argument is
+   * structured-cloned, and these few fields cost less to copy than the whole
+   * envelope (context, device, permissions…).
+   * @example
+   * const req = readEnvelope(envelope);
+   * if (!("error" in req)) await env.ALEXA_USER.getByName(req.userId).handleInbound(req);
+   */
+  async handleInbound(req: InboundRequest): Promise<AlexaAnswer> {
     if (!handledByUserObject(req.type)) return ACK;
     const keys = [requestKey(req.requestId)];
     const opId = req.type === MESSAGE_RECEIVED ? bridgeOpId(req.message) : null;

@@ -4,7 +4,8 @@
  * - interactive requests (launch, intents, session end) are answered here,
  *   in the Worker, without creating a Durable Object (src/skill/responses.ts);
  * - messages, list events and skill events go to the Durable Object named by
- *   `context.System.user.userId`, which answers `{status, body}`;
+ *   `context.System.user.userId`, which answers `{status, body}`; the RPC
+ *   carries the fields read by `readEnvelope`, not the whole envelope;
  * - anything else (e.g. `System.ExceptionEncountered`, other skill events) is
  *   acknowledged: Alexa needs a 200, and there is nothing to do.
  * If the object cannot be reached, the answer is 503 so that Alexa redelivers.
@@ -13,7 +14,7 @@ import type { RequestEnvelope } from "ask-sdk-model";
 import type { Env } from "../env.ts";
 import { json, jsonError } from "../http.ts";
 import { INTERACTIVE_TYPES, interactiveResponse } from "../skill/responses.ts";
-import { readRequestType, readUserId } from "./envelope.ts";
+import { readEnvelope, readRequestType, readUserId } from "./envelope.ts";
 import { handledByUserObject } from "./inbound/route.ts";
 
 const ACK_BODY = { version: "1.0", response: {} } as const;
@@ -35,8 +36,11 @@ export async function dispatchAlexaRequest(env: Env, envelope: RequestEnvelope):
   }
   const userId = readUserId(envelope);
   if (userId === null) return jsonError(400, "MISSING_USER_ID", "context.System.user.userId is required");
+  // Read here, so the RPC carries only the fields the object uses.
+  const req = readEnvelope(envelope);
+  if ("error" in req) return jsonError(400, req.error);
   try {
-    const answer = await env.ALEXA_USER.getByName(userId).handleAlexa(envelope);
+    const answer = await env.ALEXA_USER.getByName(userId).handleInbound(req);
     return json(answer.body, answer.status);
   } catch (e) {
     console.error(`${type}: user object unavailable`, e);

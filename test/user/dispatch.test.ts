@@ -1,7 +1,9 @@
 import { env } from "cloudflare:workers";
-import { listDurableObjectIds } from "cloudflare:test";
+import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
+import type { AlexaUser } from "../../src/user/alexa-user.ts";
 import { dispatchAlexaRequest } from "../../src/user/dispatch.ts";
+import { readEnvelope } from "../../src/user/envelope.ts";
 import { envelope, newUserId, skillEvent } from "./fakes.ts";
 import { useFakes } from "./harness.ts";
 
@@ -62,12 +64,25 @@ describe("dispatchAlexaRequest", () => {
     expect(await noType.json()).toMatchObject({ error: "MISSING_REQUEST" });
   });
 
-  it("an envelope without requestId gets a 400 from the object", async () => {
+  it("an envelope without requestId gets a 400, without creating the object", async () => {
     const user = newUserId("noreq");
     const e = skillEvent(user, "SkillEnabled") as unknown as { request: { requestId?: string } };
     delete e.request.requestId;
     const res = await dispatchAlexaRequest(env, e as never);
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: "MISSING_REQUEST_ID" });
+    expect(await objectExists(user)).toBe(false);
+  });
+
+  it("the object answers the fields read by the Worker as it answers the envelope", async () => {
+    const user = newUserId("inbound");
+    const stub = env.ALEXA_USER.getByName(user);
+    const event = skillEvent(user, "SkillEnabled");
+    const req = readEnvelope(event);
+    if ("error" in req) throw new Error(req.error);
+    expect(await stub.handleInbound(req)).toEqual({ status: 200, body: { version: "1.0", response: {} } });
+    // The same delivery again, as an envelope: the duplicate record written through handleInbound answers it.
+    expect(await stub.handleAlexa(event)).toEqual({ status: 200, body: { version: "1.0", response: {} } });
+    expect(await runInDurableObject(stub, (o: AlexaUser) => o.dedupe.size())).toBe(1);
   });
 });
