@@ -154,7 +154,7 @@ export class AlexaUser extends DurableObject<Env> {
     this.outbox = this.outbound.outbox;
     this.syncs = new SyncRunner({
       parts: { items: this.items, profile: this.profile, held: this.held, webhooks: this.webhooks, outbox: this.outbox, progress: this.progress },
-      commit: (fn) => this.ctx.storage.transactionSync(fn),
+      commit: (fn) => this.#commit(fn),
       afterCommit: (now) => this.#afterCommit(now),
       serial: (fn) => this.#serial(fn),
       background: (p) => this.#inBackground(p),
@@ -167,9 +167,7 @@ export class AlexaUser extends DurableObject<Env> {
     this.schedule.register(this.echoes);
     this.schedule.register(this.progress);
     this.schedule.register(
-      new HeldDeleteReleaser({ held: this.held, items: this.items, webhooks: this.webhooks }, (fn) =>
-        this.ctx.storage.transactionSync(fn),
-      ),
+      new HeldDeleteReleaser({ held: this.held, items: this.items, webhooks: this.webhooks }, (fn) => this.#commit(fn)),
     );
     this.schedule.register(this.outbound.participant);
     this.schedule.register({ name: "webhook-delivery", runDue: () => this.#deliverWebhooks() });
@@ -285,7 +283,7 @@ export class AlexaUser extends DurableObject<Env> {
       apply = () => {};
     }
     try {
-      this.ctx.storage.transactionSync(() => {
+      this.#commit(() => {
         this.profile.touch(req.userId, req.apiEndpoint, now);
         apply();
         if (remember) this.dedupe.record(keys, ACK, now);
@@ -347,6 +345,7 @@ export class AlexaUser extends DurableObject<Env> {
       await this.outbound.forgetRegistry(userId).catch((e: unknown) => console.error("erase: registry not updated", e));
     }
     await this.ctx.storage.deleteAll();
+    this.profile.invalidate();
     await this.ctx.storage.deleteAlarm();
     this.#generation++;
     this.build();
@@ -375,6 +374,19 @@ export class AlexaUser extends DurableObject<Env> {
         });
       },
     };
+  }
+
+  /**
+   * The object's `transactionSync`. A failed transaction rolls back what it
+   * wrote, so the profile's copy of its row (possibly read inside it) goes too.
+   */
+  #commit(fn: () => void): void {
+    try {
+      this.ctx.storage.transactionSync(fn);
+    } catch (e) {
+      this.profile.invalidate();
+      throw e;
+    }
   }
 
   /** Runs `fn` after every earlier one has settled (one request at a time). */

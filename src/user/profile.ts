@@ -8,6 +8,15 @@
  * All methods are synchronous SQL so that callers can combine them with other
  * parts in one `transactionSync`. The request's `apiAccessToken` is never
  * stored: it is short-lived and belongs to one request.
+ *
+ * The profile row is read several times per request (webhook bodies, the
+ * outbox, the registry report, the erasure check), so the store keeps the last
+ * row it read: this object is the row's only writer, every write here drops
+ * the copy, and the owner calls {@link ProfileStore.invalidate} when a
+ * transaction fails or storage is wiped (a copy read inside a transaction
+ * that rolls back would otherwise outlive it). Each SQL statement costs the
+ * Durable Object roughly 10 µs of CPU in workerd; the copy saved about six
+ * per list event (BENCHMARKS.md).
  */
 import type { UserProfile } from "./ports.ts";
 import type { DefaultListKind } from "../alexa/list-ids.ts";
@@ -66,6 +75,8 @@ export function migrateProfile(sql: SqlStorage): void {
  */
 export class ProfileStore {
   readonly #sql: SqlStorage;
+  /** The last row read (`null`: read, no row; `undefined`: not read since the last write). */
+  #cached: ProfileRow | null | undefined = undefined;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
@@ -78,7 +89,7 @@ export class ProfileStore {
    * @example profile.touch(userId, envelope.context.System.apiEndpoint, now);
    */
   touch(userId: string, apiEndpoint: string | null, now: number): void {
-    this.#sql.exec(
+    this.#write(
       `INSERT INTO profile (id, user_id, api_endpoint, created_at, updated_at) VALUES (1, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET
          api_endpoint = COALESCE(excluded.api_endpoint, profile.api_endpoint),
@@ -115,7 +126,7 @@ export class ProfileStore {
    * @example profile.setEnabled(false, now);
    */
   setEnabled(enabled: boolean, now: number): void {
-    this.#sql.exec(
+    this.#write(
       `UPDATE profile SET enabled = ?, erase_requested_at = CASE WHEN ? = 1 THEN NULL ELSE erase_requested_at END,
        updated_at = ? WHERE id = 1`,
       enabled ? 1 : 0,
@@ -126,12 +137,12 @@ export class ProfileStore {
 
   /** Stores the account-linking token as received. @example profile.setLinkedAccessToken("tok", now); */
   setLinkedAccessToken(token: string | null, now: number): void {
-    this.#sql.exec(`UPDATE profile SET linked_access_token = ?, updated_at = ? WHERE id = 1`, token, now);
+    this.#write(`UPDATE profile SET linked_access_token = ?, updated_at = ? WHERE id = 1`, token, now);
   }
 
   /** @example profile.setAcceptedPermissions(["alexa::household:lists:read"], now); */
   setAcceptedPermissions(scopes: readonly string[], now: number): void {
-    this.#sql.exec(
+    this.#write(
       `UPDATE profile SET accepted_permissions = ?, updated_at = ? WHERE id = 1`,
       JSON.stringify(scopes),
       now,
@@ -140,7 +151,7 @@ export class ProfileStore {
 
   /** @example profile.setLastFullSyncAt(now); */
   setLastFullSyncAt(at: number): void {
-    this.#sql.exec(`UPDATE profile SET last_full_sync_at = ?, updated_at = ? WHERE id = 1`, at, at);
+    this.#write(`UPDATE profile SET last_full_sync_at = ?, updated_at = ? WHERE id = 1`, at, at);
   }
 
   /**
@@ -148,7 +159,7 @@ export class ProfileStore {
    * @example profile.requestErase(now);
    */
   requestErase(now: number): void {
-    this.#sql.exec(`UPDATE profile SET erase_requested_at = ?, updated_at = ? WHERE id = 1`, now, now);
+    this.#write(`UPDATE profile SET erase_requested_at = ?, updated_at = ? WHERE id = 1`, now, now);
   }
 
   /** When erasure was requested, or `null`. @example if (profile.eraseRequestedAt() !== null) ... */
@@ -173,8 +184,25 @@ export class ProfileStore {
     );
   }
 
+  /**
+   * Forgets the copy of the row, so the next read goes to SQL. Call after a
+   * failed transaction or after wiping storage.
+   * @example try { storage.transactionSync(fn); } catch (e) { profile.invalidate(); throw e; }
+   */
+  invalidate(): void {
+    this.#cached = undefined;
+  }
+
   #row(): ProfileRow | undefined {
-    return this.#sql.exec<ProfileRow>(`SELECT * FROM profile WHERE id = 1`).toArray()[0];
+    if (this.#cached === undefined) {
+      this.#cached = this.#sql.exec<ProfileRow>(`SELECT * FROM profile WHERE id = 1`).toArray()[0] ?? null;
+    }
+    return this.#cached ?? undefined;
+  }
+
+  #write(query: string, ...bindings: SqlStorageValue[]): void {
+    this.#cached = undefined;
+    this.#sql.exec(query, ...bindings);
   }
 }
 

@@ -28,6 +28,22 @@ describe("ProfileStore", () => {
       });
     }));
 
+  it("after a rolled-back transaction, invalidate() drops the copy read inside it", () =>
+    runInDurableObject(env.ALEXA_USER.getByName(newUserId("profile-rollback")), (_i: AlexaUser, state) => {
+      migrateProfile(state.storage.sql);
+      const p = new ProfileStore(state.storage.sql);
+      p.touch("u1", "https://api.eu.amazonalexa.com", 1);
+      expect(() =>
+        state.storage.transactionSync(() => {
+          p.setEnabled(false, 2);
+          expect(p.get()?.enabled).toBe(false); // read (and kept) inside the transaction
+          throw new Error("rolled back");
+        }),
+      ).toThrow("rolled back");
+      p.invalidate();
+      expect(p.get()?.enabled).toBe(true);
+    }));
+
   it("keeps the last known endpoint when a request has none", () =>
     withProfile((p) => {
       p.touch("u1", "https://api.fe.amazonalexa.com", 1);
