@@ -30,7 +30,7 @@ export interface NodeVerifyConfig {
   budgetMs: { hot: number; cold: number; reject: number };
 }
 
-export type CaseKind = "hot" | "cold" | "rejectUrl" | "rejectSig" | "rejectTs";
+export type CaseKind = "hot" | "cold" | "rejectUrl" | "rejectSig" | "rejectTsCached" | "rejectTs";
 export type Lib = "ours" | "bare" | "asksdk" | "alexaverifier";
 
 export interface CaseRuns {
@@ -89,6 +89,13 @@ function casesFor(lib: Exclude<Lib, "bare">, verify: Verify): Case[] {
     { name: `${lib}:cold`, kind: "cold", op: () => mustAccept(verify(withUrl(cfg.hot, freshUrl(`${lib}-cold`)))) },
     { name: `${lib}:rejectUrl`, kind: "rejectUrl", op: () => mustReject(verify(cfg.badUrl), "invalid cert URL") },
     { name: `${lib}:rejectSig`, kind: "rejectSig", op: () => mustReject(verify(cfg.badSig), "bad signature"), prime },
+    {
+      name: `${lib}:rejectTsCached`,
+      kind: "rejectTsCached",
+      // Correctly signed, 2 h old, on the hot path's URL (already validated).
+      op: () => mustReject(verify(cfg.expired), "expired timestamp"),
+      prime,
+    },
     {
       name: `${lib}:rejectTs`,
       kind: "rejectTs",

@@ -37,8 +37,8 @@ How the peers were pointed at the test chain (their code unchanged; bench/verify
   \`asyncVerifyRequestAndDispatch\` runs them, but waiting for both to settle so a download it starts is inside the
   time. alexa-verifier: its promise API with the \`Signature-256\` value.
 - **Rejections.** Invalid cert URL: \`https://notamazon.com/echo.api/…\`. Bad signature: a valid signature of other
-  bytes, chain cached. Expired timestamp: correctly signed, 2 h old (past even the 1 h event window), with a
-  certificate URL never seen before, so a download shows in the count.
+  bytes, chain cached. Expired timestamp: correctly signed, 2 h old (past even the 1 h event window), twice: on the
+  hot path's URL (chain cached), and with a certificate URL never seen before, so a download shows in the count.
 - **Bare verify.** \`crypto.subtle.verify\` (RSASSA-PKCS1-v1_5/SHA-256) with the leaf key already imported and the
   signature already decoded: the floor for any verifier.`;
 

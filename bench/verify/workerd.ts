@@ -112,7 +112,7 @@ export async function benchWorkerdVerification(root: string, opts: { runs: numbe
         if (broken.has(name)) continue;
         const lib = name.split(":")[0]!;
         try {
-          if (name.endsWith(":hot") || name.endsWith(":rejectSig")) await runCase(inst, `${lib}:hot`, 1);
+          if (name.endsWith(":hot") || name.endsWith(":rejectSig") || name.endsWith(":rejectTsCached")) await runCase(inst, `${lib}:hot`, 1);
           const n = run === 0 ? 50 : nFor.get(name)!;
           const overhead = await runCase(inst, name, 0);
           const before = downloads;

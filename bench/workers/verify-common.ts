@@ -45,13 +45,14 @@ async function mustReject(p: Promise<unknown>, what: string): Promise<void> {
   throw new Error(`${what} was accepted`);
 }
 
-/** The five cases of one library, by case name (`lib:kind`). */
+/** The six cases of one library, by case name (`lib:kind`). */
 export function casesFor(lib: string, verify: Verify, setup: BenchSetup): Record<string, () => Promise<void>> {
   return {
     [`${lib}:hot`]: () => verify(setup.hot),
     [`${lib}:cold`]: () => verify(withUrl(setup.hot, freshUrl(`${lib}-cold`))),
     [`${lib}:rejectUrl`]: () => mustReject(verify(setup.badUrl), "invalid cert URL"),
     [`${lib}:rejectSig`]: () => mustReject(verify(setup.badSig), "bad signature"),
+    [`${lib}:rejectTsCached`]: () => mustReject(verify(setup.expired), "expired timestamp"),
     [`${lib}:rejectTs`]: () => mustReject(verify(withUrl(setup.expired, freshUrl(`${lib}-ts`))), "expired timestamp"),
   };
 }
