@@ -11,6 +11,8 @@ import { readFileSync } from "node:fs";
 
 export interface LoadConfig {
   url: string;
+  /** Default POST (with the pool's headers and bodies); GET ignores the pool. */
+  method?: "GET" | "POST";
   path: string;
   connections: number;
   durationSec: number;
@@ -18,6 +20,10 @@ export interface LoadConfig {
 }
 
 export interface LoadResult {
+  /** Which load generator produced this. */
+  tool?: "wrk" | "autocannon";
+  /** CPU seconds (user + system) the load generator's process used. */
+  loadgenCpuSec?: number;
   /** Responses received. */
   requests: number;
   /** Requests sent (some may still have been in flight when the run ended). */
@@ -42,9 +48,10 @@ const result = await autocannon({
   timeout: 10,
   requests: [
     {
-      method: "POST",
+      method: cfg.method ?? "POST",
       path: cfg.path,
       setupRequest: (req) => {
+        if (cfg.method === "GET") return { ...req, method: "GET", path: cfg.path };
         const r = cfg.pool[next++ % cfg.pool.length]!;
         return { ...req, method: "POST", path: cfg.path, headers: r.headers, body: r.body };
       },
@@ -54,8 +61,9 @@ const result = await autocannon({
 const statusCodes: Record<string, number> = {};
 for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = Number(count);
 const out: LoadResult = {
+  tool: "autocannon",
   requests: result.requests.total,
-  sent: next,
+  sent: cfg.method === "GET" ? result.requests.total : next,
   durationSec: result.duration,
   rps: result.requests.average,
   p50Ms: result.latency.p50,

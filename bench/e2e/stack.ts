@@ -13,6 +13,14 @@
  * front of the Worker; in a trial those took more CPU than the Worker, on a
  * machine where the load generator already shares the 2 cores. The Worker's
  * own console output is drained and counted rather than printed.
+ *
+ * Two ways in: `workerUrl` is a socket of the Worker itself (Miniflare's
+ * `unsafeDirectSockets`), as a deployed Worker is reached; `entryUrl` is
+ * Miniflare's usual entry socket, where a JavaScript router worker of
+ * Miniflare's (`core:entry`) handles each request first and calls the
+ * Worker through a service binding. That hop does not exist in production
+ * and costs more CPU than most of the Worker's own requests (section 2 shows
+ * it on `GET /healthz`), so the scenarios load the direct socket.
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -30,7 +38,10 @@ import { loadMiniflare } from "../lib/miniflare.ts";
 export interface BenchStack {
   pki: TestPki;
   stub: AmazonStub;
+  /** The Worker's own socket (no Miniflare router in front). */
   workerUrl: string;
+  /** Miniflare's entry socket: its `core:entry` router worker, then the Worker. */
+  entryUrl: string;
   /** Lines the Worker logged (console.*), counted, not kept. */
   logLines(): number;
   apiToken: string;
@@ -124,17 +135,20 @@ export async function startBenchStack(root: string): Promise<BenchStack> {
         port,
         resourcePersistencePath: path.join(dir, "state"),
         logRequests: false,
+        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
         handleStructuredLogs: (log: { level: string; message: string }) => {
           logLines++;
           if (process.env.BENCH_WORKER_LOG) process.stderr.write(`worker ${log.level}: ${log.message}\n`);
         },
       } as Parameters<typeof mod.convertV4MiniflareOptions>[0]),
     );
-    const url = (await mf.ready).origin;
+    const entryUrl = (await mf.ready).origin;
+    const url = (await mf.unsafeGetDirectURL()).origin;
     return {
       pki,
       stub,
       workerUrl: url,
+      entryUrl,
       logLines: () => logLines,
       apiToken,
       certUrl: `${stub.origin}/echo.api/echo-api-cert-bench.pem`,
