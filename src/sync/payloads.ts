@@ -24,17 +24,11 @@ export const WebhookType = {
   permissionsChanged: "alexa.user.permissions_changed",
 } as const;
 
-/** An Alexa item as the app sees it. */
-export interface WebhookItem {
-  id: string;
-  value: string;
-  status: "active" | "completed";
-  version: number;
-  createdTime: string | null;
-  updatedTime: string | null;
+/** An Alexa item as the app sees it: the List API's item without its `href`, plus the app's id. */
+export type WebhookItem = Omit<ListItem, "href"> & {
   /** The app's id for this item, when the bridge knows it. */
   appItemId: string | null;
-}
+};
 
 /** `alexa.list.items.created` / `.updated`. */
 export interface ItemsChangedData {
