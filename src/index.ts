@@ -9,7 +9,7 @@ import { AutoRouter, type IRequest } from "itty-router";
 import type { Env } from "./env.ts";
 import { json, jsonError } from "./http.ts";
 import { handleAlexaRequest } from "./routes/alexa.ts";
-import { handleApi } from "./routes/api.ts";
+import { handleApi } from "./routes/api/router.ts";
 import { runCron } from "./cron/scheduled.ts";
 
 export { AlexaUser } from "./user/alexa-user.ts";

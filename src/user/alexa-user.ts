@@ -48,7 +48,7 @@ import { bridgeOpId, MESSAGE_RECEIVED, runsAfterAnswer } from "./inbound/message
 import { handledByUserObject, routeInbound } from "./inbound/route.ts";
 import { ItemMap, migrateItemMap } from "./item-map.ts";
 import { migrateOpProgress, OpProgress } from "./op-progress.ts";
-import type { EnqueueOptions } from "./outbox.ts";
+import type { EnqueueOptions } from "./outbox/outbox.ts";
 import { Outbound, type EnqueueReply, type GetOperationReply } from "./outbox/service.ts";
 import type { OutboxPort } from "./ports.ts";
 import type { BridgeOperation } from "../protocol/bridge-message.ts";

@@ -16,7 +16,7 @@ import type { BridgeOperation } from "../../protocol/bridge-message.ts";
 import { REGISTRY_DUE_GRACE_MS, nextSyncAt, syncIntervalMs, type RegistryEntry } from "../../registry/entry.ts";
 import { RegistryReporter, type RegistryWrite } from "../../registry/reporter.ts";
 import { shardName, shardOf } from "../../registry/shards.ts";
-import { Outbox, type EnqueueOptions, type EnqueueResult } from "../outbox.ts";
+import { Outbox, type EnqueueOptions, type EnqueueResult } from "./outbox.ts";
 import type { OperationView, UserProfile, WebhookPort } from "../ports.ts";
 import { canReadLists } from "../profile.ts";
 import type { AlarmParticipant } from "../schedule.ts";
