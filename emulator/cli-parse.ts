@@ -12,7 +12,7 @@ export interface CliCall {
   path: string;
   body?: Record<string, unknown>;
   /** How to print the answer. */
-  view: "json" | "lists" | "deliveries" | "calls" | "status" | "webhooks" | "faults" | "ok" | "userid";
+  view: "json" | "lists" | "deliveries" | "calls" | "status" | "webhooks" | "faults" | "ok" | "userid" | "say" | "session-end" | "voice";
 }
 
 export interface CliGlobals {
@@ -42,6 +42,13 @@ People (as in the Alexa app; --person NAME, default alice):
   move <list> <item> <to-list>
   list create <name> | list rename <list> <name> | list archive <list> | list delete <list>
 
+Voice (the person talking to the skill, through its interaction model):
+  say <utterance> [--locale de-DE]        e.g. say "add milk and eggs to my shopping list";
+                                          "open <invocation name>" launches; the skill is enabled on first use;
+                                          the session stays open until the skill or "stop" ends it
+  say --end                               end the open session (SessionEndedRequest)
+  voice [--limit N]                       what was said and answered, newest first
+
 What happened:
   deliveries [--limit N] [--type T]       requests sent to the skill, with attempts
   delivery <id>                           one delivery in full
@@ -66,7 +73,7 @@ The fake app (acts for --person's current user id):
 Options: --url (emulator, env ALEXA_EMULATOR_URL, default http://127.0.0.1:8790)
          --app-url (env ALEXA_APP_URL, default http://127.0.0.1:8791)  --json (raw output)`;
 
-const BOOLEAN_FLAGS = new Set(["completed", "concurrent", "refuse", "json", "help"]);
+const BOOLEAN_FLAGS = new Set(["completed", "concurrent", "refuse", "json", "help", "end"]);
 
 /**
  * Parses a duration: `500ms`, `30s`, `5m`, `1h`, or a bare number of seconds.
@@ -182,6 +189,19 @@ function command(args: string[], flags: Map<string, string>, person: string): Cl
     }
     case "list":
       return listCommand(rest, me, emu);
+    case "say": {
+      if (flags.has("end")) {
+        if (rest.length) throw new Error("usage: say --end (no utterance)");
+        return emu("DELETE", `${me}/session`, "session-end");
+      }
+      const text = rest.join(" ").trim();
+      if (text === "") throw new Error('usage: say "<utterance>" [--locale de-DE] | say --end');
+      return emu("POST", `${me}/say`, "say", { text, ...(flags.has("locale") ? { locale: flags.get("locale") } : {}) });
+    }
+    case "voice": {
+      const q = new URLSearchParams({ person, limit: flags.get("limit") ?? "20" });
+      return emu("GET", `/voice?${q}`, "voice");
+    }
     case "deliveries": {
       const q = new URLSearchParams({ person, limit: flags.get("limit") ?? "20" });
       if (flags.has("type")) q.set("type", flags.get("type") as string);

@@ -7,6 +7,7 @@
 import type { DeliveryView } from "./delivery.ts";
 import type { CallView } from "./emulator.ts";
 import type { ListView, PersonView } from "./people.ts";
+import type { VoiceTurn } from "./voice.ts";
 import { type CliCall, type CliGlobals, parseCli, USAGE } from "./cli-parse.ts";
 
 async function main(): Promise<number> {
@@ -34,7 +35,8 @@ async function main(): Promise<number> {
   const res = await request(globals, { ...call, path });
   if (!res.ok) return fail(res.body);
   console.log(globals.json ? JSON.stringify(res.body, null, 2) : render(call.view, res.body));
-  return 0;
+  // The emulator answered, but the skill did not give Alexa a usable answer.
+  return call.view === "say" && (res.body as VoiceTurn).error !== undefined ? 1 : 0;
 }
 
 async function request(g: CliGlobals, call: CliCall): Promise<{ ok: boolean; body: unknown }> {
@@ -81,6 +83,14 @@ function render(view: CliCall["view"], body: unknown): string {
       return renderStatus(body as StatusBody);
     case "webhooks":
       return renderWebhooks(body as WebhooksBody);
+    case "say":
+      return renderTurn(body as VoiceTurn);
+    case "session-end": {
+      const b = body as { ended: boolean; turn?: VoiceTurn };
+      return b.ended && b.turn ? `session ended (SessionEndedRequest → ${b.turn.status ?? b.turn.error})` : "(no session open)";
+    }
+    case "voice":
+      return renderVoiceLog(body as VoiceTurn[]);
     case "faults":
     case "json":
       return JSON.stringify(body, null, 2);
@@ -115,6 +125,42 @@ function renderCalls(body: { counts: Record<string, number>; calls: CallView[] }
     lines.push(`${c.at}  ${c.api.padEnd(9)} ${c.method.padEnd(6)} ${c.status}  ${c.path}${c.fault ? `  [${c.fault}]` : ""}${c.notes ? `  ${c.notes.join("; ")}` : ""}`);
   }
   return lines.join("\n");
+}
+
+function heard(t: VoiceTurn): string {
+  const r = t.request;
+  if (r.type !== "IntentRequest") return r.reason ? `${r.type} (${r.reason})` : r.type;
+  const slots = Object.entries(r.slots ?? {}).map(([name, s]) => {
+    const values = s.resolutions?.resolutionsPerAuthority[0]?.values?.map((v) => v.value.id ?? v.value.name) ?? [];
+    const resolved = s.resolutions ? (values.length ? ` → ${values.join("|")}` : " → no match") : "";
+    return `${name}=${JSON.stringify(s.value)}${resolved}`;
+  });
+  return [r.intent, ...slots].join("  ");
+}
+
+function renderTurn(t: VoiceTurn): string {
+  const lines: string[] = [];
+  if (t.enabledSkill) lines.push(`(the skill was not enabled for ${t.person}: enabled it, SkillEnabled sent)`);
+  lines.push(`[${heard(t)}]${t.newSession ? "" : " (in session)"}`);
+  lines.push(`alexa: ${t.speech ?? "(says nothing)"}`);
+  if (t.error) lines.push(`skill error: ${t.error}${t.status === null || t.error.startsWith("HTTP") ? "" : ` (HTTP ${t.status})`}`);
+  if (t.error && t.response !== null && typeof t.response === "object") lines.push(`response: ${JSON.stringify(t.response).slice(0, 500)}`);
+  if (t.reprompt) lines.push(`reprompt: ${t.reprompt}`);
+  const card = t.card as { type?: string; title?: string; content?: string; text?: string } | null;
+  if (card) lines.push(`card: ${[card.type, card.title, card.content ?? card.text].filter(Boolean).join(" | ")}`);
+  if (t.sessionOpen) lines.push("(session open)");
+  return lines.join("\n");
+}
+
+function renderVoiceLog(turns: VoiceTurn[]): string {
+  if (turns.length === 0) return "(nothing said yet)";
+  return turns
+    .map((t) => {
+      const said = t.utterance === null ? "" : `  "${t.utterance}"`;
+      const answer = t.error ? `ERROR ${t.error}` : (t.speech ?? "(no speech)");
+      return `${t.id.padEnd(5)} ${t.at}  ${t.person} ${t.locale}${said}\n      [${heard(t)}] ${t.status ?? "-"} ${answer}${t.sessionOpen ? "  (session open)" : ""}`;
+    })
+    .join("\n");
 }
 
 interface StatusBody {

@@ -1,8 +1,9 @@
 /**
  * @module emulator/control-api
  * The emulator's control API under `/_control/`: what people do in the Alexa
- * app (enable, link, grant, edit lists), fault injection, the clock skew, and
- * what happened (deliveries to the skill, calls to Amazon). JSON in and out;
+ * app (enable, link, grant, edit lists), what they say to the skill (voice),
+ * fault injection, the clock skew, and what happened (deliveries to the
+ * skill, voice turns, calls to Amazon). JSON in and out;
  * errors are `{error, message}`. The CLI (emulator/cli) is a thin client.
  * Local only: no authentication, listen on loopback.
  */
@@ -24,7 +25,7 @@ export function controlRoutes(emu: Emu): Router {
       answer(async () => {
         const body = method === "GET" || method === "DELETE" ? {} : await readJsonObject(req);
         try {
-          const result = run(body, p, url);
+          const result = await run(body, p, url);
           return result instanceof Response ? result : json(result ?? { ok: true }, status);
         } catch (e) {
           if (e instanceof ListApiError) return jsonError(e.status, e.type, e.message);
@@ -67,6 +68,19 @@ export function controlRoutes(emu: Emu): Router {
   on("POST", "/people/:name/permissions", (b, p) =>
     emu.setPermissions(name(p), { grant: permissions(b.grant, "grant"), revoke: permissions(b.revoke, "revoke") }),
   );
+
+  on("POST", "/people/:name/say", (b, p) =>
+    emu.say(name(p), requireString(b.text, "text"), b.locale === undefined ? {} : { locale: requireString(b.locale, "locale") }),
+  );
+  on("GET", "/people/:name/session", (_b, p) => ({ session: emu.voiceSession(name(p)) }));
+  on("DELETE", "/people/:name/session", async (_b, p) => {
+    const turn = await emu.endSession(name(p));
+    return { ended: turn !== null, ...(turn ? { turn } : {}) };
+  });
+  on("GET", "/voice", (_b, _p, url) => {
+    const person = url.searchParams.get("person");
+    return emu.voiceLog({ ...(person ? { person } : {}), limit: limit(url.searchParams.get("limit")) });
+  });
 
   on("GET", "/people/:name/lists", (_b, p) => emu.lists(name(p)).map(listView));
   on("POST", "/people/:name/lists", (b, p) => listView(emu.createList(name(p), requireString(b.name, "name"))), 201);

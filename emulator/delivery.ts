@@ -95,6 +95,20 @@ interface Delivery {
   markFirstDone: () => void;
 }
 
+/** The headers of every request Alexa sends a skill, besides the signature headers. */
+export const ALEXA_REQUEST_HEADERS: Readonly<Record<string, string>> = {
+  "content-type": "application/json; charset=utf-8",
+  "user-agent": "Apache-HttpClient/UNAVAILABLE (Java/1.8.0_402)",
+};
+
+/**
+ * A new request's identity: a fresh request id and a timestamp shifted by the clock skew.
+ * @example newIdentity(Date.now(), emulator.skewMs, "en-US").timestamp
+ */
+export function newIdentity(now: number, skewMs: number, locale: string): RequestIdentity {
+  return { requestId: newRequestId(), timestamp: new Date(now + skewMs).toISOString(), locale };
+}
+
 const DEFAULT_DELAY_MS = 5000;
 const DEFAULT_REORDER_BATCH = 2;
 /** Held deliveries are released after this even if the batch never fills. */
@@ -120,11 +134,7 @@ export class DeliveryQueue {
 
   /** Queues a request and applies any matching delivery fault. Returns its view(s). */
   enqueue(input: DeliveryInput): DeliveryView {
-    const identity: RequestIdentity = {
-      requestId: newRequestId(),
-      timestamp: new Date(this.deps.now() + this.deps.skewMs()).toISOString(),
-      locale: this.deps.locale,
-    };
+    const identity = newIdentity(this.deps.now(), this.deps.skewMs(), this.deps.locale);
     const d = this.#create(input, identity);
     const fault = this.deps.faults.take((f) => f.match === undefined || input.request.type.includes(f.match));
     if (!fault) {
@@ -259,11 +269,7 @@ export class DeliveryQueue {
         () => undefined,
         () => undefined,
       );
-      const headers = {
-        "content-type": "application/json; charset=utf-8",
-        "user-agent": "Apache-HttpClient/UNAVAILABLE (Java/1.8.0_402)",
-        ...(await signed),
-      };
+      const headers = { ...ALEXA_REQUEST_HEADERS, ...(await signed) };
       const res = await fetchWithTimeout(
         this.deps.fetch,
         this.deps.endpoint(),

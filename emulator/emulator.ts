@@ -7,8 +7,13 @@
  * becomes a signed list event for the skill; enabling, disabling, linking and
  * permission changes become skill events.
  *
- * Runtime-agnostic (web `Request`/`Response`, WebCrypto); emulator/server
- * puts it on a Node HTTP server. State is in memory.
+ * `say(person, text)` is a person talking to the skill (emulator/voice):
+ * the utterance is resolved against the skill's interaction model
+ * (emulator/nlu) and sent as a signed request inside a session.
+ *
+ * Runtime-agnostic (web `Request`/`Response`, WebCrypto) except for reading
+ * the interaction models from files; emulator/server puts it on a Node HTTP
+ * server. State is in memory.
  * Trade-off: list events go to the skill only while the person has granted
  * list read permission (a skill without it could not use them).
  */
@@ -24,6 +29,7 @@ import {
 } from "./faults.ts";
 import { Household, type ItemRecord, ListApiError, type ListEvent, type ListRecord } from "./household.ts";
 import { newAccountIdForLists, newToken, newUserId } from "./ids.ts";
+import { ModelCache } from "./nlu/model.ts";
 import {
   type ListPermission,
   type Person,
@@ -37,6 +43,7 @@ import { createTestPki, signBody, type TestPki } from "./pki.ts";
 import { ALEXA_RETRY, EVENT_RETRY_WINDOW_MS, type RetryPolicy } from "./retry.ts";
 import { json, sleep } from "./router.ts";
 import { TokenStore } from "./tokens.ts";
+import { VoiceSessions, type VoiceTurn } from "./voice.ts";
 
 export interface EmulatorOptions {
   /** The emulator's own origin, e.g. `http://127.0.0.1:8790` (apiEndpoint and certificate URL). */
@@ -61,6 +68,13 @@ export interface EmulatorOptions {
   strictMessageData?: boolean;
   /** People created at start. Default `["alice"]`. */
   people?: string[];
+  /**
+   * Where the interaction models are (`<dir>/<locale>.json`, a path or a
+   * `file:` URL). Default `<repo>/skill-package/interactionModels/custom/`.
+   */
+  modelDir?: string | URL;
+  /** How long Alexa waits for an interactive answer. Default 8 000. */
+  voiceTimeoutMs?: number;
 }
 
 /** One Amazon API call, as the control API shows it. */
@@ -111,6 +125,7 @@ export class AlexaEmulator {
   readonly #apiTokenTtlMs: number;
   readonly #routes: ReturnType<typeof amazonRoutes>;
   readonly #control: ReturnType<typeof controlRoutes>;
+  readonly #voice: VoiceSessions;
 
   static async create(opts: EmulatorOptions): Promise<AlexaEmulator> {
     return new AlexaEmulator(opts, opts.pki ?? (await createTestPki()));
@@ -136,20 +151,22 @@ export class AlexaEmulator {
     this.#lwaTokens = new TokenStore("Atc|", this.#now);
     this.#apiTokens = new TokenStore("Atza|", this.#now);
     this.#apiTokenTtlMs = (opts.apiAccessTokenTtlSeconds ?? 3600) * 1000;
+    const sign = async (body: string): Promise<Record<string, string>> => ({
+      SignatureCertChainUrl: this.certUrl,
+      "Signature-256": await signBody(this.#pki.leafKey, body),
+    });
+    const skillFetch = opts.fetch ?? ((input, init) => fetch(input, init));
     this.deliveries = new DeliveryQueue({
       now: this.#now,
       skewMs: () => this.skewMs,
       locale: opts.locale ?? "en-US",
       endpoint: () => this.skillEndpoint,
-      fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
+      fetch: skillFetch,
       timeoutMs: opts.skillTimeoutMs ?? 10_000,
       policy: this.retry,
       faults: this.deliveryFaults,
       issueToken: (userId) => this.#apiTokens.issue({ userId }, this.#apiTokenTtlMs).token,
-      sign: async (body) => ({
-        SignatureCertChainUrl: this.certUrl,
-        "Signature-256": await signBody(this.#pki.leafKey, body),
-      }),
+      sign,
     });
     const backend: AmazonBackend = {
       clientId: this.clientId,
@@ -165,6 +182,22 @@ export class AlexaEmulator {
       note: (req, text) => this.#notes.get(req)?.push(text),
     };
     this.#routes = amazonRoutes(backend);
+    const models = new ModelCache(opts.modelDir);
+    this.#voice = new VoiceSessions({
+      skillId: this.skillId,
+      now: this.#now,
+      skewMs: () => this.skewMs,
+      defaultLocale: opts.locale ?? "en-US",
+      endpoint: () => this.skillEndpoint,
+      fetch: skillFetch,
+      timeoutMs: opts.voiceTimeoutMs ?? 8000,
+      sign,
+      issueToken: (userId) => this.#apiTokens.issue({ userId }, this.#apiTokenTtlMs).token,
+      currentUserId: (name) => this.#person(name).enablement?.userId ?? null,
+      enable: (name) => this.enable(name).userId as string,
+      envelopeUser: (userId) => this.#envelopeUser(userId),
+      model: (locale) => models.get(locale),
+    });
     this.#control = controlRoutes(this);
     for (const name of opts.people ?? ["alice"]) this.addPerson(name);
   }
@@ -190,9 +223,10 @@ export class AlexaEmulator {
     }
   }
 
-  /** Stops deliveries (timers and requests in flight). */
+  /** Stops deliveries (timers and requests in flight) and voice requests in flight. */
   close(): void {
     this.deliveries.close();
+    this.#voice.close();
   }
 
   // ------------------------------------------------------------ people
@@ -316,6 +350,32 @@ export class AlexaEmulator {
    */
   revokeLwaTokens(): void {
     this.#lwaTokens.revokeWhere(() => true);
+  }
+
+  // ------------------------------------------------------------- voice
+
+  /**
+   * `person` says `text` to the skill (enabling it first if needed); resolves to what Alexa says back.
+   * @example (await emu.say("alice", "add milk to my shopping list")).speech
+   */
+  say(name: string, text: string, opts: { locale?: string } = {}): Promise<VoiceTurn> {
+    return this.#voice.say(name, text, opts);
+  }
+
+  /** Ends the person's open voice session (SessionEndedRequest, USER_INITIATED); null when none is open. */
+  endSession(name: string): Promise<VoiceTurn | null> {
+    return this.#voice.endSession(name);
+  }
+
+  /** The person's open voice session, or null. */
+  voiceSession(name: string): ReturnType<VoiceSessions["session"]> {
+    this.#person(name);
+    return this.#voice.session(name);
+  }
+
+  /** Recent voice turns, newest first. */
+  voiceLog(filter: { person?: string; limit?: number } = {}): VoiceTurn[] {
+    return this.#voice.log(filter);
   }
 
   // ------------------------------------------------------- observation

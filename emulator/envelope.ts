@@ -61,19 +61,9 @@ export function listEventRequest(event: ListEvent): OutOfSessionRequest {
  */
 export function buildEnvelope(user: EnvelopeUser, id: RequestIdentity, request: OutOfSessionRequest): RequestEnvelope {
   const isEvent = request.type !== "Messaging.MessageReceived";
-  const userPart: Record<string, unknown> = { userId: user.userId };
-  if (user.accessToken !== null) userPart.accessToken = user.accessToken;
-  if (user.hasPermissions) userPart.permissions = { consentToken: user.apiAccessToken };
   const envelope = {
     version: "1.0",
-    context: {
-      System: {
-        application: { applicationId: user.skillId },
-        user: userPart,
-        apiEndpoint: user.apiEndpoint,
-        apiAccessToken: user.apiAccessToken,
-      },
-    },
+    context: { System: systemContext(user) },
     request: {
       ...request,
       requestId: id.requestId,
@@ -84,4 +74,27 @@ export function buildEnvelope(user: EnvelopeUser, id: RequestIdentity, request: 
   };
   // The shapes above are Amazon's; ask-sdk-model's union cannot be narrowed from a template type.
   return envelope as unknown as RequestEnvelope;
+}
+
+/**
+ * `context.System` for a user (shared with the in-session requests of
+ * emulator/voice): the skill, the user (with `accessToken` once linked and
+ * `permissions.consentToken` once list permissions are granted), the API
+ * endpoint and a fresh `apiAccessToken`; `device` when given.
+ * @example systemContext(user).user.userId
+ */
+export function systemContext(
+  user: EnvelopeUser,
+  device?: { deviceId: string; supportedInterfaces: Record<string, unknown> },
+): { application: { applicationId: string }; user: Record<string, unknown>; device?: typeof device; apiEndpoint: string; apiAccessToken: string } {
+  const userPart: Record<string, unknown> = { userId: user.userId };
+  if (user.accessToken !== null) userPart.accessToken = user.accessToken;
+  if (user.hasPermissions) userPart.permissions = { consentToken: user.apiAccessToken };
+  return {
+    application: { applicationId: user.skillId },
+    user: userPart,
+    ...(device ? { device } : {}),
+    apiEndpoint: user.apiEndpoint,
+    apiAccessToken: user.apiAccessToken,
+  };
 }

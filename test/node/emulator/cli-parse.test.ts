@@ -63,6 +63,27 @@ describe("CLI parsing", () => {
     expect(callOf(["app", "message", '{"hello":"world"}']).body).toEqual({ data: { hello: "world" } });
   });
 
+  it("says things as the person, with a locale, and ends the session", () => {
+    expect(callOf(["say", "add milk and eggs to my shopping list"])).toEqual({
+      target: "emulator",
+      method: "POST",
+      path: "/_control/people/alice/say",
+      view: "say",
+      body: { text: "add milk and eggs to my shopping list" },
+    });
+    // Unquoted words are one utterance; --locale and -p may come anywhere.
+    expect(callOf(["say", "füge", "Milch", "hinzu", "--locale", "de-DE", "-p", "bob"])).toMatchObject({
+      path: "/_control/people/bob/say",
+      body: { text: "füge Milch hinzu", locale: "de-DE" },
+    });
+    expect(callOf(["say", "--end"])).toEqual({ target: "emulator", method: "DELETE", path: "/_control/people/alice/session", view: "session-end" });
+    expect(callOf(["voice", "--limit", "3", "-p", "bob"])).toMatchObject({ method: "GET", path: "/_control/voice?person=bob&limit=3", view: "voice" });
+    expect(parseCli(["say"], {})).toMatchObject({ kind: "error", message: expect.stringMatching(/^usage: say/) });
+    expect(parseCli(["say", "   "], {})).toMatchObject({ kind: "error" });
+    expect(parseCli(["say", "--end", "hello"], {})).toMatchObject({ kind: "error", message: expect.stringMatching(/--end/) });
+    expect(parseCli(["say", "hi", "--locale"], {})).toMatchObject({ kind: "error", message: "--locale needs a value" });
+  });
+
   it("reads URLs from flags or the environment", () => {
     const p = parseCli(["status", "--url", "http://127.0.0.1:9000/"], { ALEXA_APP_URL: "http://127.0.0.1:9001" });
     expect(p).toMatchObject({ kind: "call", globals: { emulatorUrl: "http://127.0.0.1:9000", appUrl: "http://127.0.0.1:9001", person: "alice" } });
