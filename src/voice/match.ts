@@ -1,0 +1,269 @@
+/**
+ * @module voice/match
+ * Which item, or which list, a person means. Speech recognition rarely gives
+ * back the exact spelling on the list ("the banana" for "Bananas"), so:
+ *
+ * - Items are compared normalised: lower case, punctuation and hyphens as
+ *   spaces, apostrophes dropped, articles/fillers at the edges trimmed, and
+ *   word by word singular/plural-insensitive. English: two words are the same
+ *   when `pluralize.singular` or `pluralize.plural` makes them equal. German
+ *   (a small rule, no dictionary): after folding ä/ö/ü to a/o/u and ß to ss,
+ *   two words are the same when equal or when one is the other plus -e, -n,
+ *   -en, -er, -nen or -s, the -s only after at least three letters (Brot/Brote,
+ *   Banane/Bananen, Ei/Eier, Apfel/Äpfel, Tee/Tees; but Ei ≠ Eis).
+ * - An exact normalised match wins outright. Otherwise fuse.js (token search,
+ *   diacritics ignored) proposes near misses; a candidate counts only if its
+ *   score is at most 0.35 and its match starts at a word (German: or ends at
+ *   one, as in Milch → Hafermilch), so "tea" does not find "steak". Every
+ *   candidate within 0.1 of the best is "close": two or more are ambiguous
+ *   (at most three are offered), one is a single weak match, which the
+ *   dialogue confirms before acting.
+ *
+ * Trade-off: fuzzy matching finds what a person meant despite recognition
+ * errors, at the price of sometimes asking; destructive actions never act on
+ * a fuzzy match without a yes.
+ */
+import Fuse from "fuse.js";
+import pluralize from "pluralize";
+import { DEFAULT_LIST_IDS, type Locale } from "./intents.ts";
+import { trimFillers } from "./split.ts";
+import type { VoiceListSummary } from "./types.ts";
+import { LIST_SYNONYMS } from "./vocabulary.ts";
+
+/**
+ * At most this many candidates are offered in a "which one?" question.
+ * @example matchItem("milk", fiveMilks, "en-US") // { kind: "ambiguous", items: <the 3 closest>, exact: false }
+ */
+export const MAX_CHOICES = 3;
+const MAX_SCORE = 0.35;
+const CLOSE = 0.1;
+const GERMAN_PLURAL_ENDINGS = ["e", "n", "en", "er", "nen", "s"] as const;
+
+/**
+ * What a spoken item name refers to among the candidates.
+ * @example const m: ItemMatch<VoiceItem> = { kind: "one", item, exact: true };
+ */
+export type ItemMatch<T> =
+  /** `exact`: the normalised names are equal; otherwise a single weak (fuzzy) candidate. */
+  | { kind: "one"; item: T; exact: boolean }
+  /** Two or more candidates; `exact`: several exact matches in different groups (e.g. lists). */
+  | { kind: "ambiguous"; items: T[]; exact: boolean }
+  | { kind: "none" };
+
+/**
+ * How matchItem treats equal candidates.
+ * @example matchItem("milk", pool, "en-US", { groupOf: (c) => c.listId })
+ */
+export interface MatchOptions<T> {
+  /**
+   * Candidates in one group are interchangeable when they match exactly (the
+   * first is taken); exact matches in several groups are ambiguous. Default:
+   * one group. The dialogue groups by list.
+   */
+  groupOf?: (item: T) => string;
+}
+
+function fold(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/['’`]/g, "")
+    .replace(/[^\p{L}\p{N}&]+/gu, " ")
+    .trim();
+}
+
+/**
+ * The words an item name is compared by: lower case, punctuation as spaces,
+ * fillers at the edges trimmed.
+ * @example itemWords("The Bananas!", "en-US") // ["bananas"]
+ */
+export function itemWords(text: string, locale: Locale): string[] {
+  const folded = trimFillers(fold(text), locale);
+  return folded.length > 0 ? folded.split(" ") : [];
+}
+
+function germanFold(word: string): string {
+  return word.replace(/ä/g, "a").replace(/ö/g, "o").replace(/ü/g, "u").replace(/ß/g, "ss");
+}
+
+function sameWord(a: string, b: string, locale: Locale): boolean {
+  if (a === b) return true;
+  if (locale === "de-DE") {
+    const [x, y] = [germanFold(a), germanFold(b)];
+    const [short, long] = x.length <= y.length ? [x, y] : [y, x];
+    if (short === long) return true;
+    return GERMAN_PLURAL_ENDINGS.some(
+      (ending) => long === short + ending && (ending !== "s" || short.length >= 3),
+    );
+  }
+  return pluralize.singular(a) === pluralize.singular(b) || pluralize.plural(a) === pluralize.plural(b);
+}
+
+/**
+ * True when two item names are the same item (case, articles, singular/plural ignored).
+ * @example sameItem("the Banana", "bananas", "en-US") // true
+ * @example sameItem("Äpfel", "Apfel", "de-DE") // true
+ */
+export function sameItem(a: string, b: string, locale: Locale): boolean {
+  const x = itemWords(a, locale);
+  const y = itemWords(b, locale);
+  return x.length > 0 && x.length === y.length && x.every((w, i) => sameWord(w, y[i] ?? "", locale));
+}
+
+function fuzzyKey(text: string, locale: Locale): string {
+  const ws = itemWords(text, locale);
+  if (locale === "de-DE") return ws.map(germanFold).join(" ");
+  return ws.map((w) => pluralize.singular(w)).join(" ");
+}
+
+function atWordEdge(key: string, ranges: readonly (readonly [number, number])[], locale: Locale): boolean {
+  const first = ranges[0];
+  const last = ranges[ranges.length - 1];
+  if (!first || !last) return false;
+  const startsWord = first[0] === 0 || key[first[0] - 1] === " ";
+  const endsWord = last[1] === key.length - 1 || key[last[1] + 1] === " ";
+  return startsWord || (locale === "de-DE" && endsWord);
+}
+
+/**
+ * The item (or items) a spoken name refers to.
+ * @example
+ * matchItem("milk", [{ value: "oat milk" }, { value: "almond milk" }], "en-US")
+ * // { kind: "ambiguous", items: [{ value: "oat milk" }, { value: "almond milk" }], exact: false }
+ * matchItem("banana", [{ value: "Bananas" }], "en-US") // { kind: "one", item: { value: "Bananas" }, exact: true }
+ */
+export function matchItem<T extends { value: string }>(
+  spoken: string,
+  items: readonly T[],
+  locale: Locale,
+  options: MatchOptions<T> = {},
+): ItemMatch<T> {
+  const groupOf = options.groupOf ?? (() => "");
+  if (itemWords(spoken, locale).length === 0 || items.length === 0) return { kind: "none" };
+
+  const exact = firstPerGroup(items.filter((it) => sameItem(spoken, it.value, locale)), groupOf);
+  const [onlyExact] = exact;
+  if (onlyExact && exact.length === 1) return { kind: "one", item: onlyExact, exact: true };
+  if (exact.length > 1) return { kind: "ambiguous", items: exact, exact: true };
+
+  const keyed = items.map((item) => ({ item, key: fuzzyKey(item.value, locale) }));
+  const fuse = new Fuse(keyed, {
+    keys: ["key"],
+    includeScore: true,
+    includeMatches: true,
+    ignoreDiacritics: true,
+    ignoreLocation: true,
+    useTokenSearch: true,
+    threshold: 0.4,
+  });
+  const hits = fuse
+    .search(fuzzyKey(spoken, locale))
+    .filter((r) => (r.score ?? 1) <= MAX_SCORE && atWordEdge(r.item.key, r.matches?.[0]?.indices ?? [], locale));
+  const best = hits[0]?.score ?? 1;
+  const close = hits.filter((r) => (r.score ?? 1) <= best + CLOSE);
+  const distinct: { item: T; key: string }[] = [];
+  for (const hit of close) {
+    const item = hit.item.item;
+    const key = `${groupOf(item)}\u0000${fuzzyKey(item.value, locale)}`;
+    if (!distinct.some((d) => d.key === key)) distinct.push({ item, key });
+  }
+  const [single] = distinct;
+  if (!single) return { kind: "none" };
+  if (distinct.length === 1) return { kind: "one", item: single.item, exact: false };
+  return { kind: "ambiguous", items: distinct.slice(0, MAX_CHOICES).map((d) => d.item), exact: false };
+}
+
+function firstPerGroup<T>(items: readonly T[], groupOf: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((it) => {
+    const g = groupOf(it);
+    if (seen.has(g)) return false;
+    seen.add(g);
+    return true;
+  });
+}
+
+const LIST_LEAD: Record<Locale, readonly string[]> = {
+  "en-US": ["my", "our", "the", "a", "an"],
+  "en-GB": ["my", "our", "the", "a", "an"],
+  "de-DE": ["mein", "meine", "meiner", "meinen", "meinem", "unsere", "unser", "unserer", "die", "der", "den", "dem"],
+};
+
+/**
+ * A list name as compared: lower case, hyphens as spaces, a leading "my"/"the"
+ * (de "meine", "die", …) and a trailing "list" (de "Liste", also as the end
+ * of a compound: "Baumarktliste" → "baumarkt") removed.
+ * @example listKey("my Hardware Store list", "en-US") // "hardware store"
+ * @example listKey("meine Einkaufsliste", "de-DE") // "einkaufs"
+ */
+export function listKey(name: string, locale: Locale): string {
+  let ws = fold(name).split(" ").filter((w) => w.length > 0);
+  while (ws.length > 1 && LIST_LEAD[locale].includes(ws[0] ?? "")) ws = ws.slice(1);
+  const suffix = locale === "de-DE" ? "liste" : "list";
+  const last = ws[ws.length - 1] ?? "";
+  if (ws.length > 1 && (last === suffix || last === `${suffix}s`)) ws = ws.slice(0, -1);
+  else if (locale === "de-DE" && last.length > suffix.length && last.endsWith(suffix)) {
+    ws = [...ws.slice(0, -1), last.slice(0, -suffix.length)];
+  }
+  return ws.join(" ");
+}
+
+/**
+ * A list slot as readTurn gives it, or just the words.
+ * @example const spoken: SpokenList = { value: "groceries", resolvedId: "shopping" };
+ */
+export type SpokenList = { value: string; resolvedId: string | null } | string;
+
+/**
+ * The list a person named: the entity-resolved id (`shopping`, `todo`, or a
+ * list's own id) first, then the default lists' synonyms, then the lists'
+ * names (exact, then fuzzy when one list is clearly closest); null if none.
+ * @example matchList({ value: "groceries", resolvedId: "shopping" }, lists, "en-US")?.defaultKind // "shopping"
+ * @example matchList("my hardware list", lists, "en-US")?.name // "Hardware store"
+ */
+export function matchList(
+  spoken: SpokenList,
+  lists: readonly VoiceListSummary[],
+  locale: Locale,
+): VoiceListSummary | null {
+  const value = typeof spoken === "string" ? spoken : spoken.value;
+  const resolvedId = typeof spoken === "string" ? null : spoken.resolvedId;
+  if (resolvedId === DEFAULT_LIST_IDS.shopping || resolvedId === DEFAULT_LIST_IDS.todo) {
+    const found = lists.find((l) => l.defaultKind === resolvedId);
+    if (found) return found;
+  }
+  if (resolvedId) {
+    const found = lists.find((l) => l.id === resolvedId);
+    if (found) return found;
+  }
+  const key = listKey(value, locale);
+  if (key.length === 0) return null;
+  const synonyms = LIST_SYNONYMS[locale];
+  for (const kind of ["shopping", "todo"] as const) {
+    if (synonyms[kind].some((s) => listKey(s, locale) === key)) {
+      const found = lists.find((l) => l.defaultKind === kind);
+      if (found) return found;
+    }
+  }
+  const exact = lists.find((l) => listKey(l.name, locale) === key);
+  if (exact) return exact;
+
+  const fuse = new Fuse(
+    lists.map((list) => ({ list, key: listKey(list.name, locale) })),
+    { keys: ["key"], includeScore: true, ignoreDiacritics: true, ignoreLocation: true, useTokenSearch: true, threshold: 0.4 },
+  );
+  const [first, second] = fuse.search(key).filter((r) => (r.score ?? 1) <= MAX_SCORE);
+  if (!first) return null;
+  if (second && (second.score ?? 1) - (first.score ?? 1) < CLOSE) return null;
+  return first.item.list;
+}
+
+/**
+ * True when `name` would name an existing list (its name, or a default list's synonym).
+ * @example listNameTaken("Shopping", lists, "en-US") // true
+ */
+export function listNameTaken(name: string, lists: readonly VoiceListSummary[], locale: Locale): boolean {
+  const key = listKey(name, locale);
+  if (lists.some((l) => listKey(l.name, locale) === key)) return true;
+  const synonyms = LIST_SYNONYMS[locale];
+  return [...synonyms.shopping, ...synonyms.todo].some((s) => listKey(s, locale) === key);
+}

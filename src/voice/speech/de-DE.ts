@@ -1,0 +1,143 @@
+/**
+ * @module voice/speech/de-DE
+ * The replies in German (informal "du", as Alexa itself speaks). A list is
+ * always a "Liste" (feminine), which keeps the cases simple: "auf deine
+ * Einkaufsliste" (accusative), "auf deiner Liste Baumarkt" (dative); a custom
+ * name that already ends in "liste" gets no second "Liste" ("deine
+ * Baumarktliste").
+ */
+import { capitalize } from "../ssml.ts";
+import type { StoreErrorCode } from "../types.ts";
+import type { ItemOp, ListRef, Speech, UndoneChange } from "./index.ts";
+
+/** "Einkaufsliste", "To-do-Liste", "Liste Baumarkt", "Baumarktliste". */
+function listName(list: ListRef): string {
+  if (list.kind === "shopping") return "Einkaufsliste";
+  if (list.kind === "todo") return "To-do-Liste";
+  return /liste$/i.test(list.name) ? list.name : `Liste ${list.name}`;
+}
+
+/** Accusative ("auf deine Einkaufsliste") and dative ("auf deiner Einkaufsliste"). */
+const acc = (list: ListRef): string => `deine ${listName(list)}`;
+const dat = (list: ListRef): string => `deiner ${listName(list)}`;
+const entries = (n: number): string => (n === 1 ? "ein Eintrag" : `${n} Einträge`);
+const stands = (n: number): string => (n === 1 ? "steht" : "stehen");
+const is = (n: number): string => (n === 1 ? "ist" : "sind");
+
+// Sentences about items agree with "ich" or "du", never with the item: whether
+// "Eier" or "Milch" is plural is not known without a dictionary.
+function undone(change: UndoneChange): string {
+  const what = change.items.text;
+  switch (change.kind) {
+    case "add":
+      return `Rückgängig gemacht: Ich habe ${what} wieder von ${dat(change.list)} genommen.`;
+    case "remove":
+      return `Rückgängig gemacht: Ich habe ${what} wieder auf ${acc(change.list)} gesetzt.`;
+    case "status":
+      return change.status === "completed"
+        ? `Rückgängig gemacht: Ich habe den Haken bei ${what} auf ${dat(change.list)} wieder entfernt.`
+        : `Rückgängig gemacht: Ich habe ${what} auf ${dat(change.list)} wieder abgehakt.`;
+    case "clearCompleted":
+      return `Rückgängig gemacht: Die abgehakten Einträge sind wieder auf ${dat(change.list)}.`;
+    case "createList":
+      return `Rückgängig gemacht: Ich habe die ${listName(change.list)} wieder gelöscht.`;
+  }
+}
+
+const done: Record<ItemOp, (value: string, list: ListRef) => string> = {
+  remove: (v, l) => `Ich habe ${v} von ${dat(l)} entfernt.`,
+  checkOff: (v, l) => `Ich habe ${v} auf ${dat(l)} abgehakt.`,
+  uncheck: (v, l) => `Ich habe den Haken bei ${v} auf ${dat(l)} entfernt.`,
+};
+
+const ERRORS: Record<StoreErrorCode, string> = {
+  LIST_NOT_FOUND: "Diese Liste gibt es leider nicht mehr.",
+  ITEM_NOT_FOUND: "Dieser Eintrag steht leider nicht mehr auf der Liste.",
+  LIST_FULL: "Die Liste ist leider voll. Entferne zuerst etwas oder lösche die abgehakten Einträge.",
+  TOO_MANY_LISTS: "Du hast leider schon so viele Listen, wie ich führen kann.",
+  LIST_NAME_TAKEN: "Eine Liste mit diesem Namen gibt es schon.",
+  VALUE_TOO_LONG: "Das ist leider zu lang für einen Eintrag.",
+  NOTHING_TO_UNDO: "Es gibt nichts, was ich rückgängig machen kann.",
+  NOT_SUPPORTED: "Das geht mit dieser Liste leider nicht.",
+};
+
+/**
+ * German.
+ * @example deDE.added({ text: "Milch, Eier und Brot", count: 3 }, { kind: "shopping", name: "Einkaufsliste" })
+ * // "Ich habe Milch, Eier und Brot auf deine Einkaufsliste gesetzt."
+ */
+export const deDE: Speech = {
+  welcome:
+    "Willkommen bei deinen Listen. Du kannst zum Beispiel sagen: setze Milch, Eier und Brot auf meine Einkaufsliste. " +
+    "Oder frag: was steht auf meiner Einkaufsliste? Was möchtest du tun?",
+  welcomeReprompt: "Was möchtest du tun? Sag Hilfe, wenn du Ideen brauchst.",
+  help:
+    "Ich führe deine Listen. Sag zum Beispiel: setze Milch, Eier und Brot auf meine Einkaufsliste. " +
+    "Frag: was steht auf meiner Einkaufsliste? Oder sag: hake Milch ab, entferne Mama anrufen von meiner To-do-Liste, oder: rückgängig. " +
+    "Was möchtest du tun?",
+  helpReprompt: "Was möchtest du tun?",
+  fallback: "Das kann ich hier leider nicht. Du kannst zum Beispiel sagen: setze Milch auf meine Einkaufsliste. Oder sag Hilfe.",
+  fallbackReprompt: "Was möchtest du tun? Oder sag Hilfe.",
+  goodbye: "Tschüss!",
+  anythingElse: "Noch etwas?",
+  okay: "Okay.",
+  leftAlone: "Okay, ich lasse es, wie es ist.",
+
+  listLabel: (list) => (list.kind === "shopping" ? "Einkaufsliste" : list.kind === "todo" ? "To-do-Liste" : list.name),
+  andMore: (n) => `${n} weitere`,
+
+  added: (it, l) => `Ich habe ${it.text} auf ${acc(l)} gesetzt.`,
+  alreadyThere: (it, l) => `${capitalize(it.text)} hattest du schon auf ${dat(l)}.`,
+  addedSomeAlready: (added, already, l) =>
+    `Ich habe ${added.text} auf ${acc(l)} gesetzt. ${capitalize(already.text)} hattest du schon drauf.`,
+  askItemsToAdd: (l) => `Was soll ich auf ${acc(l)} setzen?`,
+  listFull: (l, max, room) =>
+    room > 0
+      ? `Das passt nicht: Auf ${dat(l)} ist Platz für höchstens ${max} Einträge, frei sind nur noch ${room}. Entferne zuerst etwas oder lösche die abgehakten Einträge.`
+      : `${capitalize(acc(l))} ist voll: Sie fasst höchstens ${max} Einträge. Entferne zuerst etwas oder lösche die abgehakten Einträge.`,
+  valueTooLong: (max) => `Das ist zu lang für einen Eintrag: Ein Eintrag darf höchstens ${max} Zeichen haben.`,
+  unknownList: (spoken, labels) => `Ich habe keine Liste namens ${spoken} gefunden. Deine Listen sind: ${labels}.`,
+
+  askItem: (op) =>
+    op === "remove" ? "Was soll ich entfernen?" : op === "checkOff" ? "Was soll ich abhaken?" : "Bei welchem Eintrag soll ich den Haken entfernen?",
+  done: (op, v, l) => done[op](v, l),
+  alreadyCheckedOff: (v, l) => `${capitalize(v)} hast du auf ${dat(l)} schon abgehakt.`,
+  notCheckedOff: (v, l) => `${capitalize(v)} hast du auf ${dat(l)} noch nicht abgehakt.`,
+  notFound: (spoken, l) =>
+    l ? `Ich habe ${spoken} nicht auf ${dat(l)} gefunden.` : `Ich habe ${spoken} auf keiner deiner Listen gefunden.`,
+  choiceOnList: (v, l) => `${v} auf ${dat(l)}`,
+  whichOne: (options) => `${capitalize(options)}?`,
+  whichOneReprompt: (options) => `Was meinst du: ${options}?`,
+  didYouMean: (v) => `Meinst du ${v}?`,
+  didYouMeanReprompt: (v) => `Meinst du ${v}? Sag ja oder nein.`,
+
+  readList: (l, total, list) => `Auf ${dat(l)} ${stands(total)} ${entries(total)}: ${list}.`,
+  readMore: (list) => `${capitalize(list)}.`,
+  listEmpty: (l) => `${capitalize(acc(l))} ist leer.`,
+  checkedOffCount: (n) => `${capitalize(entries(n))} ${is(n)} abgehakt.`,
+  sayMore: "Sag mehr, um den Rest zu hören.",
+  sayMoreReprompt: "Sag mehr, um den Rest zu hören, oder stopp.",
+  endOfList: (l) => `Das war alles auf ${dat(l)}.`,
+  lists: (n, labels) => (n === 1 ? `Du hast eine Liste: ${labels}.` : `Du hast ${n} Listen: ${labels}.`),
+
+  cleared: (n, l) =>
+    n === 1
+      ? `Ich habe einen abgehakten Eintrag von ${dat(l)} gelöscht.`
+      : `Ich habe ${n} abgehakte Einträge von ${dat(l)} gelöscht.`,
+  nothingToClear: (l) => `Auf ${dat(l)} ist nichts abgehakt.`,
+  undone,
+  nothingToUndo: "Es gibt nichts, was ich rückgängig machen kann.",
+
+  askListName: "Wie soll die neue Liste heißen?",
+  createdList: (name) => `Ich habe die Liste ${name} angelegt.`,
+  listNameTaken: (name) => `Eine Liste namens ${name} gibt es schon.`,
+  tooManyLists: (max) => `Du hast schon ${max} Listen, mehr kann ich nicht führen.`,
+  listNameTooLong: (max) => `Der Name ist zu lang: Ein Listenname darf höchstens ${max} Zeichen haben.`,
+
+  error: (code) => ERRORS[code],
+
+  cardTitle: (l) => listName(l),
+  cardEmpty: "(leer)",
+  cardCheckedOff: "Abgehakt:",
+  cardMore: (n) => `… und ${n} weitere`,
+};

@@ -1,0 +1,173 @@
+/**
+ * @module voice/split
+ * Cuts what a person said into list items: "milk, eggs and bread" → milk, eggs,
+ * bread. Alexa's own list path dropped all but one item of such an utterance
+ * (ALEXA-NOTES), and its speech recognition writes no commas ("milk eggs and
+ * bread"), so this is done here, per locale:
+ *
+ * 1. Split on commas/semicolons, then on the locale's conjunctions ("and",
+ *    "&", "plus"; de "und", "sowie", "&"), except where the conjunction lies
+ *    inside a known phrase ("mac and cheese", "salt and pepper" when known).
+ * 2. Trim articles and fillers at the edges ("some", "a", "the"; de "ein",
+ *    "etwas", "die", …).
+ * 3. A multi-word chunk that is not itself a known phrase is cut into known
+ *    items when it segments completely into them (longest match first, with
+ *    backtracking; fillers between items are dropped): "milk eggs" → milk,
+ *    eggs; "oat milk" stays whole because it is known as such.
+ * 4. Drop empties and case-insensitive duplicates (the first spelling stays).
+ *
+ * Known = the locale's ITEM_WORDS plus what the caller passes (the user's own
+ * items). Limit of the heuristic: two unknown items spoken without a
+ * conjunction stay one item ("kale quinoa and bread" → "kale quinoa", bread),
+ * and two known words that the person meant as one unknown item are split
+ * ("milk cheese"). Matching is by exact lower-case words: no plural tolerance.
+ */
+import type { Locale } from "./intents.ts";
+import { ITEM_WORDS } from "./vocabulary.ts";
+
+const CONJUNCTIONS: Record<Locale, readonly string[]> = {
+  "en-US": ["and", "&", "plus"],
+  "en-GB": ["and", "&", "plus"],
+  "de-DE": ["und", "sowie", "&"],
+};
+
+/**
+ * Words that are not part of an item when they stand at its edges.
+ * @example FILLERS["de-DE"].includes("etwas") // true
+ */
+export const FILLERS: Record<Locale, readonly string[]> = {
+  "en-US": ["some", "a", "an", "the", "more"],
+  "en-GB": ["some", "a", "an", "the", "more"],
+  "de-DE": ["ein", "eine", "einen", "einem", "einer", "etwas", "noch", "der", "die", "das", "den", "dem"],
+};
+
+/**
+ * The text without fillers at either edge, whitespace collapsed.
+ * @example trimFillers("some oat milk", "en-US") // "oat milk"
+ * @example trimFillers("etwas Milch", "de-DE") // "Milch"
+ */
+export function trimFillers(text: string, locale: Locale): string {
+  return trimEdges(words(text), locale).join(" ");
+}
+
+function words(text: string): string[] {
+  return text.split(/\s+/).filter((w) => w.length > 0);
+}
+
+function isFiller(word: string, locale: Locale): boolean {
+  return FILLERS[locale].includes(word.toLowerCase());
+}
+
+function trimEdges(tokens: readonly string[], locale: Locale): string[] {
+  let start = 0;
+  let end = tokens.length;
+  while (start < end && isFiller(tokens[start] ?? "", locale)) start++;
+  while (end > start && isFiller(tokens[end - 1] ?? "", locale)) end--;
+  return tokens.slice(start, end);
+}
+
+interface Vocabulary {
+  phrases: Set<string>;
+  /** Known phrases with a conjunction inside, as lower-case token lists. */
+  withConjunction: string[][];
+  longest: number;
+}
+
+function vocabulary(locale: Locale, known: readonly string[]): Vocabulary {
+  const conj = CONJUNCTIONS[locale];
+  const phrases = new Set<string>();
+  const withConjunction: string[][] = [];
+  let longest = 1;
+  for (const entry of [...ITEM_WORDS[locale], ...known]) {
+    const tokens = words(entry.toLowerCase());
+    if (tokens.length === 0) continue;
+    const key = tokens.join(" ");
+    if (phrases.has(key)) continue;
+    phrases.add(key);
+    longest = Math.max(longest, tokens.length);
+    if (tokens.slice(1, -1).some((t) => conj.includes(t))) withConjunction.push(tokens);
+  }
+  withConjunction.sort((a, b) => b.length - a.length);
+  return { phrases, withConjunction, longest };
+}
+
+/** Token lists between the unprotected conjunctions of one comma chunk. */
+function splitOnConjunctions(tokens: readonly string[], locale: Locale, vocab: Vocabulary): string[][] {
+  const conj = CONJUNCTIONS[locale];
+  const lower = tokens.map((t) => t.toLowerCase());
+  const out: string[][] = [];
+  let current: string[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const phrase = vocab.withConjunction.find((p) => p.every((t, k) => lower[i + k] === t));
+    if (phrase) {
+      current.push(...tokens.slice(i, i + phrase.length));
+      i += phrase.length;
+      continue;
+    }
+    if (conj.includes(lower[i] ?? "")) {
+      out.push(current);
+      current = [];
+    } else {
+      current.push(tokens[i] ?? "");
+    }
+    i++;
+  }
+  out.push(current);
+  return out;
+}
+
+/** The chunk as known items (longest first, backtracking), or null when it does not segment fully. */
+function segment(tokens: readonly string[], locale: Locale, vocab: Vocabulary): string[][] | null {
+  const lower = tokens.map((t) => t.toLowerCase());
+  const failed = new Set<number>();
+  const from = (start: number): string[][] | null => {
+    if (start === tokens.length) return [];
+    if (failed.has(start)) return null;
+    for (let len = Math.min(vocab.longest, tokens.length - start); len >= 1; len--) {
+      if (!vocab.phrases.has(lower.slice(start, start + len).join(" "))) continue;
+      const rest = from(start + len);
+      if (rest) return [tokens.slice(start, start + len), ...rest];
+    }
+    if (start > 0 && isFiller(lower[start] ?? "", locale)) {
+      const rest = from(start + 1);
+      if (rest) return rest;
+    }
+    failed.add(start);
+    return null;
+  };
+  return from(0);
+}
+
+/**
+ * The items in `text`, in the order said, without duplicates.
+ * @example splitItems("milk, eggs and bread", "en-US") // ["milk", "eggs", "bread"]
+ * @example splitItems("milk eggs and bread", "en-US") // ["milk", "eggs", "bread"]
+ * @example splitItems("mac and cheese and some oat milk", "en-US") // ["mac and cheese", "oat milk"]
+ * @example splitItems("Milch Eier und Brot", "de-DE") // ["Milch", "Eier", "Brot"]
+ * @example splitItems("salt and pepper", "en-US", ["salt and pepper"]) // ["salt and pepper"]
+ */
+export function splitItems(text: string, locale: Locale, known: readonly string[] = []): string[] {
+  const vocab = vocabulary(locale, known);
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const push = (tokens: readonly string[]): void => {
+    const value = tokens.join(" ").replace(/^[\s.!?]+|[\s.!?]+$/g, "");
+    const key = value.toLowerCase();
+    if (value.length === 0 || seen.has(key)) return;
+    seen.add(key);
+    out.push(value);
+  };
+  for (const chunk of text.split(/[,;\n]/)) {
+    const said = chunk.replace(/[.!?]+\s*$/, "");
+    for (const part of splitOnConjunctions(words(said), locale, vocab)) {
+      const tokens = trimEdges(part, locale);
+      if (tokens.length === 0) continue;
+      const whole = tokens.join(" ").toLowerCase();
+      const pieces = tokens.length > 1 && !vocab.phrases.has(whole) ? segment(tokens, locale, vocab) : null;
+      if (pieces) pieces.forEach(push);
+      else push(tokens);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,135 @@
+/**
+ * An in-memory VoiceLists for the voice tests, with a small `apply` so that
+ * multi-turn conversations see their own changes, and turn builders.
+ */
+import type { Locale } from "../../src/voice/intents.ts";
+import type {
+  DefaultListKind,
+  ItemStatus,
+  UndoableChange,
+  VoiceChange,
+  VoiceItem,
+  VoiceListSummary,
+  VoiceLists,
+  VoiceTurn,
+} from "../../src/voice/types.ts";
+
+export interface FakeList {
+  id: string;
+  name: string;
+  defaultKind: DefaultListKind | null;
+  items: VoiceItem[];
+}
+
+type ItemSpec = string | [string, ItemStatus];
+
+export class FakeLists implements VoiceLists {
+  readonly data: FakeList[];
+  last: UndoableChange | null = null;
+  applied: VoiceChange[] = [];
+  private nextId = 1;
+
+  constructor(lists: { id: string; name: string; defaultKind?: DefaultListKind | null; items?: ItemSpec[] }[]) {
+    this.data = lists.map((l) => ({
+      id: l.id,
+      name: l.name,
+      defaultKind: l.defaultKind ?? null,
+      items: (l.items ?? []).map((spec) => this.item(spec)),
+    }));
+  }
+
+  private item(spec: ItemSpec): VoiceItem {
+    const [value, status] = typeof spec === "string" ? [spec, "active" as const] : spec;
+    return { id: `i${this.nextId++}`, value, status };
+  }
+
+  lists(): VoiceListSummary[] {
+    return this.data.map((l) => ({
+      id: l.id,
+      name: l.name,
+      defaultKind: l.defaultKind,
+      active: l.items.filter((i) => i.status === "active").length,
+      completed: l.items.filter((i) => i.status === "completed").length,
+    }));
+  }
+
+  items(listId: string): VoiceItem[] {
+    return (this.data.find((l) => l.id === listId)?.items ?? []).map((i) => ({ ...i }));
+  }
+
+  lastChange(): UndoableChange | null {
+    return this.last;
+  }
+
+  list(id: string): FakeList {
+    const l = this.data.find((x) => x.id === id);
+    if (!l) throw new Error(`no list ${id}`);
+    return l;
+  }
+
+  values(id: string, status?: ItemStatus): string[] {
+    return this.list(id).items.filter((i) => !status || i.status === status).map((i) => i.value);
+  }
+
+  /** A simplified store: enough for the conversations in the tests. */
+  apply(change: VoiceChange): void {
+    this.applied.push(change);
+    switch (change.kind) {
+      case "add":
+        this.list(change.listId).items.push(...change.values.map((v) => this.item(v)));
+        break;
+      case "remove": {
+        const l = this.list(change.listId);
+        l.items = l.items.filter((i) => !change.itemIds.includes(i.id));
+        break;
+      }
+      case "status":
+        for (const i of this.list(change.listId).items) if (change.itemIds.includes(i.id)) i.status = change.status;
+        break;
+      case "clearCompleted": {
+        const l = this.list(change.listId);
+        l.items = l.items.filter((i) => i.status !== "completed");
+        break;
+      }
+      case "createList":
+        this.data.push({ id: `L${this.data.length + 1}`, name: change.name, defaultKind: null, items: [] });
+        break;
+      case "undo":
+        break;
+    }
+  }
+}
+
+/** The two lists every user has, named as the store would name them in `locale`. */
+export function standardLists(
+  locale: Locale,
+  shopping: ItemSpec[] = [],
+  todo: ItemSpec[] = [],
+  custom: { id: string; name: string; items?: ItemSpec[] }[] = [],
+): FakeLists {
+  const de = locale === "de-DE";
+  return new FakeLists([
+    { id: "S", name: de ? "Einkaufsliste" : "Shopping list", defaultKind: "shopping", items: shopping },
+    { id: "T", name: de ? "To-do-Liste" : "To-do list", defaultKind: "todo", items: todo },
+    ...custom,
+  ]);
+}
+
+type SlotSpec = string | { value: string; resolvedId: string | null };
+
+export function intentTurn(
+  intent: string,
+  slots: Record<string, SlotSpec> = {},
+  session: Record<string, unknown> = {},
+  locale: Locale = "en-US",
+): VoiceTurn {
+  return {
+    kind: "intent",
+    locale,
+    intent,
+    slots: Object.fromEntries(
+      Object.entries(slots).map(([k, v]) => [k, typeof v === "string" ? { value: v, resolvedId: null } : v]),
+    ),
+    session,
+  };
+}
