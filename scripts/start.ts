@@ -7,6 +7,8 @@
  * between runs. Ctrl-C stops everything, workerd included.
  *
  * Ports: WORKER_PORT (8787), EMULATOR_PORT (8790), APP_PORT (8791).
+ * ALEXA_LISTS=skill (default: the skill holds the lists, people talk to it)
+ * or household (the legacy List Management API path, played by the emulator).
  * ALEXA_RETRY_BASE_MS shortens Alexa's first redelivery delay (default 30000).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -39,7 +41,15 @@ function loadSecrets(): StackSecrets {
   return s;
 }
 
+function alexaLists(): "skill" | "household" {
+  const v = (process.env.ALEXA_LISTS ?? "").trim().toLowerCase();
+  if (v === "" || v === "skill") return "skill";
+  if (v === "household") return "household";
+  throw new Error(`ALEXA_LISTS must be skill or household, got ${process.env.ALEXA_LISTS}`);
+}
+
 async function main(): Promise<void> {
+  const lists = alexaLists();
   const secrets = loadSecrets();
   const retryBase = process.env.ALEXA_RETRY_BASE_MS ? Number(process.env.ALEXA_RETRY_BASE_MS) : undefined;
   console.log("Starting the Alexa emulator, the fake app and the Worker (wrangler dev)…");
@@ -62,6 +72,7 @@ async function main(): Promise<void> {
     secrets,
     envFile: join(stateDir, "worker.env"),
     testScheduled: true,
+    alexaLists: lists,
     ...(retryBase !== undefined && Number.isFinite(retryBase) ? { emulator: { retry: { baseMs: retryBase } } } : {}),
     onWorkerLine: (line) => {
       if (line.trim() !== "") console.log(`[worker] ${line}`);
@@ -73,13 +84,27 @@ async function main(): Promise<void> {
       void shutdown(1);
     }
   });
-  printNextSteps(stack, secrets);
+  printNextSteps(stack, secrets, lists);
 }
 
-function printNextSteps(s: Stack, secrets: StackSecrets): void {
+const SKILL_HINTS = `  npm run alexa -- say "add milk eggs and bread to my shopping list"   # alice talks to the skill
+  npm run alexa -- say "what's on my shopping list"
+  npm run alexa -- say "check off milk"            # then: say "undo"
+  npm run alexa -- say "füge Käse zur Einkaufsliste hinzu" --locale de-DE
+  npm run alexa -- app webhooks                    # what the app backend received (source: voice)
+  npm run alexa -- app add shopping coffee         # the app adds coffee through the bridge
+  npm run alexa -- say "read my shopping list"     # ...and alice hears it`;
+
+const HOUSEHOLD_HINTS = `  npm run alexa -- enable --grant read,write   # alice enables the skill and grants list access
+  npm run alexa -- add shopping milk           # she adds milk in the Alexa app
+  npm run alexa -- app webhooks                # what the app backend received
+  npm run alexa -- app add shopping eggs       # the app adds eggs through the bridge
+  npm run alexa -- lists                       # Alexa's lists now`;
+
+function printNextSteps(s: Stack, secrets: StackSecrets, lists: "skill" | "household"): void {
   const w = s.workerUrl;
   console.log(`
-alexa-list-bridge is running.
+alexa-list-bridge is running (ALEXA_LISTS=${lists}: ${lists === "skill" ? "the skill holds the lists; people talk to it" : "Alexa's household lists through the List Management API"}).
   Worker (skill endpoint, REST API)   ${w}   POST /alexa, /v1/..., GET /healthz
   Alexa emulator (Amazon, loopback)   ${s.emulator.origin}   control API under /_control/
   Fake app backend (webhooks)         ${s.app.origin}   POST /webhooks, GET /_app/webhooks
@@ -88,11 +113,7 @@ alexa-list-bridge is running.
   (secrets in .wrangler/emulator/secrets.json; Worker state in .wrangler/state)
 
 Try, in another terminal:
-  npm run alexa -- enable --grant read,write   # alice enables the skill and grants list access
-  npm run alexa -- add shopping milk           # she adds milk in the Alexa app
-  npm run alexa -- app webhooks                # what the app backend received
-  npm run alexa -- app add shopping eggs       # the app adds eggs through the bridge
-  npm run alexa -- lists                       # Alexa's lists now
+${lists === "skill" ? SKILL_HINTS : HOUSEHOLD_HINTS}
   npm run alexa -- deliveries                  # what Alexa sent the skill, with attempts
   npm run alexa -- fault lists 429 --count 3   # Amazon throttles the List API three times
   npm run alexa -- app down 30s                # the app backend is down for 30 s

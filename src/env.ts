@@ -27,6 +27,8 @@ export interface Env {
   APP_WEBHOOK_SECRET?: string;
   /** Comma-separated bearer tokens accepted by the REST API. */
   APP_API_TOKEN?: string;
+  /** Where the lists live: `skill` (default, in the user's object) or `household` (Alexa's lists, List Management API). */
+  ALEXA_LISTS?: string;
   /** Seconds between reconciliation syncs of one user. */
   SYNC_INTERVAL?: string;
 

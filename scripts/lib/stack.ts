@@ -8,7 +8,7 @@
  * The Worker gets: ENVIRONMENT=development, the emulator's skill id, its
  * origin as ALEXA_CERT_ORIGIN and ALEXA_API_ENDPOINT, its root CA as
  * ALEXA_EXTRA_ROOTS_PEM, its LWA URL and client credentials, the fake app's
- * webhook URL and secret, and the API token. The emulator points at the
+ * webhook URL and secret, the API token, and ALEXA_LISTS when given. The emulator points at the
  * Worker's `/alexa`; the fake app at the Worker's `/v1`.
  */
 import { randomBytes } from "node:crypto";
@@ -36,6 +36,8 @@ export interface StackOptions {
   envFile: string;
   persistTo?: string;
   testScheduled?: boolean;
+  /** Where the lists live (the Worker's ALEXA_LISTS); default: the Worker's own default, `skill`. */
+  alexaLists?: "skill" | "household";
   /** Extra Worker vars (e.g. shorter delays for tests). */
   extraVars?: Record<string, string>;
   emulator?: Partial<Omit<EmulatorOptions, "origin" | "skillEndpoint" | "clientId" | "clientSecret">>;
@@ -101,6 +103,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       APP_WEBHOOK_URL: app.webhookUrl,
       APP_WEBHOOK_SECRET: opts.secrets.webhookSecret,
       APP_API_TOKEN: opts.secrets.apiToken,
+      ...(opts.alexaLists ? { ALEXA_LISTS: opts.alexaLists } : {}),
       ...opts.extraVars,
     };
     const launch = (): Promise<WranglerDev> =>

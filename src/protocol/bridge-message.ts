@@ -19,6 +19,10 @@ export type BridgeOperation =
   | { kind: "complete"; list: ListRef; itemRef: string }
   | { kind: "delete"; list: ListRef; itemRef: string }
   | { kind: "sync" }
+  /** List management (the skill store applies these; the household store refuses them: people manage Alexa's lists in the Alexa app). */
+  | { kind: "createList"; name: string }
+  | { kind: "renameList"; list: ListRef; name: string }
+  | { kind: "deleteList"; list: ListRef }
   /** A raw message from the app (`POST /v1/users/{id}/messages`). */
   | { kind: "message"; data: unknown };
 

@@ -18,8 +18,8 @@ const FALLBACK = "Sorry, I can't help with that. This skill only keeps your list
 const GOODBYE = "Goodbye.";
 const REPROMPT = "You can say help, or stop.";
 
-/** Request types the Worker answers directly. */
-export const INTERACTIVE_TYPES: ReadonlySet<string> = new Set(["LaunchRequest", "IntentRequest", "SessionEndedRequest"]);
+/** Request types the Worker answers directly (household store). */
+export { INTERACTIVE_TYPES } from "../user/envelope.ts";
 
 /**
  * The response to an interactive request: `LaunchRequest`, `IntentRequest`

@@ -24,6 +24,14 @@ export const WebhookType = {
   permissionsChanged: "alexa.user.permissions_changed",
 } as const;
 
+/**
+ * Where a change came from: said to the skill (`voice`, skill store), made in
+ * the Alexa app or by Alexa's own list features (`alexa-app`, household store:
+ * list events), or made by the app itself through the REST API (`app`, on the
+ * `outbox.completed` that confirms it).
+ */
+export type ChangeSource = "voice" | "alexa-app" | "app";
+
 /** An Alexa item as the app sees it: the List API's item without its `href`, plus the app's id. */
 export type WebhookItem = Omit<ListItem, "href"> & {
   /** The app's id for this item, when the bridge knows it. */
@@ -35,6 +43,7 @@ export interface ItemsChangedData {
   listId: string;
   defaultKind: DefaultListKind | null;
   items: WebhookItem[];
+  source: ChangeSource;
 }
 
 /** `alexa.list.items.deleted`. */
@@ -44,6 +53,7 @@ export interface ItemsDeletedData {
   listItemIds: string[];
   /** Alexa item id → the app's id, for the deleted items the bridge had mapped. */
   appItemIds: Record<string, string>;
+  source: ChangeSource;
 }
 
 /** `alexa.list.item.moved`. */
@@ -54,14 +64,19 @@ export interface ItemMovedData {
   fromDefaultKind: DefaultListKind | null;
   toDefaultKind: DefaultListKind | null;
   item: WebhookItem;
+  source: ChangeSource;
 }
 
-/** `alexa.list.created` / `.updated`. */
+/** A list's fields as the app sees them (also in snapshots). */
 export type ListData = Pick<ListMetadata, "listId" | "name" | "state" | "version" | "defaultKind">;
+
+/** `alexa.list.created` / `.updated`. */
+export type ListChangedData = ListData & { source: ChangeSource };
 
 /** `alexa.list.deleted`. */
 export interface ListDeletedData {
   listId: string;
+  source: ChangeSource;
 }
 
 /** `alexa.message.received`: a foreign message, or a bridge `kind:"message"` operation (with its `opId`). */
@@ -87,23 +102,23 @@ export function webhookItem(item: ListItem, appItemId: string | null): WebhookIt
 }
 
 /**
- * @example itemsChanged(listId, [webhookItem(item, null)])
+ * @example itemsChanged(listId, [webhookItem(item, null)], "alexa-app")
  */
-export function itemsChanged(listId: string, items: WebhookItem[]): ItemsChangedData {
-  return { listId, defaultKind: defaultListKind(listId), items };
+export function itemsChanged(listId: string, items: WebhookItem[], source: ChangeSource): ItemsChangedData {
+  return { listId, defaultKind: defaultListKind(listId), items, source };
 }
 
 /**
- * @example itemsDeleted(listId, ["i1"], { i1: "app-1" })
+ * @example itemsDeleted(listId, ["i1"], { i1: "app-1" }, "voice")
  */
-export function itemsDeleted(listId: string, ids: string[], appItemIds: Record<string, string>): ItemsDeletedData {
-  return { listId, defaultKind: defaultListKind(listId), listItemIds: ids, appItemIds };
+export function itemsDeleted(listId: string, ids: string[], appItemIds: Record<string, string>, source: ChangeSource): ItemsDeletedData {
+  return { listId, defaultKind: defaultListKind(listId), listItemIds: ids, appItemIds, source };
 }
 
 /**
- * @example itemMoved("A", "B", webhookItem(item, null))
+ * @example itemMoved("A", "B", webhookItem(item, null), "alexa-app")
  */
-export function itemMoved(fromListId: string, toListId: string, item: WebhookItem): ItemMovedData {
+export function itemMoved(fromListId: string, toListId: string, item: WebhookItem, source: ChangeSource): ItemMovedData {
   return {
     itemId: item.id,
     fromListId,
@@ -111,6 +126,7 @@ export function itemMoved(fromListId: string, toListId: string, item: WebhookIte
     fromDefaultKind: defaultListKind(fromListId),
     toDefaultKind: defaultListKind(toListId),
     item,
+    source,
   };
 }
 
@@ -120,4 +136,12 @@ export function itemMoved(fromListId: string, toListId: string, item: WebhookIte
  */
 export function listData(list: ListMetadata): ListData {
   return { listId: list.listId, name: list.name, state: list.state, version: list.version, defaultKind: list.defaultKind };
+}
+
+/**
+ * `alexa.list.created` / `.updated` data.
+ * @example listChanged(metadata, "voice")
+ */
+export function listChanged(list: ListMetadata, source: ChangeSource): ListChangedData {
+  return { ...listData(list), source };
 }

@@ -38,9 +38,9 @@ import { DurableObject } from "cloudflare:workers";
 import type { RequestEnvelope } from "ask-sdk-model";
 import { createListApi, ListApiError } from "../alexa/list-api.ts";
 import type { Env } from "../env.ts";
-import { DedupeStore, InFlight, migrateDedupe, opKey, requestKey, type AlexaAnswer } from "./dedupe.ts";
+import { DedupeStore, InFlight, migrateDedupe, opKey, requestKey, type AlexaAnswer, type AlexaAnswerBody } from "./dedupe.ts";
 import { EchoLog, migrateEcho } from "./echo.ts";
-import { readEnvelope, type InboundRequest } from "./envelope.ts";
+import { INTERACTIVE_TYPES, readEnvelope, type InboundRequest } from "./envelope.ts";
 import { HeldDeletes, migrateHeldDeletes } from "./held-deletes.ts";
 import { InboundError, type Apply, type InboundParts } from "./inbound/context.ts";
 import { HeldDeleteReleaser } from "./inbound/list-events.ts";
@@ -49,6 +49,7 @@ import { handledByUserObject, routeInbound } from "./inbound/route.ts";
 import { ItemMap, migrateItemMap } from "./item-map.ts";
 import { migrateOpProgress, OpProgress } from "./op-progress.ts";
 import type { EnqueueOptions } from "./outbox/outbox.ts";
+import { createListStore, type HeldList, type ListStore } from "./lists/index.ts";
 import { Outbound, type EnqueueReply, type GetOperationReply } from "./outbox/service.ts";
 import type { OutboxPort } from "./ports.ts";
 import type { BridgeOperation } from "../protocol/bridge-message.ts";
@@ -95,6 +96,8 @@ export class AlexaUser extends DurableObject<Env> {
   progress!: OpProgress;
   webhooks!: WebhookQueue;
   outbox!: OutboxPort;
+  /** Where the lists live (`ALEXA_LISTS`): the skill store or the household store. */
+  lists!: ListStore;
   /** Full syncs after Alexa's answer. */
   syncs!: SyncRunner;
   /** The outbound side: outbox, REST API and registry (src/user/outbox/service.ts). */
@@ -150,8 +153,18 @@ export class AlexaUser extends DurableObject<Env> {
       wakeAt: (at) => this.schedule.wakeAt(at),
       http: (input, init) => this.http(input, init),
       now: () => this.now(),
+      accept: (op, opts) => {
+        let result!: ReturnType<ListStore["accept"]>;
+        this.#commit(() => (result = this.lists.accept(op, opts, this.now())));
+        return result;
+      },
+      afterAccept: () => {
+        if (this.webhooks.pendingCount() > 0) this.#inBackground(this.#deliverWebhooks());
+      },
+      reconciles: (p) => this.lists.reconciles(p),
     });
     this.outbox = this.outbound.outbox;
+    this.lists = createListStore(this.env, { sql, webhooks: this.webhooks, outbox: this.outbound.outbox, now: () => this.now() });
     this.syncs = new SyncRunner({
       parts: { items: this.items, profile: this.profile, held: this.held, webhooks: this.webhooks, outbox: this.outbox, progress: this.progress },
       commit: (fn) => this.#commit(fn),
@@ -221,6 +234,7 @@ export class AlexaUser extends DurableObject<Env> {
    * if (!("error" in req)) await env.ALEXA_USER.getByName(req.userId).handleInbound(req);
    */
   async handleInbound(req: InboundRequest): Promise<AlexaAnswer> {
+    if (INTERACTIVE_TYPES.has(req.type)) return this.#serial(() => this.#converse(req));
     if (!handledByUserObject(req.type)) return ACK;
     const keys = [requestKey(req.requestId)];
     const opId = req.type === MESSAGE_RECEIVED ? bridgeOpId(req.message) : null;
@@ -254,6 +268,17 @@ export class AlexaUser extends DurableObject<Env> {
     return this.outbound.enqueueOperation(op, opts);
   }
 
+  /**
+   * REST API: every list with its items (skill store), `held_by_alexa` for the
+   * household store (the app reads those with a sync).
+   * @example const reply = await stub.readLists();
+   */
+  async readLists(): Promise<{ outcome: "found"; lists: HeldList[] } | { outcome: "unknown_user" } | { outcome: "held_by_alexa" }> {
+    if (!this.profile.get()) return { outcome: "unknown_user" };
+    const lists = this.lists.read();
+    return lists === null ? { outcome: "held_by_alexa" } : { outcome: "found", lists };
+  }
+
   /** REST API: an operation's status. @example await stub.getOperation("op_…") */
   async getOperation(opId: string): Promise<GetOperationReply> {
     return this.outbound.getOperation(opId);
@@ -266,6 +291,28 @@ export class AlexaUser extends DurableObject<Env> {
    */
   async sweep(now: number): Promise<RegistryEntry | null> {
     return this.outbound.sweep(now);
+  }
+
+  /**
+   * A voice turn, answered from the lists: the change it makes, its webhooks
+   * and the profile commit in one transaction before the answer leaves.
+   * Interactive requests are not redelivered by Alexa, so none is recorded
+   * for duplicates.
+   */
+  async #converse(req: InboundRequest): Promise<AlexaAnswer> {
+    const now = this.now();
+    let body!: AlexaAnswerBody;
+    try {
+      this.#commit(() => {
+        this.profile.touch(req.userId, req.apiEndpoint, now);
+        body = this.lists.answerVoice(req.voice ?? { request: { type: req.type }, session: null, locale: null }, now);
+      });
+    } catch (e) {
+      console.error(`${req.type}: voice turn failed; nothing was changed`, e);
+      return { status: 503, body: { error: "INTERNAL" } };
+    }
+    await this.#afterCommit(now);
+    return { status: 200, body };
   }
 
   /** `remember`: record the delivery as handled (not for work that runs after the answer). */
@@ -361,6 +408,7 @@ export class AlexaUser extends DurableObject<Env> {
       outbox: this.outbox,
       progress: this.progress,
       syncs: this.syncs,
+      lists: this.lists,
       flush: () => this.ctx.storage.sync(),
       listApi: (req) => {
         if (!req.apiAccessToken) throw new ListApiError("UNAUTHORIZED", "the request carries no apiAccessToken");

@@ -15,6 +15,7 @@
  * Only acknowledged (handled) answers are recorded; a 5xx is not, so Alexa's
  * redelivery tries again.
  */
+import type { ResponseEnvelope } from "ask-sdk-model";
 import type { AlarmParticipant } from "./schedule.ts";
 
 /** How long a handled key is remembered. */
@@ -26,9 +27,10 @@ export interface AlexaAnswer {
   body: AlexaAnswerBody;
 }
 
-/** `{"version":"1.0","response":{}}` or an error. */
+/** `{"version":"1.0","response":{}}`, a voice answer, or an error. */
 export type AlexaAnswerBody =
   | { version: "1.0"; response: Record<string, never> }
+  | ResponseEnvelope
   | { error: string; message?: string };
 
 /**

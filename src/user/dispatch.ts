@@ -1,8 +1,10 @@
 /**
  * @module user/dispatch
  * Hands a verified Alexa request to the right place:
- * - interactive requests (launch, intents, session end) are answered here,
- *   in the Worker, without creating a Durable Object (src/skill/responses.ts);
+ * - interactive requests (launch, intents, session end) go to the user's
+ *   object when it holds the lists (`ALEXA_LISTS=skill`, the default), which
+ *   answers from them; with the household store they are answered here, in
+ *   the Worker, without creating a Durable Object (src/skill/responses.ts);
  * - messages, list events and skill events go to the Durable Object named by
  *   `context.System.user.userId`, which answers `{status, body}`; the RPC
  *   carries the fields read by `readEnvelope`, not the whole envelope;
@@ -16,6 +18,7 @@ import { json, jsonError } from "../http.ts";
 import { INTERACTIVE_TYPES, interactiveResponse } from "../skill/responses.ts";
 import { readEnvelope, readRequestType, readUserId } from "./envelope.ts";
 import { handledByUserObject } from "./inbound/route.ts";
+import { listStoreKind, voiceInUserObject } from "./lists/list-store.ts";
 
 const ACK_BODY = { version: "1.0", response: {} } as const;
 
@@ -27,10 +30,16 @@ const ACK_BODY = { version: "1.0", response: {} } as const;
 export async function dispatchAlexaRequest(env: Env, envelope: RequestEnvelope): Promise<Response> {
   const type = readRequestType(envelope);
   if (type === null) return jsonError(400, "MISSING_REQUEST", "request.type is required");
-  if (INTERACTIVE_TYPES.has(type)) {
+  const store = listStoreKind(env);
+  if (store === null) {
+    console.error(`alexa: not serving: ALEXA_LISTS must be skill or household (got ${JSON.stringify(env.ALEXA_LISTS)})`);
+    return jsonError(503, "NOT_CONFIGURED");
+  }
+  const interactive = INTERACTIVE_TYPES.has(type);
+  if (interactive && !voiceInUserObject(store)) {
     return json(interactiveResponse(envelope.request as { type: string; intent?: { name?: unknown } }));
   }
-  if (!handledByUserObject(type)) {
+  if (!interactive && !handledByUserObject(type)) {
     if (type === "System.ExceptionEncountered") console.warn("Alexa reported an error with a previous response", envelope.request);
     return json(ACK_BODY);
   }

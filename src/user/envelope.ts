@@ -20,7 +20,22 @@ export interface InboundRequest {
   body: unknown;
   /** `request.message` (`Messaging.MessageReceived`). */
   message: unknown;
+  /** An interactive request's parts for the voice layer (src/voice/turn.ts reads them); `null` for events. */
+  voice: VoiceInput | null;
 }
+
+/** What a voice turn needs of an interactive request (launch, intent, session end). */
+export interface VoiceInput {
+  /** `request`: its type, `intent` (name, slots), `reason`. */
+  request: unknown;
+  /** `session`: `new`, `attributes`. */
+  session: unknown;
+  /** `request.locale`. */
+  locale: unknown;
+}
+
+/** The request types of a conversation with a person. */
+export const INTERACTIVE_TYPES: ReadonlySet<string> = new Set(["LaunchRequest", "IntentRequest", "SessionEndedRequest"]);
 
 /** Why an envelope cannot be read. */
 export type EnvelopeError = "MISSING_REQUEST" | "MISSING_REQUEST_ID" | "MISSING_USER_ID";
@@ -48,6 +63,9 @@ export function readEnvelope(envelope: RequestEnvelope | unknown): InboundReques
     apiAccessToken: typeof system?.apiAccessToken === "string" && system.apiAccessToken !== "" ? system.apiAccessToken : null,
     body: request.body,
     message: request.message,
+    voice: INTERACTIVE_TYPES.has(request.type)
+      ? { request: { type: request.type, intent: request.intent, reason: request.reason }, session: env?.session, locale: request.locale }
+      : null,
   };
 }
 

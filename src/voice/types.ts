@@ -77,7 +77,9 @@ export type StoreErrorCode =
   | "TOO_MANY_LISTS"
   | "LIST_NAME_TAKEN"
   | "VALUE_TOO_LONG"
-  | "NOTHING_TO_UNDO";
+  | "NOTHING_TO_UNDO"
+  /** The operation does not exist for this store or list (deleting a default list; list management on the household store). */
+  | "NOT_SUPPORTED";
 
 /** A card shown in the Alexa app. */
 export interface VoiceCard {

@@ -27,8 +27,8 @@ export interface E2E {
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
-/** Starts the stack; ~5-10 s, most of it wrangler's start-up. */
-export async function startE2E(): Promise<E2E> {
+/** Starts the stack (the Worker with `alexaLists` as ALEXA_LISTS); ~5-10 s, most of it wrangler's start-up. */
+export async function startE2E(opts: { alexaLists: "skill" | "household" }): Promise<E2E> {
   const dir = mkdtempSync(join(tmpdir(), "alb-e2e-"));
   const workerLog: string[] = [];
   const secrets = newSecrets();
@@ -43,6 +43,7 @@ export async function startE2E(): Promise<E2E> {
       envFile: join(dir, "worker.env"),
       persistTo: join(dir, "state"),
       testScheduled: true,
+      alexaLists: opts.alexaLists,
       emulator: { retry: { baseMs: 200, maxDelayMs: 2000, eventWindowMs: 120_000 } },
       onWorkerLine: (line) => {
         workerLog.push(line);

@@ -1,5 +1,6 @@
 /**
- * End to end: Alexa (the emulator) ⇄ the Worker (real `wrangler dev`) ⇄ the
+ * End to end, household store (ALEXA_LISTS=household, the List Management
+ * API path): Alexa (the emulator) ⇄ the Worker (real `wrangler dev`) ⇄ the
  * app (the fake backend). Each scenario is checked on both sides: what Amazon
  * holds and delivered, and what the app received. One stack for the file;
  * every scenario uses its own person (so its own Alexa user).
@@ -20,7 +21,7 @@ import {
 let e: E2E;
 
 beforeAll(async () => {
-  e = await startE2E();
+  e = await startE2E({ alexaLists: "household" });
 }, 120_000);
 
 afterAll(async () => {

@@ -7,19 +7,25 @@ const item = { id: "i", value: "milk", status: "active" as const, version: 2, cr
 
 describe("webhook payloads", () => {
   it("name the default list kind from the list id", () => {
-    expect(itemsChanged(SHOP, [item]).defaultKind).toBe("shopping");
-    expect(itemsDeleted(TODO, ["i"], {}).defaultKind).toBe("todo");
-    expect(itemsChanged("custom", []).defaultKind).toBeNull();
+    expect(itemsChanged(SHOP, [item], "alexa-app").defaultKind).toBe("shopping");
+    expect(itemsDeleted(TODO, ["i"], {}, "voice").defaultKind).toBe("todo");
+    expect(itemsChanged("custom", [], "voice").defaultKind).toBeNull();
+  });
+
+  it("say where the change came from", () => {
+    expect(itemsChanged(SHOP, [item], "voice").source).toBe("voice");
+    expect(itemsDeleted(SHOP, ["i"], {}, "alexa-app").source).toBe("alexa-app");
   });
 
   it("a move carries both lists and the item", () => {
-    expect(itemMoved(SHOP, "custom", item)).toEqual({
+    expect(itemMoved(SHOP, "custom", item, "alexa-app")).toEqual({
       itemId: "i",
       fromListId: SHOP,
       toListId: "custom",
       fromDefaultKind: "shopping",
       toDefaultKind: null,
       item,
+      source: "alexa-app",
     });
   });
 });

@@ -17,6 +17,7 @@ describe("readEnvelope", () => {
       apiAccessToken: "tok",
       body: { listId: "L" },
       message: undefined,
+      voice: null,
     });
   });
 

@@ -1,5 +1,5 @@
 /**
- * @module routes/api
+ * @module routes/api/router
  * The app-facing REST API under `/v1` (README "REST API"):
  *
  * | method | path | body | operation |
@@ -10,9 +10,18 @@
  * | POST | /v1/users/{userId}/sync | none or `{}` | sync |
  * | POST | /v1/users/{userId}/messages | `{data, expiresAfterSeconds?}` | message |
  * | GET | /v1/users/{userId}/operations/{id} | | |
+ * | GET | /v1/users/{userId}/lists | | (skill store: the lists with their items) |
+ * | POST | /v1/users/{userId}/lists | `{name}` | createList (skill store) |
+ * | PATCH | /v1/users/{userId}/lists/{list} | `{name}` | renameList (skill store) |
+ * | DELETE | /v1/users/{userId}/lists/{list} | none | deleteList (skill store) |
  *
  * Every write answers `202 Accepted` with the OperationView and a `Location`
  * header, only after the operation is stored in the user's Durable Object.
+ * With the skill store (`ALEXA_LISTS=skill`) the operation is applied at once
+ * and the view is already `completed`; one that cannot apply is refused with a
+ * 4xx and nothing is stored: 404 LIST_NOT_FOUND / ITEM_NOT_FOUND, 409 LIST_FULL /
+ * TOO_MANY_LISTS / LIST_NAME_TAKEN / NOT_SUPPORTED (list management on the
+ * household store), 400 VALUE_TOO_LONG.
  * `Idempotency-Key` (per user, remembered as long as the operation is kept:
  * 7 days after it finished): the same key and the same request answer the same
  * operation (202 again, `Idempotent-Replayed: true`); the same key with a
@@ -30,17 +39,20 @@
  * (`%2F`), which must be split on before decoding.
  */
 import * as v from "valibot";
-import type { Env } from "../env.ts";
-import { json, jsonError } from "../http.ts";
-import type { BridgeOperation } from "../protocol/bridge-message.ts";
-import type { OperationView } from "../user/ports.ts";
-import type { EnqueueReply, GetOperationReply } from "../user/outbox/service.ts";
-import { bearerToken, parseApiTokens, tokenMatches } from "./api/auth.ts";
-import { readJsonBody } from "./api/body.ts";
+import type { Env } from "../../env.ts";
+import { json, jsonError } from "../../http.ts";
+import type { BridgeOperation } from "../../protocol/bridge-message.ts";
+import type { OperationView } from "../../user/ports.ts";
+import type { EnqueueReply, GetOperationReply } from "../../user/outbox/service.ts";
+import type { AlexaUser } from "../../user/alexa-user.ts";
+import { listStoreKind, type Refused } from "../../user/lists/list-store.ts";
+import { bearerToken, parseApiTokens, tokenMatches } from "./auth.ts";
+import { readJsonBody } from "./body.ts";
 import {
   CreateItemBody,
   IdempotencyKeySchema,
   ItemRefSchema,
+  ListNameBody,
   ListSchema,
   MessageBody,
   OperationIdSchema,
@@ -50,7 +62,7 @@ import {
   createOp,
   describeIssues,
   updateOp,
-} from "./api/schemas.ts";
+} from "./schemas.ts";
 
 type Params = Record<string, string>;
 type Handler = (request: Request, env: Env, params: Params) => Promise<Response>;
@@ -147,8 +159,22 @@ async function enqueue(
       return jsonError(404, "USER_NOT_FOUND", "no request from this Alexa user has been seen");
     case "disabled_user":
       return jsonError(404, "USER_DISABLED", "this Alexa user has disabled the skill");
+    case "refused":
+      return jsonError(REFUSAL_STATUS[reply.code], reply.code, reply.message);
   }
 }
+
+/** HTTP status of each refusal of the list store. */
+const REFUSAL_STATUS: Record<Refused["code"], number> = {
+  LIST_NOT_FOUND: 404,
+  ITEM_NOT_FOUND: 404,
+  LIST_FULL: 409,
+  TOO_MANY_LISTS: 409,
+  LIST_NAME_TAKEN: 409,
+  NOTHING_TO_UNDO: 409,
+  NOT_SUPPORTED: 409,
+  VALUE_TOO_LONG: 400,
+};
 
 const createItem: Handler = async (request, env, p) => {
   const body = await readJsonBody(request);
@@ -190,6 +216,47 @@ const sendMessage: Handler = async (request, env, p) => {
   return enqueue(request, env, p.userId!, { kind: "message", data: b.value.data }, b.value.expiresAfterSeconds);
 };
 
+const createList: Handler = async (request, env, p) => {
+  const body = await readJsonBody(request);
+  if (!body.ok) return body.response;
+  const b = parseBody(ListNameBody, body.value);
+  if (!b.ok) return b.response;
+  return enqueue(request, env, p.userId!, { kind: "createList", name: b.value.name });
+};
+
+const renameList: Handler = async (request, env, p) => {
+  const body = await readJsonBody(request);
+  if (!body.ok) return body.response;
+  const b = parseBody(ListNameBody, body.value);
+  if (!b.ok) return b.response;
+  return enqueue(request, env, p.userId!, { kind: "renameList", list: p.list!, name: b.value.name });
+};
+
+const deleteList: Handler = async (request, env, p) => {
+  const body = await readJsonBody(request, { optional: true });
+  if (!body.ok) return body.response;
+  const b = parseBody(SyncBody, body.value);
+  if (!b.ok) return b.response;
+  return enqueue(request, env, p.userId!, { kind: "deleteList", list: p.list! });
+};
+
+const readLists: Handler = async (_request, env, p) => {
+  const called = await callUser(async () => {
+    const r = await env.ALEXA_USER.getByName(p.userId!).readLists();
+    return r as unknown as Awaited<ReturnType<AlexaUser["readLists"]>>;
+  });
+  if (!called.ok) return called.response;
+  const reply = called.value;
+  switch (reply.outcome) {
+    case "found":
+      return json({ lists: reply.lists }, 200);
+    case "unknown_user":
+      return jsonError(404, "USER_NOT_FOUND", "no request from this Alexa user has been seen");
+    case "held_by_alexa":
+      return jsonError(409, "LISTS_HELD_BY_ALEXA", "with ALEXA_LISTS=household Alexa holds the lists: POST /v1/users/{userId}/sync for a snapshot");
+  }
+};
+
 const getOperation: Handler = async (_request, env, p) => {
   const called = await callUser(
     async () => (await env.ALEXA_USER.getByName(p.userId!).getOperation(p.opId!)) as unknown as GetOperationReply,
@@ -207,6 +274,8 @@ const getOperation: Handler = async (_request, env, p) => {
 };
 
 const ROUTES: Route[] = [
+  { pattern: ["users", ":userId", "lists"], methods: { GET: readLists, POST: createList } },
+  { pattern: ["users", ":userId", "lists", ":list"], methods: { PATCH: renameList, DELETE: deleteList } },
   { pattern: ["users", ":userId", "lists", ":list", "items"], methods: { POST: createItem } },
   { pattern: ["users", ":userId", "lists", ":list", "items", ":itemRef"], methods: { PATCH: updateItem, DELETE: deleteItem } },
   { pattern: ["users", ":userId", "sync"], methods: { POST: requestSync } },
@@ -249,6 +318,10 @@ function match(segments: string[]): Match {
  * @example router.all("/v1/*", (req, env) => handleApi(req, env));
  */
 export async function handleApi(request: Request, env: Env): Promise<Response> {
+  if (listStoreKind(env) === null) {
+    console.error(`api: not serving: ALEXA_LISTS must be skill or household (got ${JSON.stringify(env.ALEXA_LISTS)})`);
+    return jsonError(503, "NOT_CONFIGURED", "ALEXA_LISTS must be skill or household");
+  }
   const tokens = parseApiTokens(env.APP_API_TOKEN);
   const presented = bearerToken(request.headers.get("authorization"));
   if (presented === null) return unauthorized("send Authorization: Bearer <token>");

@@ -18,6 +18,7 @@ import {
   type ItemStatus,
 } from "../../protocol/bridge-message.ts";
 import { MAX_EXPIRES_AFTER_S, MIN_EXPIRES_AFTER_S } from "../../user/outbox/policy.ts";
+import { LIMITS } from "../../voice/types.ts";
 
 /** An operation id as long as the outbox makes them (`op_` + 32 hex), for sizing. */
 const SIZING_OP_ID = `op_${"0".repeat(32)}`;
@@ -77,6 +78,16 @@ export const UpdateItemBody = v.pipe(
 );
 
 export const SyncBody = v.strictObject({});
+
+/** A list's name (skill store): at most 100 characters, as the store allows. */
+export const ListNameBody = v.strictObject({
+  name: v.pipe(
+    v.string("must be a string"),
+    v.check((s) => s.trim() !== "", "must not be blank"),
+    v.maxLength(LIMITS.maxListNameLength, `must be at most ${LIMITS.maxListNameLength} characters`),
+    v.check(noControl, "must not contain control characters"),
+  ),
+});
 
 export const MessageBody = v.strictObject({
   data: v.pipe(

@@ -16,6 +16,7 @@ import type { OpProgress } from "../op-progress.ts";
 import type { OutboxPort, WebhookPort } from "../ports.ts";
 import type { ProfileStore } from "../profile.ts";
 import type { SyncPort } from "../sync-runner.ts";
+import type { ListStore } from "../lists/list-store.ts";
 
 /** The durable effects of a handled request; runs inside the object's transaction. */
 export type Apply = () => void;
@@ -30,6 +31,8 @@ export interface InboundParts {
   outbox: OutboxPort;
   /** Operations started but not finished (create attempts). */
   progress: OpProgress;
+  /** Where the lists live (src/user/lists): list events and delivered list operations go to it. */
+  lists: ListStore;
   /** Full syncs, run after Alexa's answer. */
   syncs: SyncPort;
   /** Resolves once every write made so far is durable (`ctx.storage.sync()`): before a call that cannot be repeated. */

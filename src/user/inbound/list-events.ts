@@ -19,7 +19,7 @@ import {
   itemMoved,
   itemsChanged,
   itemsDeleted,
-  listData,
+  listChanged,
   webhookItem,
   WebhookType,
   type WebhookItem,
@@ -64,14 +64,14 @@ export async function handleListEvent(req: InboundRequest, parts: InboundParts, 
       }
       return () => {
         if (list.defaultKind) parts.profile.setDefaultListId(list.defaultKind, list.listId);
-        parts.webhooks.enqueue(event === "ListCreated" ? WebhookType.listCreated : WebhookType.listUpdated, listData(list));
+        parts.webhooks.enqueue(event === "ListCreated" ? WebhookType.listCreated : WebhookType.listUpdated, listChanged(list, "alexa-app"));
       };
     }
     case "ListDeleted": {
       const { listId } = listBody(req.body);
       return () => {
         for (const item of parts.items.itemsOnList(listId)) parts.items.remove(item.alexaItemId);
-        parts.webhooks.enqueue(WebhookType.listDeleted, { listId });
+        parts.webhooks.enqueue(WebhookType.listDeleted, { listId, source: "alexa-app" });
       };
     }
     default:
@@ -93,10 +93,10 @@ function applyCreated(parts: InboundParts, listId: string, items: ListItem[], no
     if (outcome.cancelHeld) parts.held.remove(item.id);
     parts.items.upsert({ alexaItemId: item.id, listId, version: item.version }, now);
     const payload = webhookItem(item, known?.appItemId ?? null);
-    if (outcome.kind === "moved") parts.webhooks.enqueue(WebhookType.itemMoved, itemMoved(outcome.fromListId, listId, payload));
+    if (outcome.kind === "moved") parts.webhooks.enqueue(WebhookType.itemMoved, itemMoved(outcome.fromListId, listId, payload, "alexa-app"));
     else created.push(payload);
   }
-  if (created.length > 0) parts.webhooks.enqueue(WebhookType.itemsCreated, itemsChanged(listId, created));
+  if (created.length > 0) parts.webhooks.enqueue(WebhookType.itemsCreated, itemsChanged(listId, created, "alexa-app"));
 }
 
 function applyUpdated(parts: InboundParts, listId: string, items: ListItem[], now: number): void {
@@ -107,7 +107,7 @@ function applyUpdated(parts: InboundParts, listId: string, items: ListItem[], no
     if (isOwnItemEcho(item, parts.echoes.writesFor(item.id))) continue;
     updated.push(webhookItem(item, known?.appItemId ?? null));
   }
-  if (updated.length > 0) parts.webhooks.enqueue(WebhookType.itemsUpdated, itemsChanged(listId, updated));
+  if (updated.length > 0) parts.webhooks.enqueue(WebhookType.itemsUpdated, itemsChanged(listId, updated, "alexa-app"));
 }
 
 function applyDeleted(parts: InboundParts, listId: string, ids: string[], now: number): void {
@@ -139,7 +139,7 @@ export function releaseDueDeletes(parts: Pick<InboundParts, "held" | "items" | "
     if (known?.appItemId) group.appIds[h.itemId] = known.appItemId;
     byList.set(h.listId, group);
   }
-  for (const [listId, g] of byList) parts.webhooks.enqueue(WebhookType.itemsDeleted, itemsDeleted(listId, g.ids, g.appIds));
+  for (const [listId, g] of byList) parts.webhooks.enqueue(WebhookType.itemsDeleted, itemsDeleted(listId, g.ids, g.appIds, "alexa-app"));
 }
 
 /**

@@ -73,6 +73,23 @@ export async function handleMessage(req: InboundRequest, parts: InboundParts, no
     console.log("message for an already completed operation; acknowledged without effect");
     return NOTHING;
   }
+  if (msg.op.kind === "message") {
+    const { opId, op } = msg;
+    return () => {
+      parts.webhooks.enqueue(WebhookType.messageReceived, { data: op.data ?? null, opId });
+      parts.outbox.complete(opId, { received: true });
+    };
+  }
+  return parts.lists.applyDelivered(msg, req, parts, now);
+}
+
+/**
+ * Applies a bridge list operation through the List API (the household
+ * store's path) and returns its durable effects; permanent failures fail the
+ * operation, transient ones throw (503, Alexa redelivers).
+ * @example const apply = await applyHouseholdOperation(msg, req, parts, now);
+ */
+export async function applyHouseholdOperation(msg: BridgeMessage, req: InboundRequest, parts: InboundParts, now: number): Promise<Apply> {
   try {
     return await applyOperation(msg, req, parts, now);
   } catch (e) {
@@ -92,14 +109,8 @@ class InvalidOperation extends Error {}
 
 async function applyOperation(msg: BridgeMessage, req: InboundRequest, parts: InboundParts, now: number): Promise<Apply> {
   const { opId, op } = msg;
-  const { items, echoes, outbox, webhooks } = parts;
+  const { items, echoes, outbox } = parts;
   switch (op.kind) {
-    case "message":
-      return () => {
-        webhooks.enqueue(WebhookType.messageReceived, { data: op.data ?? null, opId });
-        outbox.complete(opId, { received: true });
-      };
-
     case "create": {
       if (typeof op.value !== "string" || op.value.trim() === "") throw new InvalidOperation("value must be a non-empty string");
       const status = checkStatus(op.status);

@@ -6,7 +6,7 @@
  */
 import type { InboundRequest } from "../envelope.ts";
 import { NOTHING, type Apply, type InboundParts } from "./context.ts";
-import { handleListEvent, LIST_EVENT_PREFIX } from "./list-events.ts";
+import { LIST_EVENT_PREFIX } from "./list-events.ts";
 import { handleMessage, MESSAGE_RECEIVED } from "./messages.ts";
 import { handleSkillEvent, SKILL_EVENT_TYPES } from "./skill-events.ts";
 
@@ -24,7 +24,7 @@ export function handledByUserObject(type: string): boolean {
  */
 export async function routeInbound(req: InboundRequest, parts: InboundParts, now: number): Promise<Apply> {
   if (req.type === MESSAGE_RECEIVED) return handleMessage(req, parts, now);
-  if (req.type.startsWith(LIST_EVENT_PREFIX)) return handleListEvent(req, parts, now);
+  if (req.type.startsWith(LIST_EVENT_PREFIX)) return parts.lists.listEvent(req, parts, now);
   if (SKILL_EVENT_TYPES.has(req.type)) return handleSkillEvent(req, parts, now);
   return NOTHING;
 }

@@ -1,5 +1,5 @@
 /**
- * @module user/outbox
+ * @module user/outbox/outbox
  * The durable outbox of one Alexa user, inside their Durable Object: the
  * operations the app asked for (REST API) and the reconciliation syncs,
  * waiting to travel to Alexa as Skill Messaging messages and to be confirmed
@@ -33,10 +33,10 @@
  * - Finished operations are deleted {@link RETENTION_MS} after they finish,
  *   lazily, during later alarm runs; their idempotency keys go with them.
  */
-import { encodeBridgeMessage, type BridgeOperation } from "../protocol/bridge-message.ts";
-import type { OperationView, OutboxPort, WebhookPort } from "./ports.ts";
-import type { AlarmParticipant } from "./schedule.ts";
-import { deliver, type Transport } from "./outbox/deliver.ts";
+import { encodeBridgeMessage, type BridgeOperation } from "../../protocol/bridge-message.ts";
+import type { OperationView, OutboxPort, WebhookPort } from "../ports.ts";
+import type { AlarmParticipant } from "../schedule.ts";
+import { deliver, type Transport } from "./deliver.ts";
 import {
   MAX_ATTEMPTS,
   MAX_SENDS,
@@ -46,8 +46,8 @@ import {
   deliveryDeadline,
   messageLifetimeS,
   retryAt,
-} from "./outbox/policy.ts";
-import { PENDING, canonicalJson, createOutboxTables, itemKeyOf, toView, type OpRow } from "./outbox/store.ts";
+} from "./policy.ts";
+import { PENDING, canonicalJson, createOutboxTables, itemKeyOf, toView, type OpRow } from "./store.ts";
 
 /** Where this user's messages go, or why they cannot go. */
 export interface Recipient {
@@ -132,15 +132,10 @@ export class Outbox implements OutboxPort, AlarmParticipant {
   enqueue(op: BridgeOperation, opts: EnqueueOptions = {}): EnqueueResult {
     const lifetime = messageLifetimeS(opts.expiresAfterSeconds);
     const sql = this.#d.sql;
-    if (opts.idempotencyKey !== undefined) {
-      const prior = sql.exec<OpRow>("SELECT * FROM outbox_ops WHERE idem_key = ?", opts.idempotencyKey).toArray()[0];
-      if (prior) {
-        const same = fingerprint(JSON.parse(prior.op) as BridgeOperation, prior.lifetime_s) === fingerprint(op, lifetime);
-        return same ? { outcome: "replayed", view: toView(prior) } : { outcome: "conflict", existingId: prior.id };
-      }
-    }
+    const prior = this.#prior(op, opts, lifetime);
+    if (prior) return prior;
     const now = this.#now();
-    const id = this.#d.newId?.() ?? `op_${crypto.randomUUID().replaceAll("-", "")}`;
+    const id = this.#newId();
     const row = sql
       .exec<OpRow>(
         `INSERT INTO outbox_ops (id, kind, op, item_key, status, created_at, updated_at, lifetime_s, next_at, idem_key)
@@ -158,6 +153,55 @@ export class Outbox implements OutboxPort, AlarmParticipant {
       .one();
     this.#d.wake(now);
     return { outcome: "created", view: toView(row) };
+  }
+
+  /**
+   * Records an operation that is applied at once, where there is no message
+   * to send (the skill store): the same idempotency rules as {@link enqueue},
+   * then `apply(opId)` makes the change and answers its result, the row is
+   * stored `completed` and `outbox.completed` is queued after whatever `apply`
+   * queued. Synchronous: call it in the transaction of the change. What
+   * `apply` throws propagates (the caller's transaction rolls back).
+   * @example
+   * const r = outbox.applied(op, { idempotencyKey }, (opId) => store.create(op, opId));
+   */
+  applied(op: BridgeOperation, opts: EnqueueOptions, apply: (opId: string) => unknown): EnqueueResult {
+    const lifetime = messageLifetimeS(opts.expiresAfterSeconds);
+    const prior = this.#prior(op, opts, lifetime);
+    if (prior) return prior;
+    const id = this.#newId();
+    const result = apply(id) ?? null;
+    const now = this.#now();
+    const row = this.#d.sql
+      .exec<OpRow>(
+        `INSERT INTO outbox_ops (id, kind, op, item_key, status, created_at, updated_at, lifetime_s, next_at, idem_key, result)
+         VALUES (?, ?, ?, ?, 'completed', ?, ?, ?, NULL, ?, ?) RETURNING *`,
+        id,
+        op.kind,
+        JSON.stringify(op),
+        itemKeyOf(op),
+        now,
+        now,
+        lifetime,
+        opts.idempotencyKey ?? null,
+        JSON.stringify(result),
+      )
+      .one();
+    this.#d.webhooks.enqueue("outbox.completed", { opId: id, kind: op.kind, result, source: "app" });
+    return { outcome: "created", view: toView(row) };
+  }
+
+  /** The operation stored under the request's idempotency key, as a replay or a conflict; null when new. */
+  #prior(op: BridgeOperation, opts: EnqueueOptions, lifetime: number): EnqueueResult | null {
+    if (opts.idempotencyKey === undefined) return null;
+    const prior = this.#d.sql.exec<OpRow>("SELECT * FROM outbox_ops WHERE idem_key = ?", opts.idempotencyKey).toArray()[0];
+    if (!prior) return null;
+    const same = fingerprint(JSON.parse(prior.op) as BridgeOperation, prior.lifetime_s) === fingerprint(op, lifetime);
+    return same ? { outcome: "replayed", view: toView(prior) } : { outcome: "conflict", existingId: prior.id };
+  }
+
+  #newId(): string {
+    return this.#d.newId?.() ?? `op_${crypto.randomUUID().replaceAll("-", "")}`;
   }
 
   /** @example outbox.get("op_123")?.status // "sent" */
@@ -183,7 +227,7 @@ export class Outbox implements OutboxPort, AlarmParticipant {
       )
       .toArray()[0];
     if (!row) return;
-    this.#d.webhooks.enqueue("outbox.completed", { opId, kind: row.kind, result: result ?? null });
+    this.#d.webhooks.enqueue("outbox.completed", { opId, kind: row.kind, result: result ?? null, source: "app" });
     this.#wakeForUnblocked();
   }
 
@@ -378,7 +422,7 @@ export class Outbox implements OutboxPort, AlarmParticipant {
       )
       .toArray()[0];
     if (!row) return false;
-    this.#d.webhooks.enqueue("outbox.failed", { opId, kind: row.kind, status, reason });
+    this.#d.webhooks.enqueue("outbox.failed", { opId, kind: row.kind, status, reason, source: "app" });
     return true;
   }
 

@@ -17,12 +17,13 @@ import { REGISTRY_DUE_GRACE_MS, nextSyncAt, syncIntervalMs, type RegistryEntry }
 import { RegistryReporter, type RegistryWrite } from "../../registry/reporter.ts";
 import { shardName, shardOf } from "../../registry/shards.ts";
 import { Outbox, type EnqueueOptions, type EnqueueResult } from "./outbox.ts";
+import type { Refused } from "../lists/list-store.ts";
 import type { OperationView, UserProfile, WebhookPort } from "../ports.ts";
 import { canReadLists } from "../profile.ts";
 import type { AlarmParticipant } from "../schedule.ts";
 import type { Transport } from "./deliver.ts";
 
-export type EnqueueReply = EnqueueResult | { outcome: "unknown_user" } | { outcome: "disabled_user" };
+export type EnqueueReply = EnqueueResult | Refused | { outcome: "unknown_user" } | { outcome: "disabled_user" };
 export type GetOperationReply = { outcome: "found"; view: OperationView } | { outcome: "unknown_user" } | { outcome: "not_found" };
 
 export interface OutboundDeps {
@@ -40,6 +41,15 @@ export interface OutboundDeps {
   transport?: Transport;
   /** Overrides the registry write (tests). */
   registryWrite?: RegistryWrite;
+  /**
+   * Takes an app operation in (the list store's `accept`, run in the object's
+   * transaction); default: queue it in the outbox.
+   */
+  accept?: (op: BridgeOperation, opts: EnqueueOptions) => EnqueueResult | Refused;
+  /** After an operation was taken in (the object starts sending the webhooks it queued). */
+  afterAccept?: () => void;
+  /** Whether the cron reconciles this user (the list store's rule); default: enabled with list read permission. */
+  reconciles?: (p: UserProfile) => boolean;
 }
 
 /** The LWA token source, built at first use so a missing secret fails the send (with the reason), not the object. */
@@ -63,7 +73,7 @@ function lazyTransport(env: Env, http: typeof fetch): Transport {
  * still ask for a sync itself (`POST /v1/users/{id}/sync`); that one is sent
  * and fails with Amazon's reason.
  */
-function reconciles(p: UserProfile): boolean {
+function householdReconciles(p: UserProfile): boolean {
   return p.enabled && canReadLists(p);
 }
 
@@ -131,8 +141,9 @@ export class Outbound {
     const p = this.#d.profile();
     if (!p) return { outcome: "unknown_user" };
     if (!p.enabled) return { outcome: "disabled_user" };
-    const result = this.outbox.enqueue(op, opts);
+    const result = this.#d.accept ? this.#d.accept(op, opts) : this.outbox.enqueue(op, opts);
     if (result.outcome === "created") {
+      this.#d.afterAccept?.();
       try {
         await this.#d.wakeAt(this.#d.now());
       } catch (e) {
@@ -169,7 +180,7 @@ export class Outbound {
   async sweep(now: number): Promise<RegistryEntry | null> {
     const p = this.#d.profile();
     if (!p) return null;
-    if (reconciles(p)) {
+    if (this.#reconciles(p)) {
       const sync = this.outbox.kindState("sync");
       if (!sync.pending && nextSyncAt(p.lastFullSyncAt, sync.lastCreatedAt, this.#interval()) <= now) {
         this.outbox.enqueue({ kind: "sync" });
@@ -205,7 +216,7 @@ export class Outbound {
     const due = this.outbox.nextDueAt();
     return {
       enabled: p.enabled,
-      nextSyncAt: reconciles(p) ? nextSyncAt(p.lastFullSyncAt, sync.lastCreatedAt, this.#interval()) : null,
+      nextSyncAt: this.#reconciles(p) ? nextSyncAt(p.lastFullSyncAt, sync.lastCreatedAt, this.#interval()) : null,
       nextDueAt: due === null ? null : Math.max(due, now + REGISTRY_DUE_GRACE_MS),
       at: now,
     };
@@ -230,6 +241,10 @@ export class Outbound {
    */
   async forgetRegistry(userId: string): Promise<void> {
     await this.#reporter.forget(userId);
+  }
+
+  #reconciles(p: UserProfile): boolean {
+    return (this.#d.reconciles ?? householdReconciles)(p);
   }
 
   #interval(): number {

@@ -51,6 +51,7 @@ describe("item events", () => {
             { id: a.id, value: "milk", status: "active", version: 1, createdTime: "2017-07-22T10:41:04.000Z", updatedTime: "2017-07-22T10:41:04.000Z", appItemId: null },
             { id: b.id, value: "eggs", status: "active", version: 1, createdTime: "2017-07-22T10:41:04.000Z", updatedTime: "2017-07-22T10:41:04.000Z", appItemId: null },
           ],
+          source: "alexa-app",
         },
       },
     ]);
@@ -110,7 +111,7 @@ describe("item events", () => {
     expect(app.accepted()).toEqual([
       expect.objectContaining({
         type: "alexa.list.items.deleted",
-        data: { listId: SHOPPING, defaultKind: "shopping", listItemIds: ["item-x", "item-y"], appItemIds: {} },
+        data: { listId: SHOPPING, defaultKind: "shopping", listItemIds: ["item-x", "item-y"], appItemIds: {}, source: "alexa-app" },
       }),
     ]);
   });
@@ -200,8 +201,8 @@ describe("list events", () => {
     await settle(stub);
 
     expect(app.accepted().map((b) => [b.type, b.data])).toEqual([
-      ["alexa.list.created", { listId: "new-list", name: "Camping", state: "active", version: 1, defaultKind: null }],
-      ["alexa.list.updated", { listId: "new-list", name: "Camping trip", state: "active", version: 2, defaultKind: null }],
+      ["alexa.list.created", { listId: "new-list", name: "Camping", state: "active", version: 1, defaultKind: null, source: "alexa-app" }],
+      ["alexa.list.updated", { listId: "new-list", name: "Camping trip", state: "active", version: 2, defaultKind: null, source: "alexa-app" }],
     ]);
   });
 
@@ -210,7 +211,7 @@ describe("list events", () => {
     const stub = await userStub(user);
     await send(listEvent(user, "ListDeleted", { listId: "old-list" }));
     await settle(stub);
-    expect(app.accepted().map((b) => [b.type, b.data])).toEqual([["alexa.list.deleted", { listId: "old-list" }]]);
+    expect(app.accepted().map((b) => [b.type, b.data])).toEqual([["alexa.list.deleted", { listId: "old-list", source: "alexa-app" }]]);
     expect(household.calls).toHaveLength(0);
   });
 
@@ -294,6 +295,7 @@ describe("moves between lists", () => {
       fromDefaultKind: "shopping",
       toDefaultKind: null,
       item: expect.objectContaining({ id: item.id, value: "batteries" }),
+      source: "alexa-app",
     });
   });
 

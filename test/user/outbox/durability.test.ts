@@ -5,9 +5,9 @@
 import { env, exports } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AlexaUser } from "../../src/user/alexa-user.ts";
-import type { OperationView } from "../../src/user/ports.ts";
-import { DELIVERY_GRACE_MS, MAX_SENDS } from "../../src/user/outbox/policy.ts";
+import type { AlexaUser } from "../../../src/user/alexa-user.ts";
+import type { OperationView } from "../../../src/user/ports.ts";
+import { DELIVERY_GRACE_MS, MAX_SENDS } from "../../../src/user/outbox/policy.ts";
 
 /** Far in the future: the alarm never fires on its own; the test runs it. */
 const T0 = Date.UTC(2033, 2, 1, 9, 0, 0);

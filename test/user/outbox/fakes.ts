@@ -3,8 +3,8 @@
  * endpoint + Skill Messaging API) behind an injected `fetch`, and a webhook
  * port that records what was queued.
  */
-import type { WebhookPort } from "../../src/user/ports.ts";
-import type { BridgeMessageData } from "../../src/protocol/bridge-message.ts";
+import type { WebhookPort } from "../../../src/user/ports.ts";
+import type { BridgeMessageData } from "../../../src/protocol/bridge-message.ts";
 
 export const TOKEN_URL = "https://lwa.test/auth/o2/token";
 

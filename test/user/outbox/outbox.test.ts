@@ -1,18 +1,18 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { sendSkillMessage } from "../../src/alexa/skill-messaging.ts";
-import { LwaTokenSource, lwaTokenSourceFor } from "../../src/lwa-token-cache.ts";
-import { Outbox, type Recipient } from "../../src/user/outbox.ts";
+import { sendSkillMessage } from "../../../src/alexa/skill-messaging.ts";
+import { LwaTokenSource, lwaTokenSourceFor } from "../../../src/lwa-token-cache.ts";
+import { Outbox, type Recipient } from "../../../src/user/outbox/outbox.ts";
 import {
   DEFAULT_EXPIRES_AFTER_S,
   DELIVERY_GRACE_MS,
   MAX_ATTEMPTS,
   MAX_SENDS,
   RETENTION_MS,
-} from "../../src/user/outbox/policy.ts";
-import type { TokenSource } from "../../src/user/outbox/deliver.ts";
-import { TOKEN_URL, fakeAmazon, recordingWebhooks, type FakeAmazon } from "./outbox.fakes.ts";
+} from "../../../src/user/outbox/policy.ts";
+import type { TokenSource } from "../../../src/user/outbox/deliver.ts";
+import { TOKEN_URL, fakeAmazon, recordingWebhooks, type FakeAmazon } from "./fakes.ts";
 
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
 const EU = "https://api.eu.amazonalexa.com";
@@ -189,7 +189,7 @@ describe("outbox: retries", () => {
       expect(view.status).toBe("failed");
       expect(view.error).toMatch(/gave up after 10 attempts: SERVER_ERROR/);
       expect(hooks).toEqual([
-        { type: "outbox.failed", data: { opId: r.view.id, kind: "complete", status: "failed", reason: view.error } },
+        { type: "outbox.failed", data: { source: "app", opId: r.view.id, kind: "complete", status: "failed", reason: view.error } },
       ]);
     });
   });
@@ -208,7 +208,7 @@ describe("outbox: retries", () => {
       expect(outbox.get(a.view.id)).toMatchObject({ status: "failed", error: `${code}: Amazon says no` });
       expect(outbox.get(b.view.id)?.status).toBe("sent");
       expect(hooks).toEqual([
-        { type: "outbox.failed", data: { opId: a.view.id, kind: "sync", status: "failed", reason: `${code}: Amazon says no` } },
+        { type: "outbox.failed", data: { source: "app", opId: a.view.id, kind: "sync", status: "failed", reason: `${code}: Amazon says no` } },
       ]);
     });
   });
@@ -237,8 +237,8 @@ describe("outbox: LWA configuration errors fail at once", () => {
         expect(outbox.get(a.view.id)?.status).toBe("failed");
         expect(outbox.get(b.view.id)).toMatchObject({ status: "failed", error: reason });
         expect(hooks).toEqual([
-          { type: "outbox.failed", data: { opId: a.view.id, kind: "sync", status: "failed", reason } },
-          { type: "outbox.failed", data: { opId: b.view.id, kind: "create", status: "failed", reason } },
+          { type: "outbox.failed", data: { source: "app", opId: a.view.id, kind: "sync", status: "failed", reason } },
+          { type: "outbox.failed", data: { source: "app", opId: b.view.id, kind: "create", status: "failed", reason } },
         ]);
         expect(amazon.tokenRequests).toBe(0);
         expect(amazon.attempts).toHaveLength(0);
@@ -327,7 +327,7 @@ describe("outbox: confirmation and expiry", () => {
       outbox.complete(r.view.id, result);
       outbox.complete(r.view.id, result);
       expect(outbox.get(r.view.id)).toMatchObject({ status: "completed", result, updatedAt: new Date(clock.t).toISOString() });
-      expect(hooks).toEqual([{ type: "outbox.completed", data: { opId: r.view.id, kind: "create", result } }]);
+      expect(hooks).toEqual([{ type: "outbox.completed", data: { source: "app", opId: r.view.id, kind: "create", result } }]);
       expect(outbox.nextDueAt()).toBeNull();
     });
   });
@@ -341,7 +341,7 @@ describe("outbox: confirmation and expiry", () => {
       outbox.fail(r.view.id, "again");
       expect(outbox.get(r.view.id)).toMatchObject({ status: "failed", error: "ITEM_NOT_FOUND: no item gone" });
       expect(hooks).toEqual([
-        { type: "outbox.failed", data: { opId: r.view.id, kind: "delete", status: "failed", reason: "ITEM_NOT_FOUND: no item gone" } },
+        { type: "outbox.failed", data: { source: "app", opId: r.view.id, kind: "delete", status: "failed", reason: "ITEM_NOT_FOUND: no item gone" } },
       ]);
     });
   });
@@ -367,13 +367,13 @@ describe("outbox: confirmation and expiry", () => {
       const view = outbox.get(r.view.id)!;
       expect(view.status).toBe("expired");
       expect(view.error).toMatch(/not confirmed by Alexa after 3 sends/);
-      expect(hooks).toEqual([{ type: "outbox.failed", data: { opId: r.view.id, kind: "message", status: "expired", reason: view.error } }]);
+      expect(hooks).toEqual([{ type: "outbox.failed", data: { source: "app", opId: r.view.id, kind: "message", status: "expired", reason: view.error } }]);
       expect(next).toBeNull();
 
       // A confirmation that arrives after all still wins: the change did happen.
       outbox.complete(r.view.id, { ok: true });
       expect(outbox.get(r.view.id)?.status).toBe("completed");
-      expect(hooks.at(-1)).toEqual({ type: "outbox.completed", data: { opId: r.view.id, kind: "message", result: { ok: true } } });
+      expect(hooks.at(-1)).toEqual({ type: "outbox.completed", data: { source: "app", opId: r.view.id, kind: "message", result: { ok: true } } });
     });
   });
 });
