@@ -155,7 +155,7 @@ export class SkillStore implements ListStore, VoiceLists {
         this.applyVoice(reply.change, now);
       } catch (e) {
         if (!(e instanceof StoreError)) throw e;
-        reply = errorReply(e.code, turn.locale);
+        reply = errorReply(e.code, turn.locale, turn.kind === "ended" ? {} : turn.session);
       }
     }
     return buildResponse(reply);
