@@ -27,8 +27,10 @@
  *
  * After `SkillDisabled`, once the webhook queue has drained (the app has been
  * told, or its webhooks became dead letters after their 24 h window, also
- * when webhooks are not configured), all storage is deleted and the empty
- * tables are recreated.
+ * when webhooks are not configured), all storage is deleted, the empty
+ * tables are recreated and a tombstone (no personal data) is written: from
+ * `SkillDisabled` until the tombstone expires (26 h after the erasure) every
+ * request for this id is acknowledged with no effect (src/user/tombstone.ts).
  *
  * Seams for tests: `now` (the clock of every part), `http` (the fetch used for
  * Amazon and the app; it calls `globalThis.fetch` at call time, so
@@ -57,6 +59,7 @@ import type { RegistryEntry } from "../registry/entry.ts";
 import { migrateProfile, ProfileStore } from "./profile.ts";
 import { AlarmSchedule, type AlarmParticipant } from "./schedule.ts";
 import { SyncRunner } from "./sync-runner.ts";
+import { migrateTombstone, Tombstone } from "./tombstone.ts";
 import { migrateWebhookQueue, WebhookQueue, type QueuedWebhook } from "./webhook-queue.ts";
 
 /** Alexa's acknowledgement. */
@@ -94,6 +97,8 @@ export class AlexaUser extends DurableObject<Env> {
   echoes!: EchoLog;
   held!: HeldDeletes;
   progress!: OpProgress;
+  /** The erasure mark: while it stands, nothing for this user id has any effect (src/user/tombstone.ts). */
+  tombstone!: Tombstone;
   webhooks!: WebhookQueue;
   outbox!: OutboxPort;
   /** Where the lists live (`ALEXA_LISTS`): the skill store or the household store. */
@@ -129,6 +134,7 @@ export class AlexaUser extends DurableObject<Env> {
     migrateHeldDeletes(sql);
     migrateOpProgress(sql);
     migrateWebhookQueue(sql);
+    migrateTombstone(sql);
 
     this.schedule = new AlarmSchedule(this.ctx.storage);
     this.profile = new ProfileStore(sql);
@@ -137,6 +143,7 @@ export class AlexaUser extends DurableObject<Env> {
     this.echoes = new EchoLog(sql);
     this.held = new HeldDeletes(sql);
     this.progress = new OpProgress(sql);
+    this.tombstone = new Tombstone(sql);
     this.webhooks = new WebhookQueue({
       sql,
       userId: () => this.profile.userId() ?? this.ctx.id.name ?? "",
@@ -179,6 +186,7 @@ export class AlexaUser extends DurableObject<Env> {
     this.schedule.register(this.dedupe);
     this.schedule.register(this.echoes);
     this.schedule.register(this.progress);
+    this.schedule.register(this.tombstone);
     this.schedule.register(
       new HeldDeleteReleaser({ held: this.held, items: this.items, webhooks: this.webhooks }, (fn) => this.#commit(fn)),
     );
@@ -301,6 +309,7 @@ export class AlexaUser extends DurableObject<Env> {
    */
   async #converse(req: InboundRequest): Promise<AlexaAnswer> {
     const now = this.now();
+    if (this.#retired(req, now)) return ACK;
     let body!: AlexaAnswerBody;
     try {
       this.#commit(() => {
@@ -317,9 +326,10 @@ export class AlexaUser extends DurableObject<Env> {
 
   /** `remember`: record the delivery as handled (not for work that runs after the answer). */
   async #handle(req: InboundRequest, keys: string[], remember: boolean): Promise<AlexaAnswer> {
+    const now = this.now();
+    if (this.#retired(req, now)) return ACK;
     const seen = this.dedupe.lookup(keys);
     if (seen) return seen;
-    const now = this.now();
     let apply: Apply;
     try {
       apply = await routeInbound(req, this.#parts(), now);
@@ -345,6 +355,21 @@ export class AlexaUser extends DurableObject<Env> {
     return ACK;
   }
 
+  /**
+   * True once the user disabled the skill (erasure pending) or was erased
+   * (the tombstone stands): the request is acknowledged with no effect, so
+   * that nothing for this id (a late `SkillEnabled`, a redelivered list
+   * event, a voice request) can re-create a profile or cancel the erasure.
+   * Checked inside the serial queue, so a request queued behind the erasure
+   * sees its tombstone.
+   */
+  #retired(req: InboundRequest, now: number): boolean {
+    const erased = this.tombstone.active(now);
+    if (!erased && this.profile.eraseRequestedAt() === null) return false;
+    console.log(`${req.type}: the user ${erased ? "was erased" : "disabled the skill"}; acknowledged without effect`);
+    return true;
+  }
+
   /** Arms the alarm for everything now stored and starts sending webhooks. */
   async #afterCommit(now: number): Promise<void> {
     this.outbound.afterRequest();
@@ -361,6 +386,7 @@ export class AlexaUser extends DurableObject<Env> {
       this.echoes.nextExpiry(),
       this.held.nextReleaseAt(),
       this.progress.nextExpiry(),
+      this.tombstone.expiresAt(),
       this.webhooks.pendingCount() > 0 ? now + WEBHOOK_BACKSTOP_MS : null,
       this.outbound.outbox.nextDueAt(),
     ].filter((t): t is number => t !== null);
@@ -380,7 +406,7 @@ export class AlexaUser extends DurableObject<Env> {
 
   async #erase(): Promise<void> {
     await this.webhooks.idle();
-    // Re-check: a SkillEnabled or new webhooks may have arrived meanwhile.
+    // Re-check: new webhooks may have arrived meanwhile (nothing cancels an erasure).
     if (this.profile.eraseRequestedAt() === null || this.webhooks.pendingCount() > 0) return;
     // A sync queued behind this erasure must not write into the fresh tables.
     this.syncs.cancel();
@@ -396,6 +422,9 @@ export class AlexaUser extends DurableObject<Env> {
     await this.ctx.storage.deleteAlarm();
     this.#generation++;
     this.build();
+    // No personal data: the object's name is the user id; the row holds two times.
+    this.tombstone.write(this.now());
+    await this.schedule.wakeAt(this.tombstone.expiresAt()!);
   }
 
   #parts(): InboundParts {

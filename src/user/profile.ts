@@ -121,18 +121,15 @@ export class ProfileStore {
   }
 
   /**
-   * Enables or disables. Enabling also cancels a pending erasure (a
-   * `SkillEnabled` that arrives after a `SkillDisabled` for the same id wins).
+   * Enables or disables. Enabling never cancels a pending erasure: Alexa
+   * gives a new user id when the skill is enabled again, so a `SkillEnabled`
+   * for an id that was disabled is stale (reordered or redelivered), and
+   * letting it win would keep data the user asked to be rid of. (The object
+   * does not even handle it: src/user/alexa-user.ts, `#retired`.)
    * @example profile.setEnabled(false, now);
    */
   setEnabled(enabled: boolean, now: number): void {
-    this.#write(
-      `UPDATE profile SET enabled = ?, erase_requested_at = CASE WHEN ? = 1 THEN NULL ELSE erase_requested_at END,
-       updated_at = ? WHERE id = 1`,
-      enabled ? 1 : 0,
-      enabled ? 1 : 0,
-      now,
-    );
+    this.#write(`UPDATE profile SET enabled = ?, updated_at = ? WHERE id = 1`, enabled ? 1 : 0, now);
   }
 
   /** Stores the account-linking token as received. @example profile.setLinkedAccessToken("tok", now); */

@@ -1,21 +1,30 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { handleApi } from "../../../src/routes/api/router.ts";
 import { describe, expect, it, vi } from "vitest";
 import type { AlexaUser } from "../../../src/user/alexa-user.ts";
+import { TOMBSTONE_TTL_MS } from "../../../src/user/tombstone.ts";
 import { UNCONFIGURED_ERROR, WEBHOOK_RETRY_WINDOW_MS } from "../../../src/user/webhook-queue.ts";
-import { clock, listEvent, newUserId, settle, SHOPPING, skillEvent, T0, userStub } from "../fakes.ts";
+import { clock, listEvent, messageEnvelope, newUserId, settle, SHOPPING, skillEvent, T0, userStub } from "../fakes.ts";
 import { ACK, send, useFakes } from "../harness.ts";
 
 const { household, app } = useFakes();
 
-/** Row counts of every table of the object (empty after erasure). */
+/** Row counts of every table of the object but the erasure tombstone (empty after erasure). */
 function storedRows(stub: DurableObjectStub<AlexaUser>): Promise<number> {
   return runInDurableObject(stub, (_i: AlexaUser, state) => {
     const tables = state.storage.sql
-      .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`)
+      .exec<{ name: string }>(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'erasure_tombstone'`,
+      )
       .toArray();
     return tables.reduce((n, t) => n + state.storage.sql.exec<{ c: number }>(`SELECT COUNT(*) AS c FROM "${t.name}"`).one().c, 0);
   });
+}
+
+/** The erasure tombstone's row, if any. */
+function tombstoneRow(stub: DurableObjectStub<AlexaUser>): Promise<Record<string, SqlStorageValue> | undefined> {
+  return runInDurableObject(stub, (_i: AlexaUser, state) => state.storage.sql.exec(`SELECT * FROM erasure_tombstone`).toArray()[0]);
 }
 
 describe("skill events", () => {
@@ -87,7 +96,9 @@ describe("erasure after SkillDisabled", () => {
     expect(app.types()).toEqual(["alexa.user.enabled", "alexa.list.items.created", "alexa.user.disabled"]);
     expect(app.accepted()[2]!.data).toEqual({ userInformationPersistenceStatus: "NOT_PERSISTED" });
     expect(await storedRows(stub)).toBe(0);
-    expect(await runInDurableObject(stub, (_i: AlexaUser, state) => state.storage.getAlarm())).toBeNull();
+    // Only the tombstone is left (two times, no personal data), and the alarm that expires it.
+    expect(await tombstoneRow(stub)).toEqual({ id: 1, erased_at: T0, expires_at: T0 + TOMBSTONE_TTL_MS });
+    expect(await runInDurableObject(stub, (_i: AlexaUser, state) => state.storage.getAlarm())).toBe(T0 + TOMBSTONE_TTL_MS);
   });
 
   it("keeps the data while the app is down, erases after the alarm delivered the event", async () => {
@@ -109,7 +120,7 @@ describe("erasure after SkillDisabled", () => {
 
     expect(app.types()).toEqual(["alexa.user.account_linked", "alexa.user.disabled"]);
     expect(await storedRows(stub)).toBe(0);
-    expect(await runInDurableObject(stub, (_i: AlexaUser, state) => state.storage.getAlarm())).toBeNull();
+    expect(await runInDurableObject(stub, (_i: AlexaUser, state) => state.storage.getAlarm())).toBe(clock.t + TOMBSTONE_TTL_MS);
   });
 
   it("with webhooks not configured, the user is still erased once the unsent webhooks aged into dead letters (24 h)", async () => {
@@ -158,7 +169,7 @@ describe("erasure after SkillDisabled", () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     await settle(stub);
     expect(await storedRows(stub)).toBe(0);
-    expect(await alarmAt()).toBeNull();
+    expect(await alarmAt()).toBe(clock.t + TOMBSTONE_TTL_MS);
     expect(app.deliveries).toHaveLength(0);
     const deadLetters = errors.mock.calls.filter(([line]) => line === "webhooks: dead letter").map(([, detail]) => detail as object);
     expect(deadLetters).toEqual([
@@ -167,28 +178,66 @@ describe("erasure after SkillDisabled", () => {
     ]);
   });
 
-  it("a SkillEnabled before the erasure ran cancels it", async () => {
+  // Changed rule: Alexa gives a new user id on re-enable, so a SkillEnabled for a disabled id is stale
+  // (reordered or redelivered). It used to cancel the erasure, keeping data the user asked to be rid of.
+  it("a SkillEnabled after SkillDisabled (same id) does not cancel the erasure and is not reported", async () => {
     const user = newUserId("erase-cancel");
     const stub = await userStub(user);
     app.status = 503;
     await send(skillEvent(user, "SkillDisabled"));
-    await send(skillEvent(user, "SkillEnabled"));
+    expect(await send(skillEvent(user, "SkillEnabled"))).toEqual(ACK);
     app.status = 200;
     clock.t = T0 + 60 * 60 * 1000;
     await runDurableObjectAlarm(stub);
     await settle(stub);
 
-    expect(app.types()).toEqual(["alexa.user.disabled", "alexa.user.enabled"]);
-    expect(await runInDurableObject(stub, (i: AlexaUser) => i.profile.get()?.enabled)).toBe(true);
+    expect(app.types()).toEqual(["alexa.user.disabled"]);
+    expect(await storedRows(stub)).toBe(0);
+    expect(await runInDurableObject(stub, (i: AlexaUser) => i.profile.get())).toBeNull();
   });
 
-  it("after erasure the object works again from empty tables", async () => {
+  it("after erasure, late events, messages and voice requests for the id have no effect; the REST API finds no user", async () => {
+    const user = newUserId("erase-late");
+    const stub = await userStub(user);
+    await send(skillEvent(user, "SkillEnabled"));
+    await send(skillEvent(user, "SkillDisabled"));
+    await settle(stub);
+    expect(await storedRows(stub)).toBe(0);
+    const before = app.deliveries.length;
+
+    const item = household.addItem(SHOPPING, "milk");
+    for (const e of [
+      skillEvent(user, "SkillEnabled"),
+      skillEvent(user, "SkillAccountLinked", { accessToken: "late-token" }),
+      skillEvent(user, "SkillPermissionAccepted", { acceptedPermissions: [{ scope: "alexa::household:lists:read" }] }),
+      listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [item.id] }),
+      messageEnvelope(user, { hello: "world" }),
+    ]) {
+      expect(await send(e)).toEqual(ACK);
+    }
+    await settle(stub);
+    expect(app.deliveries.length).toBe(before);
+    expect(await storedRows(stub)).toBe(0);
+    expect(await runInDurableObject(stub, (i: AlexaUser) => i.profile.get())).toBeNull();
+
+    const api = await handleApi(
+      new Request(`https://bridge.test/v1/users/${user}/sync`, { method: "POST", headers: { authorization: "Bearer test-api-token-1" } }),
+      env,
+    );
+    expect(api.status).toBe(404);
+    expect(await api.json()).toMatchObject({ error: "USER_NOT_FOUND" });
+  });
+
+  it("the tombstone expires with the alarm; then the id is served again from empty tables", async () => {
     const user = newUserId("erase-again");
     const stub = await userStub(user);
     await send(skillEvent(user, "SkillDisabled"));
     await settle(stub);
     expect(await storedRows(stub)).toBe(0);
 
+    clock.t = T0 + TOMBSTONE_TTL_MS;
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await tombstoneRow(stub)).toBeUndefined();
     expect(await send(skillEvent(user, "SkillEnabled"))).toEqual(ACK);
     await settle(stub);
     expect(app.types()).toEqual(["alexa.user.disabled", "alexa.user.enabled"]);
@@ -201,6 +250,9 @@ describe("erasure after SkillDisabled", () => {
     await send(skillEvent(user, "SkillDisabled"));
     await settle(stub); // erased by the background delivery, not by an alarm
     expect(await storedRows(stub)).toBe(0);
+    // The tombstone's alarm expires it; only then can the id get data again.
+    clock.t = T0 + TOMBSTONE_TTL_MS;
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
 
     app.status = 503;
     await send(skillEvent(user, "SkillEnabled"));
