@@ -38,6 +38,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { RequestEnvelope } from "ask-sdk-model";
+import { allowedApiEndpoint, apiEndpointFor } from "../alexa/endpoints.ts";
 import { createListApi, ListApiError } from "../alexa/list-api.ts";
 import type { Env } from "../env.ts";
 import { DedupeStore, InFlight, migrateDedupe, opKey, requestKey, type AlexaAnswer, type AlexaAnswerBody } from "./dedupe.ts";
@@ -241,7 +242,8 @@ export class AlexaUser extends DurableObject<Env> {
    * const req = readEnvelope(envelope);
    * if (!("error" in req)) await env.ALEXA_USER.getByName(req.userId).handleInbound(req);
    */
-  async handleInbound(req: InboundRequest): Promise<AlexaAnswer> {
+  async handleInbound(inbound: InboundRequest): Promise<AlexaAnswer> {
+    const req = this.#checkedEndpoint(inbound);
     if (INTERACTIVE_TYPES.has(req.type)) return this.#serial(() => this.#converse(req));
     if (!handledByUserObject(req.type)) return ACK;
     const keys = [requestKey(req.requestId)];
@@ -356,6 +358,21 @@ export class AlexaUser extends DurableObject<Env> {
   }
 
   /**
+   * The request with its `apiEndpoint` dropped (logged) unless it is one of
+   * Amazon's region endpoints (src/alexa/endpoints.ts): the profile then keeps
+   * the last good one, and the List API and the outbox never send a token
+   * elsewhere.
+   */
+  #checkedEndpoint(req: InboundRequest): InboundRequest {
+    if (req.apiEndpoint === null) return req;
+    const endpoint = allowedApiEndpoint(req.apiEndpoint, this.env);
+    if (endpoint === null) {
+      console.warn(`${req.type}: apiEndpoint ${JSON.stringify(req.apiEndpoint.slice(0, 100))} is not an Alexa API endpoint; ignored`);
+    }
+    return { ...req, apiEndpoint: endpoint };
+  }
+
+  /**
    * True once the user disabled the skill (erasure pending) or was erased
    * (the tombstone stands): the request is acknowledged with no effect, so
    * that nothing for this id (a late `SkillEnabled`, a redelivered list
@@ -443,8 +460,7 @@ export class AlexaUser extends DurableObject<Env> {
         if (!req.apiAccessToken) throw new ListApiError("UNAUTHORIZED", "the request carries no apiAccessToken");
         return createListApi({
           fetch: (input, init) => this.http(input, init),
-          apiEndpoint:
-            req.apiEndpoint ?? this.profile.get()?.apiEndpoint ?? this.env.ALEXA_API_ENDPOINT ?? "https://api.amazonalexa.com",
+          apiEndpoint: apiEndpointFor(this.env, req.apiEndpoint, this.profile.get()?.apiEndpoint),
           accessToken: req.apiAccessToken,
           timeoutMs: this.listApiTimeoutMs,
           now: () => this.now(),

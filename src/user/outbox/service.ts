@@ -10,6 +10,7 @@
  * gains one-line methods.
  */
 import type { Env } from "../../env.ts";
+import { apiEndpointFor } from "../../alexa/endpoints.ts";
 import { sendSkillMessage } from "../../alexa/skill-messaging.ts";
 import { lwaTokenSourceFor } from "../../lwa-token-cache.ts";
 import type { BridgeOperation } from "../../protocol/bridge-message.ts";
@@ -113,7 +114,8 @@ export class Outbound {
         return {
           userId: p.userId,
           enabled: p.enabled,
-          apiEndpoint: p.apiEndpoint ?? env.ALEXA_API_ENDPOINT ?? "https://api.amazonalexa.com",
+          // The stored endpoint was checked on the way in; checked again in case it predates the allow-list.
+          apiEndpoint: apiEndpointFor(env, p.apiEndpoint),
         };
       },
       wake: (at) => {
