@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { converse, errorReply } from "../../src/voice/dialogue.ts";
+import { converse, errorReply } from "../../src/voice/dialogue/index.ts";
 import { LOCALES, type Locale } from "../../src/voice/intents.ts";
 import type { StoreErrorCode, UndoableChange, VoiceReply } from "../../src/voice/types.ts";
 import { FakeLists, intentTurn, standardLists } from "./fakes.ts";

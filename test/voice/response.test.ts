@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { converse } from "../../src/voice/dialogue.ts";
+import { converse } from "../../src/voice/dialogue/index.ts";
 import { buildResponse, CARD_LIMIT, RESPONSE_LIMIT, SPEECH_LIMIT } from "../../src/voice/response.ts";
 import type { VoiceReply } from "../../src/voice/types.ts";
 import { intentTurn, standardLists } from "./fakes.ts";

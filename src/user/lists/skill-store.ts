@@ -25,7 +25,7 @@
  * (their version moved on), so undo never overwrites a newer edit.
  */
 import type { ResponseEnvelope } from "ask-sdk-model";
-import { converse, errorReply } from "../../voice/dialogue.ts";
+import { converse, errorReply } from "../../voice/dialogue/index.ts";
 import { buildResponse } from "../../voice/response.ts";
 import { readTurn } from "../../voice/turn.ts";
 import type { VoiceInput } from "../envelope.ts";
