@@ -89,12 +89,20 @@ export const ListNameBody = v.strictObject({
   ),
 });
 
+/** The keys of the bridge's message envelope (src/protocol/bridge-message.ts): a raw message's `data` may not use them. */
+export const RESERVED_MESSAGE_KEYS = ["alb", "opId", "op"] as const;
+
 export const MessageBody = v.strictObject({
   data: v.pipe(
     // Not v.record: it accepts arrays, and Skill Messaging wants an object.
     v.custom<Record<string, unknown>>(
       (d) => typeof d === "object" && d !== null && !Array.isArray(d),
       "must be a JSON object",
+    ),
+    // The bridge's own marker keys: a message carrying them could pass for a bridge operation.
+    v.check(
+      (d) => !RESERVED_MESSAGE_KEYS.some((k) => Object.hasOwn(d, k)),
+      `must not use the bridge's reserved keys (${RESERVED_MESSAGE_KEYS.join(", ")})`,
     ),
     v.check(
       (d) => bridgeMessageBytes({ opId: SIZING_OP_ID, op: { kind: "message", data: d } }) <= MAX_SKILL_MESSAGE_DATA_BYTES,
