@@ -249,7 +249,8 @@ export class AlexaUser extends DurableObject<Env> {
     const keys = [requestKey(req.requestId)];
     const opId = req.type === MESSAGE_RECEIVED ? bridgeOpId(req.message) : null;
     if (opId !== null) keys.push(opKey(opId));
-    const afterAnswer = opId !== null && runsAfterAnswer(req.message);
+    // What runs after the answer is the stored operation's kind, not what the message claims.
+    const afterAnswer = opId !== null && runsAfterAnswer(req.message) && this.outbound.outbox.operation(opId)?.kind === "sync";
     // Its sync is accepted or running: answer without queuing behind it.
     if (afterAnswer && this.syncs.busy(opId)) return ACK;
     return this.#inflight.run(keys, () => this.#serial(() => this.#handle(req, keys, !afterAnswer)));
@@ -452,6 +453,7 @@ export class AlexaUser extends DurableObject<Env> {
       held: this.held,
       webhooks: this.webhooks,
       outbox: this.outbox,
+      storedOperation: (opId) => this.outbound.outbox.operation(opId),
       progress: this.progress,
       syncs: this.syncs,
       lists: this.lists,

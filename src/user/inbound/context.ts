@@ -8,6 +8,7 @@
  * at all, before Alexa gets its 200.
  */
 import type { ListApi } from "../../alexa/list-api.ts";
+import type { BridgeOperation } from "../../protocol/bridge-message.ts";
 import type { EchoLog } from "../echo.ts";
 import type { InboundRequest } from "../envelope.ts";
 import type { HeldDeletes } from "../held-deletes.ts";
@@ -29,6 +30,12 @@ export interface InboundParts {
   held: HeldDeletes;
   webhooks: WebhookPort;
   outbox: OutboxPort;
+  /**
+   * The operation this user's outbox stored under `opId` (what the app asked
+   * for), or `null` when the outbox never sent it: a bridge message is applied
+   * from this, never from the message body.
+   */
+  storedOperation: (opId: string) => BridgeOperation | null;
   /** Operations started but not finished (create attempts). */
   progress: OpProgress;
   /** Where the lists live (src/user/lists): list events and delivered list operations go to it. */

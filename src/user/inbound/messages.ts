@@ -5,7 +5,10 @@
  * the bridge's own outbox: it is applied through the List API with the
  * request's `apiAccessToken` (never stored) and its outcome reported to the
  * outbox (`complete` / `fail`, which queue `outbox.completed` / `outbox.failed`).
- * Any other message goes to the app as `alexa.message.received`.
+ * Any other message goes to the app as `alexa.message.received`. A marked
+ * message whose `opId` this user's outbox never sent is acknowledged and
+ * logged, with no effect; a known one is applied from the stored operation
+ * (the body's `op` is not trusted).
  *
  * A full sync (`kind:"sync"`) is only accepted here and runs after Alexa's
  * answer (src/user/sync-runner.ts): a large household can take longer to read
@@ -64,8 +67,17 @@ export function runsAfterAnswer(message: unknown): boolean {
  * @example const apply = await handleMessage(req, parts, now); transactionSync(apply);
  */
 export async function handleMessage(req: InboundRequest, parts: InboundParts, now: number): Promise<Apply> {
-  const msg = parseBridgeMessage(req.message);
-  if (!msg) return () => void parts.webhooks.enqueue(WebhookType.messageReceived, { data: req.message ?? null });
+  const marked = parseBridgeMessage(req.message);
+  if (!marked) return () => void parts.webhooks.enqueue(WebhookType.messageReceived, { data: req.message ?? null });
+  // Anyone who can queue a skill message for this skill can put the marker in
+  // it: only operations this user's outbox sent are applied, and from the
+  // stored operation, never from the message body.
+  const stored = parts.storedOperation(marked.opId);
+  if (!stored) {
+    console.warn("bridge message for an operation this user's outbox never sent; acknowledged without effect");
+    return NOTHING;
+  }
+  const msg: BridgeMessage = { opId: marked.opId, op: stored };
 
   // Only a completed operation is skipped: one the outbox gave up on (failed,
   // expired) may still be delivered late, and then it did happen in Alexa.

@@ -204,6 +204,16 @@ export class Outbox implements OutboxPort, AlarmParticipant {
     return this.#d.newId?.() ?? `op_${crypto.randomUUID().replaceAll("-", "")}`;
   }
 
+  /**
+   * The operation as stored (what the app asked for), or `null` for an id
+   * this outbox never stored (or pruned).
+   * @example outbox.operation("op_123")?.kind // "create"
+   */
+  operation(opId: string): BridgeOperation | null {
+    const row = this.#d.sql.exec<{ op: string }>("SELECT op FROM outbox_ops WHERE id = ?", opId).toArray()[0];
+    return row ? (JSON.parse(row.op) as BridgeOperation) : null;
+  }
+
   /** @example outbox.get("op_123")?.status // "sent" */
   get(opId: string): OperationView | null {
     const row = this.#d.sql.exec<OpRow>("SELECT * FROM outbox_ops WHERE id = ?", opId).toArray()[0];
