@@ -5,6 +5,7 @@
  */
 import type { AlexaUser } from "./user/alexa-user.ts";
 import type { UserRegistry } from "./registry/user-registry.ts";
+import type { AppUserLink } from "./linking/app-user-link.ts";
 
 export interface Env {
   /** One Durable Object per Alexa user, addressed by name (the user id). */
@@ -13,6 +14,8 @@ export interface Env {
   TOKEN_CACHE: KVNamespace;
   /** User registry shards (`shard-<i>`) and the cron cursor (`cursor`), src/registry. */
   USER_REGISTRY: DurableObjectNamespace<UserRegistry>;
+  /** Account linking: one object per app user (named by the verified `sub`), holding its current Alexa userId (src/linking). */
+  APP_USERS: DurableObjectNamespace<AppUserLink>;
 
   /** "production" forbids the local-only overrides below. */
   ENVIRONMENT?: string;
@@ -29,6 +32,16 @@ export interface Env {
   APP_API_TOKEN?: string;
   /** Where the lists live: `skill` (default, in the user's object) or `household` (Alexa's lists, List Management API). */
   ALEXA_LISTS?: string;
+  /** Account linking (docs/account-linking.md): the app's OAuth server, for JWT access tokens. */
+  APP_OAUTH_ISSUER?: string;
+  APP_OAUTH_AUDIENCE?: string;
+  APP_OAUTH_JWKS_URL?: string;
+  /** Account linking, opaque tokens: RFC 7662 introspection with these client credentials. */
+  APP_OAUTH_INTROSPECTION_URL?: string;
+  APP_OAUTH_CLIENT_ID?: string;
+  APP_OAUTH_CLIENT_SECRET?: string;
+  /** `true`: voice requests without a valid linked account get a LinkAccount card. */
+  APP_REQUIRE_LINKING?: string;
   /** Seconds between reconciliation syncs of one user. */
   SYNC_INTERVAL?: string;
 

@@ -14,6 +14,7 @@ import { runCron } from "./cron/scheduled.ts";
 
 export { AlexaUser } from "./user/alexa-user.ts";
 export { UserRegistry } from "./registry/user-registry.ts";
+export { AppUserLink } from "./linking/app-user-link.ts";
 
 const router = AutoRouter<IRequest, [Env, ExecutionContext]>({
   missing: () => jsonError(404, "NOT_FOUND"),

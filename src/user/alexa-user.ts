@@ -148,13 +148,10 @@ export class AlexaUser extends DurableObject<Env> {
     this.webhooks = new WebhookQueue({
       sql,
       userId: () => this.profile.userId() ?? this.ctx.id.name ?? "",
+      appUserId: () => this.profile.appUserId(),
       now: () => this.now(),
       fetch: (input, init) => this.http(input, init),
-      config: {
-        url: this.env.APP_WEBHOOK_URL || undefined,
-        secret: this.env.APP_WEBHOOK_SECRET || undefined,
-        allowHttp: this.env.ENVIRONMENT === "development" || this.env.ENVIRONMENT === "test",
-      },
+      config: { url: this.env.APP_WEBHOOK_URL || undefined, secret: this.env.APP_WEBHOOK_SECRET || undefined },
       random: () => this.random(),
     });
     this.outbound = new Outbound({
@@ -321,6 +318,10 @@ export class AlexaUser extends DurableObject<Env> {
     try {
       this.#commit(() => {
         this.profile.touch(req.userId, req.apiEndpoint, now);
+        // A verified linked account (src/linking): keep its app user id (linked before this bridge, or a new one).
+        if (req.link?.state === "linked" && this.profile.appUserId() !== req.link.appUserId) {
+          this.profile.setAppUserId(req.link.appUserId, now);
+        }
         body = this.lists.answerVoice(req.voice ?? { request: { type: req.type }, session: null, locale: null }, now);
       });
     } catch (e) {
@@ -438,6 +439,13 @@ export class AlexaUser extends DurableObject<Env> {
     // Best effort: a registry entry left behind is dropped by the next sweep (the object answers null).
     if (userId !== null) {
       await this.outbound.forgetRegistry(userId).catch((e: unknown) => console.error("erase: registry not updated", e));
+      // Best effort, too: a mapping left behind resolves to this (now unknown) user, answered 404 USER_NOT_FOUND.
+      const appUserId = this.profile.appUserId();
+      if (appUserId !== null) {
+        await this.env.APP_USERS.getByName(appUserId)
+          .unlink(userId)
+          .catch((e: unknown) => console.error("erase: app user mapping not updated", e));
+      }
     }
     await this.ctx.storage.deleteAll();
     this.profile.invalidate();

@@ -5,6 +5,7 @@
  * is where the documentation says. Pure.
  */
 import type { RequestEnvelope } from "ask-sdk-model";
+import type { LinkStatus } from "../linking/index.ts";
 
 /** The fields of a request the user's object works with. */
 export interface InboundRequest {
@@ -22,6 +23,11 @@ export interface InboundRequest {
   message: unknown;
   /** An interactive request's parts for the voice layer (src/voice/turn.ts reads them); `null` for events. */
   voice: VoiceInput | null;
+  /**
+   * The linked account as the Worker verified it (src/linking), set only when
+   * verification is configured; the token itself does not travel to the object.
+   */
+  link?: LinkStatus;
 }
 
 /** What a voice turn needs of an interactive request (launch, intent, session end). */

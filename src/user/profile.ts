@@ -3,7 +3,9 @@
  * What the user's object knows of the user: one row (enabled, region
  * endpoint, accepted permissions, the account-linking token as received, the
  * last full sync, a pending erasure), plus the cached ids of the default
- * shopping and to-do lists.
+ * shopping and to-do lists, and the app's user id once a verified account
+ * was linked (table `linked_account`, src/linking: with verification
+ * configured the raw linking token is not stored, only this id).
  *
  * All methods are synchronous SQL so that callers can combine them with other
  * parts in one `transactionSync`. The request's `apiAccessToken` is never
@@ -60,6 +62,11 @@ export function migrateProfile(sql: SqlStorage): void {
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
   )`);
+  sql.exec(`CREATE TABLE IF NOT EXISTS linked_account (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    app_user_id TEXT NOT NULL,
+    linked_at INTEGER NOT NULL
+  )`);
   sql.exec(`CREATE TABLE IF NOT EXISTS default_lists (
     kind TEXT PRIMARY KEY,
     list_id TEXT NOT NULL
@@ -77,6 +84,8 @@ export class ProfileStore {
   readonly #sql: SqlStorage;
   /** The last row read (`null`: read, no row; `undefined`: not read since the last write). */
   #cached: ProfileRow | null | undefined = undefined;
+  /** The last app user id read (`null`: none; `undefined`: not read since the last write). */
+  #appUserId: string | null | undefined = undefined;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
@@ -137,6 +146,32 @@ export class ProfileStore {
     this.#write(`UPDATE profile SET linked_access_token = ?, updated_at = ? WHERE id = 1`, token, now);
   }
 
+  /**
+   * The app's user id (the verified `sub` of the linked account), or `null`.
+   * @example profile.appUserId() // "app-user-1"
+   */
+  appUserId(): string | null {
+    if (this.#appUserId === undefined) {
+      this.#appUserId =
+        this.#sql.exec<{ app_user_id: string }>(`SELECT app_user_id FROM linked_account WHERE id = 1`).toArray()[0]?.app_user_id ?? null;
+    }
+    return this.#appUserId;
+  }
+
+  /**
+   * Records the verified app user id (and, with it, that no raw token is kept).
+   * @example profile.setAppUserId("app-user-1", now);
+   */
+  setAppUserId(appUserId: string, now: number): void {
+    this.#appUserId = undefined;
+    this.#sql.exec(
+      `INSERT INTO linked_account (id, app_user_id, linked_at) VALUES (1, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET app_user_id = excluded.app_user_id, linked_at = excluded.linked_at`,
+      appUserId,
+      now,
+    );
+  }
+
   /** @example profile.setAcceptedPermissions(["alexa::household:lists:read"], now); */
   setAcceptedPermissions(scopes: readonly string[], now: number): void {
     this.#write(
@@ -188,6 +223,7 @@ export class ProfileStore {
    */
   invalidate(): void {
     this.#cached = undefined;
+    this.#appUserId = undefined;
   }
 
   #row(): ProfileRow | undefined {

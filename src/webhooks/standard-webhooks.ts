@@ -54,15 +54,25 @@ export async function webhookHeaders(
 }
 
 /**
- * The JSON body every webhook to the app carries: `{type, userId, timestamp, data}`.
+ * The JSON body every webhook to the app carries: `{type, userId, timestamp, data}`,
+ * plus `appUserId` next to `userId` once the user linked a verified account
+ * (docs/account-linking.md); absent, not null, when unknown.
  * `data: undefined` is sent as `null` so the field is always present. Throws
  * what `JSON.stringify` throws (cycles, BigInt): callers pass plain JSON data.
  * @example
  * buildWebhookBody("alexa.item.created", "amzn1.ask.account.X", "2024-01-01T12:00:00.000Z", { value: "milk" });
  * // '{"type":"alexa.item.created","userId":"amzn1.ask.account.X","timestamp":"2024-01-01T12:00:00.000Z","data":{"value":"milk"}}'
+ * buildWebhookBody("alexa.item.created", "amzn1.ask.account.X", "2024-01-01T12:00:00.000Z", null, "app-user-1");
+ * // '{"type":"alexa.item.created","userId":"amzn1.ask.account.X","appUserId":"app-user-1","timestamp":"2024-01-01T12:00:00.000Z","data":null}'
  */
-export function buildWebhookBody(type: string, userId: string, timestampIso: string, data: unknown): string {
-  return JSON.stringify({ type, userId, timestamp: timestampIso, data: data === undefined ? null : data });
+export function buildWebhookBody(type: string, userId: string, timestampIso: string, data: unknown, appUserId?: string | null): string {
+  return JSON.stringify({
+    type,
+    userId,
+    ...(appUserId ? { appUserId } : {}),
+    timestamp: timestampIso,
+    data: data === undefined ? null : data,
+  });
 }
 
 function hmacKey(secret: string): Promise<CryptoKey> {

@@ -15,6 +15,13 @@
  * | PATCH | /v1/users/{userId}/lists/{list} | `{name}` | renameList (skill store) |
  * | DELETE | /v1/users/{userId}/lists/{list} | none | deleteList (skill store) |
  *
+ * Every `/v1/users/{userId}/…` route is also `/v1/app-users/{appUserId}/…`:
+ * the app's own user id (a verified account-linking `sub`), resolved to the
+ * current Alexa userId once, before the table (docs/account-linking.md);
+ * 404 APP_USER_NOT_LINKED when no Alexa user is linked to it. `Location`
+ * headers name the resolved `/v1/users/{userId}/…` path (an operation belongs
+ * to that Alexa user, even after the app user moves on).
+ *
  * Every write answers `202 Accepted` with the OperationView and a `Location`
  * header, only after the operation is stored in the user's Durable Object.
  * With the skill store (`ALEXA_LISTS=skill`) the operation is applied at once
@@ -47,6 +54,7 @@ import type { EnqueueReply, GetOperationReply } from "../../user/outbox/service.
 import type { AlexaUser } from "../../user/alexa-user.ts";
 import { listStoreKind, type Refused } from "../../user/lists/list-store.ts";
 import { bearerToken, parseApiTokens, tokenMatches } from "./auth.ts";
+import { resolveAppUser as resolveLinkedUser } from "../../linking/index.ts";
 import { readJsonBody } from "./body.ts";
 import {
   CreateItemBody,
@@ -313,6 +321,33 @@ function match(segments: string[]): Match {
   return null;
 }
 
+/** An app user id as a path segment: a verified OAuth `sub` (RFC 7519: a string; 255 characters here, no control characters). */
+const APP_USER_ID = /^[^\u0000-\u001f\u007f]{1,255}$/;
+
+/**
+ * `/v1/app-users/{appUserId}/…` as `/v1/users/{userId}/…`, through the
+ * mapping that account linking keeps (src/linking); the same route table then
+ * answers. 404 APP_USER_NOT_LINKED for an app user never linked (or whose
+ * token was refused, or whose Alexa user was erased).
+ */
+async function resolveAppUser(env: Env, segments: string[]): Promise<{ ok: true; segments: string[] } | { ok: false; response: Response }> {
+  let appUserId: string;
+  try {
+    appUserId = decodeURIComponent(segments[1] ?? "");
+  } catch {
+    return { ok: false, response: jsonError(400, "INVALID_PARAMETER", "appUserId is not valid percent-encoding") };
+  }
+  if (!APP_USER_ID.test(appUserId)) {
+    return { ok: false, response: jsonError(400, "INVALID_PARAMETER", "appUserId must be 1-255 characters without control characters") };
+  }
+  const called = await callUser(() => resolveLinkedUser(env, appUserId));
+  if (!called.ok) return called;
+  if (called.value === null) {
+    return { ok: false, response: jsonError(404, "APP_USER_NOT_LINKED", "no Alexa user has linked this app user (with a verified token)") };
+  }
+  return { ok: true, segments: ["users", encodeURIComponent(called.value), ...segments.slice(2)] };
+}
+
 /**
  * Handles a request whose path starts with `/v1/`.
  * @example router.all("/v1/*", (req, env) => handleApi(req, env));
@@ -328,8 +363,13 @@ export async function handleApi(request: Request, env: Env): Promise<Response> {
   if (!(await tokenMatches(presented, tokens))) return unauthorized("the bearer token is not valid");
 
   const path = new URL(request.url).pathname;
-  const segments = path.split("/").slice(2); // "", "v1", ...
+  let segments = path.split("/").slice(2); // "", "v1", ...
   if (segments.at(-1) === "") segments.pop(); // tolerate one trailing slash
+  if (segments[0] === "app-users") {
+    const resolved = await resolveAppUser(env, segments);
+    if (!resolved.ok) return resolved.response;
+    segments = resolved.segments;
+  }
   const m = match(segments);
   if (m === null) return jsonError(404, "NOT_FOUND", `no route for ${path}`);
   if ("error" in m) return m.error;

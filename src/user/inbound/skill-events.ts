@@ -9,6 +9,11 @@
  * erasure waits about a day at most). Alexa gives a new user id when the skill is
  * enabled again, so nothing of the old object is needed after that.
  *
+ * `SkillAccountLinked`: with verification configured (docs/account-linking.md)
+ * the Worker has verified the token; the profile keeps the verified app user
+ * id (never the token) and the webhook carries `appUserId`. Without it, the
+ * raw token is stored and forwarded as received (the weaker mode).
+ *
  * Skill events may arrive out of order and up to an hour late; the profile
  * keeps the last one handled, and the app gets every one in handling order.
  */
@@ -49,6 +54,21 @@ export function handleSkillEvent(req: InboundRequest, parts: Pick<InboundParts, 
       };
     }
     case "AlexaSkillEvent.SkillAccountLinked": {
+      // Verification configured (src/linking): the Worker verified the token
+      // and sent the verdict instead; the app hears the verified appUserId.
+      if (req.link !== undefined) {
+        const link = req.link;
+        if (link.state !== "linked") {
+          console.warn(`SkillAccountLinked: token not accepted (${link.state === "refused" ? link.code : link.state}); the user is not linked`);
+          return NOTHING;
+        }
+        return () => {
+          profile.setAppUserId(link.appUserId, now);
+          profile.setLinkedAccessToken(null, now);
+          webhooks.enqueue(WebhookType.accountLinked, { appUserId: link.appUserId });
+        };
+      }
+      // Weaker mode (no verification configured): the raw token, stored and forwarded.
       const token = (req.body as { accessToken?: unknown } | undefined)?.accessToken;
       if (typeof token !== "string" || token === "") {
         throw new InboundError(400, "BAD_EVENT_BODY", "body.accessToken is required");

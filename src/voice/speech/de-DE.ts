@@ -82,6 +82,8 @@ export const deDE: Speech = {
   anythingElse: "Noch etwas?",
   okay: "Okay.",
   leftAlone: "Okay, ich lasse es, wie es ist.",
+  linkAccount: "Um deine Listen zu nutzen, verknüpfe bitte dein Konto. Ich habe dir eine Karte in die Alexa-App geschickt.",
+  linkingUnavailable: "Ich kann dein Konto gerade nicht erreichen. Bitte versuch es gleich noch einmal.",
 
   listLabel: (list) => (list.kind === "shopping" ? "Einkaufsliste" : list.kind === "todo" ? "To-do-Liste" : list.name),
   andMore: (n) => `${n} weitere`,

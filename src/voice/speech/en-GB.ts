@@ -21,5 +21,6 @@ export const enGB: Speech = {
   goodbye: "Cheers, bye!",
   okay: "Right.",
   leftAlone: "Right, I've left it as it is.",
+  linkingUnavailable: "Sorry, I can't reach your account at the moment. Please try again shortly.",
   fallback: "Sorry, I can't help with that here. You could say, for example: add milk to my shopping list. Or say help.",
 };

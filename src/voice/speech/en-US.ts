@@ -100,6 +100,8 @@ export function english(words: EnglishWords): Speech {
     anythingElse: "Anything else?",
     okay: "Okay.",
     leftAlone: "Okay, I left it as it is.",
+    linkAccount: "To use your lists, please link your account. I've sent a card to the Alexa app.",
+    linkingUnavailable: "Sorry, I can't reach your account right now. Please try again shortly.",
 
     listLabel: (list) => (list.kind === "shopping" ? "shopping" : list.kind === "todo" ? "to-do" : list.name),
     andMore: (n) => `${n} more`,

@@ -70,6 +70,10 @@ export interface Speech {
   okay: string;
   /** "No" to "Did you mean …?". */
   leftAlone: string;
+  /** Account linking required and missing, expired or refused: said with the LinkAccount card. */
+  linkAccount: string;
+  /** The app's sign-in service could not be reached to check the linked account. */
+  linkingUnavailable: string;
 
   /** How a list is named in an enumeration ("shopping", "to-do", "hardware store"). */
   listLabel(list: ListRef): string;
