@@ -22,6 +22,8 @@ export type ApiOutcome =
 
 /**
  * Performs the request; never throws (timeouts and network failures are outcomes).
+ * Redirects are not followed (`redirect: "manual"`): a 3xx is a `network`
+ * outcome, i.e. a failed try.
  * @example
  * const out = await apiCall(fetch, url, { method: "GET", headers }, 8000);
  * if (out.kind === "response" && out.status === 200) use(out.json);
@@ -33,7 +35,12 @@ export async function apiCall(
   timeoutMs: number,
 ): Promise<ApiOutcome> {
   try {
-    const { response, text } = await fetchTextWithTimeout(fetchFn, url, init, timeoutMs);
+    // Never follow a redirect: it would carry the bearer token (or the LWA client secret) to another URL.
+    const { response, text } = await fetchTextWithTimeout(fetchFn, url, { ...init, redirect: "manual" }, timeoutMs);
+    if (response.status >= 300 && response.status < 400) {
+      // A failed try (retried like a network failure), never a success nor a permanent refusal.
+      return { kind: "network", message: `HTTP ${response.status}: redirect not followed` };
+    }
     return { kind: "response", status: response.status, headers: response.headers, text, json: parseJson(text) };
   } catch (e) {
     if (isFetchTimeoutError(e)) return { kind: "timeout", timeoutMs: e.timeoutMs };

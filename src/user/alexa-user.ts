@@ -151,7 +151,11 @@ export class AlexaUser extends DurableObject<Env> {
       appUserId: () => this.profile.appUserId(),
       now: () => this.now(),
       fetch: (input, init) => this.http(input, init),
-      config: { url: this.env.APP_WEBHOOK_URL || undefined, secret: this.env.APP_WEBHOOK_SECRET || undefined },
+      config: {
+        url: this.env.APP_WEBHOOK_URL || undefined,
+        secret: this.env.APP_WEBHOOK_SECRET || undefined,
+        allowHttp: this.env.ENVIRONMENT === "development" || this.env.ENVIRONMENT === "test",
+      },
       random: () => this.random(),
     });
     this.outbound = new Outbound({

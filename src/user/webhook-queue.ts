@@ -58,10 +58,15 @@ export const WEBHOOK_MIN_RETRY_MS = 1_000;
 /** `last_error` of a row that became a dead letter without ever being sent. */
 export const UNCONFIGURED_ERROR = "not sent: APP_WEBHOOK_URL or APP_WEBHOOK_SECRET not set";
 
+/** `last_error` of a row that became a dead letter because `APP_WEBHOOK_URL` is not https. */
+export const INSECURE_URL_ERROR = "not sent: APP_WEBHOOK_URL must be https outside development and test";
+
 /** Where webhooks go; either missing means "queue, don't send". */
 export interface WebhookConfig {
   url: string | undefined;
   secret: string | undefined;
+  /** `ENVIRONMENT` is development or test: an http URL is allowed (the local fake app). Otherwise only https is sent to. */
+  allowHttp?: boolean;
 }
 
 export interface WebhookQueueDeps {
@@ -162,7 +167,18 @@ export class WebhookQueue implements WebhookPort, AlarmParticipant {
 
   /** True when the app can be called at all. @example if (!queue.configured) ... */
   get configured(): boolean {
-    return Boolean(this.#deps.config.url && this.#deps.config.secret);
+    return Boolean(this.#deps.config.url && this.#deps.config.secret) && this.#insecure() === false;
+  }
+
+  /** The URL is set but not https where only https is allowed. */
+  #insecure(): boolean {
+    const { url, allowHttp } = this.#deps.config;
+    if (!url || allowHttp) return false;
+    try {
+      return new URL(url).protocol !== "https:";
+    } catch {
+      return true;
+    }
   }
 
   /** Rows not yet delivered nor dead. @example queue.pendingCount() */
@@ -249,14 +265,19 @@ export class WebhookQueue implements WebhookPort, AlarmParticipant {
       const now = this.#deps.now();
       if (head.next_attempt_at > now) return head.next_attempt_at;
       const { url, secret } = this.#deps.config;
-      if (!url || !secret) {
+      const insecure = this.#insecure();
+      if (!url || !secret || insecure) {
         if (!this.#warnedUnconfigured) {
           this.#warnedUnconfigured = true;
-          console.warn("webhooks: APP_WEBHOOK_URL or APP_WEBHOOK_SECRET not set; webhooks are queued, not sent");
+          console.warn(
+            insecure
+              ? "webhooks: APP_WEBHOOK_URL is not https (required outside development and test); webhooks are queued, not sent"
+              : "webhooks: APP_WEBHOOK_URL or APP_WEBHOOK_SECRET not set; webhooks are queued, not sent",
+          );
         }
         const deadline = head.created_at + WEBHOOK_RETRY_WINDOW_MS;
         if (now < deadline) return deadline;
-        this.#deadLetter(head, head.attempts, UNCONFIGURED_ERROR, now, "delivery not configured");
+        this.#deadLetter(head, head.attempts, insecure ? INSECURE_URL_ERROR : UNCONFIGURED_ERROR, now, "delivery not configured");
         continue;
       }
       const outcome = await this.#attempt(url, secret, head, now);
@@ -310,7 +331,8 @@ export class WebhookQueue implements WebhookPort, AlarmParticipant {
       const res = await fetchWithTimeout(
         this.#deps.fetch,
         url,
-        { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: row.body },
+        // A redirect is not followed (it would re-send the signed body elsewhere): a 3xx is a failed try.
+        { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: row.body, redirect: "manual" },
         WEBHOOK_TIMEOUT_MS,
       );
       // The body is not needed; release the connection.
