@@ -19,7 +19,9 @@ export interface OperationView {
   updatedAt: string;
   /** Set when completed: e.g. `{ alexaItemId, listId, version }`. */
   result?: unknown;
-  /** Set when failed or expired: a readable reason. */
+  /** Set when failed or expired: a readable reason (the same text as `outbox.failed`'s `reason`). */
+  reason?: string;
+  /** @deprecated The same as `reason`; removed in 0.3.0. */
   error?: string;
 }
 

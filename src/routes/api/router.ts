@@ -34,7 +34,10 @@
  * operation (202 again, `Idempotent-Replayed: true`); the same key with a
  * different request is `422 IDEMPOTENCY_KEY_REUSED`.
  *
- * Errors are `{"error": CODE, "message": "…"}`: 400 INVALID_JSON /
+ * `GET /v1/openapi.json` (no token) answers the OpenAPI document (openapi.json).
+ *
+ * Errors are `{"error": CODE, "message": "…"}` (VALIDATION_FAILED adds
+ * `fields: [{path, message}]`, one per problem): 400 INVALID_JSON /
  * VALIDATION_FAILED / INVALID_PARAMETER / INVALID_IDEMPOTENCY_KEY,
  * 401 UNAUTHORIZED, 404 NOT_FOUND / USER_NOT_FOUND / USER_DISABLED /
  * OPERATION_NOT_FOUND, 405 METHOD_NOT_ALLOWED, 413 PAYLOAD_TOO_LARGE,
@@ -46,6 +49,7 @@
  * (`%2F`), which must be split on before decoding.
  */
 import * as v from "valibot";
+import openapi from "../../../openapi.json";
 import type { Env } from "../../env.ts";
 import { json, jsonError } from "../../http.ts";
 import type { BridgeOperation } from "../../protocol/bridge-message.ts";
@@ -69,6 +73,7 @@ import {
   UserIdSchema,
   createOp,
   describeIssues,
+  issueFields,
   updateOp,
 } from "./schemas.ts";
 
@@ -104,11 +109,23 @@ function accepted(userId: string, view: OperationView, replayed: boolean): Respo
   return json(view, 202, headers);
 }
 
+/**
+ * 400 `{"error":"VALIDATION_FAILED","message":"the body is not valid: value: required; valu: unknown field","fields":[{"path":"value","message":"required"},…]}`.
+ */
+function validationFailed(issues: readonly v.BaseIssue<unknown>[]): Response {
+  return json({ error: "VALIDATION_FAILED", message: `the body is not valid: ${describeIssues(issues)}`, fields: issueFields(issues) }, 400);
+}
+
 /** Validates a body against a schema; the parsed value or a 400 response. */
 function parseBody<S extends v.GenericSchema>(schema: S, value: unknown): { ok: true; value: v.InferOutput<S> } | { ok: false; response: Response } {
+  // Every body is a JSON object; valibot would read an array's indexes as unknown fields.
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    const fields = [{ path: "", message: "must be a JSON object" }];
+    return { ok: false, response: json({ error: "VALIDATION_FAILED", message: "the body is not valid: must be a JSON object", fields }, 400) };
+  }
   const r = v.safeParse(schema, value);
   if (r.success) return { ok: true, value: r.output };
-  return { ok: false, response: jsonError(400, "VALIDATION_FAILED", describeIssues(r.issues)) };
+  return { ok: false, response: validationFailed(r.issues) };
 }
 
 /**
@@ -353,6 +370,10 @@ async function resolveAppUser(env: Env, segments: string[]): Promise<{ ok: true;
  * @example router.all("/v1/*", (req, env) => handleApi(req, env));
  */
 export async function handleApi(request: Request, env: Env): Promise<Response> {
+  // The contract (openapi.json, `npm run openapi`), public like any API reference.
+  if (new URL(request.url).pathname === "/v1/openapi.json" && (request.method === "GET" || request.method === "HEAD")) {
+    return json(openapi, 200, { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" });
+  }
   if (listStoreKind(env) === null) {
     console.error(`api: not serving: ALEXA_LISTS must be skill or household (got ${JSON.stringify(env.ALEXA_LISTS)})`);
     return jsonError(503, "NOT_CONFIGURED", "ALEXA_LISTS must be skill or household");

@@ -119,17 +119,41 @@ export const MessageBody = v.strictObject({
   ),
 });
 
+/** One problem with a request body: where (a dot path; `""` is the body itself) and what, in plain words. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * Each problem valibot found, in plain words: a missing field is `required`, a
+ * field the body may not have is `unknown field`, a body that is not a JSON
+ * object says so; the rest carry the schema's own message (`must not be
+ * blank`, `must be at most 256 characters`…). At most 20 (the rest are left out).
+ * @example issueFields(v.safeParse(CreateItemBody, { valu: "x" }).issues!) // [{path:"value",message:"required"},{path:"valu",message:"unknown field"}]
+ */
+export function issueFields(issues: readonly v.BaseIssue<unknown>[]): FieldIssue[] {
+  return issues.slice(0, 20).map((i) => ({ path: v.getDotPath(i) ?? "", message: plainMessage(i) }));
+}
+
+function plainMessage(i: v.BaseIssue<unknown>): string {
+  const objectKind = i.type === "strict_object" || i.type === "object" || i.type === "loose_object";
+  if (objectKind && i.path?.length) {
+    if (i.expected === "never") return "unknown field";
+    if (i.received === "undefined") return "required";
+  }
+  if (objectKind && !i.path?.length) return "must be a JSON object";
+  return i.message;
+}
+
 /**
  * One readable sentence for the first problems valibot found.
  * @example describeIssues(result.issues) // "value: must not be blank"
  */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  return issues
+  return issueFields(issues)
     .slice(0, 5)
-    .map((i) => {
-      const path = v.getDotPath(i);
-      return path ? `${path}: ${i.message}` : i.message;
-    })
+    .map((f) => (f.path ? `${f.path}: ${f.message}` : f.message))
     .join("; ");
 }
 

@@ -98,7 +98,10 @@ export function toView(row: OpRow): OperationView {
     updatedAt: iso(row.updated_at),
   };
   if (row.result !== null) view.result = JSON.parse(row.result) as unknown;
-  if (row.error !== null) view.error = row.error;
+  if (row.error !== null) {
+    view.reason = row.error;
+    view.error = row.error; // deprecated alias of `reason`, kept for 0.2.x
+  }
   return view;
 }
 

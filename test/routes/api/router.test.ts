@@ -104,6 +104,15 @@ describe("authentication", () => {
     }
   });
 
+  it("serves the OpenAPI document without a token", async () => {
+    const res = await call("GET", "/v1/openapi.json", { token: null });
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown>; webhooks: Record<string, unknown> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toContain("/v1/users/{userId}/lists/{list}/items");
+    expect(Object.keys(doc.webhooks)).toContain("outbox.failed");
+  });
+
   it("authenticates before routing: an unknown /v1 path is 401 without a token, 404 with one", async () => {
     expect((await call("GET", "/v1/nothing", { token: null })).status).toBe(401);
     expect(await errorOf(await call("GET", "/v1/nothing"))).toMatchObject({ status: 404, error: "NOT_FOUND" });
@@ -141,18 +150,33 @@ describe("POST /v1/users/{id}/lists/{list}/items", () => {
   });
 
   it.each([
-    ["a missing value", {}, /value/],
+    ["a missing value", {}, /value: required/],
     ["a blank value", { value: "   " }, /value: must not be blank/],
     ["a value over 256 characters", { value: "x".repeat(257) }, /value: must be at most 256/],
     ["a control character", { value: "milk\u0007" }, /control characters/],
     ["a bad status", { value: "milk", status: "done" }, /status: must be 'active' or 'completed'/],
-    ["an unknown field", { value: "milk", stauts: "active" }, /stauts/],
-    ["a non-object body", ["milk"], /./],
+    ["an unknown field", { value: "milk", stauts: "active" }, /stauts: unknown field/],
+    ["a non-object body", ["milk"], /must be a JSON object/],
   ])("rejects %s with 400 VALIDATION_FAILED", async (_name, body, message) => {
     const userId = await knownUser("val");
     const e = await errorOf(await call("POST", items(userId), { body }));
     expect(e).toMatchObject({ status: 400, error: "VALIDATION_FAILED" });
     expect(e.message).toMatch(message);
+  });
+
+  it("names each field in plain words: fields [{path, message}]", async () => {
+    const userId = await knownUser("fields");
+    const res = await call("POST", items(userId), { body: { valu: "milk" } });
+    expect(await res.json()).toEqual({
+      error: "VALIDATION_FAILED",
+      message: "the body is not valid: value: required; valu: unknown field",
+      fields: [
+        { path: "value", message: "required" },
+        { path: "valu", message: "unknown field" },
+      ],
+    });
+    const patch = await call("PATCH", `${items(userId)}/a`, { body: {} });
+    expect(((await patch.json()) as { fields: unknown }).fields).toEqual([{ path: "", message: "give at least one of value, status" }]);
   });
 
   it("rejects bad JSON (400), a wrong content type (415) and a missing one (415)", async () => {

@@ -144,6 +144,6 @@ describe("outbox in the user object", () => {
     });
     expect(await statusOf(stub, op.id)).toBe("failed");
     const view = await runInDurableObject(stub, (i: AlexaUser) => i.outbox.get(op.id));
-    expect(view?.error).toMatch(/^USER_DISABLED/);
+    expect(view?.reason).toMatch(/^USER_DISABLED/);
   });
 });

@@ -187,9 +187,10 @@ describe("outbox: retries", () => {
       expect(amazon.attempts).toHaveLength(MAX_ATTEMPTS);
       const view = outbox.get(r.view.id)!;
       expect(view.status).toBe("failed");
-      expect(view.error).toMatch(/gave up after 10 attempts: SERVER_ERROR/);
+      expect(view.reason).toMatch(/gave up after 10 attempts: SERVER_ERROR/);
+      expect(view.error).toBe(view.reason); // the deprecated alias
       expect(hooks).toEqual([
-        { type: "outbox.failed", data: { source: "app", opId: r.view.id, kind: "complete", status: "failed", reason: view.error } },
+        { type: "outbox.failed", data: { source: "app", opId: r.view.id, kind: "complete", status: "failed", reason: view.reason } },
       ]);
     });
   });
@@ -232,7 +233,7 @@ describe("outbox: LWA configuration errors fail at once", () => {
         if (a.outcome !== "created" || b.outcome !== "created") throw new Error("unreachable");
         expect(await outbox.runDue(clock.t)).toBeNull();
 
-        const reason = outbox.get(a.view.id)!.error!;
+        const reason = outbox.get(a.view.id)!.reason!;
         expect(reason).toMatch(/^LWA_NOT_CONFIGURED: LWA_CLIENT_SECRET not set/);
         expect(outbox.get(a.view.id)?.status).toBe("failed");
         expect(outbox.get(b.view.id)).toMatchObject({ status: "failed", error: reason });
@@ -280,7 +281,7 @@ describe("outbox: LWA configuration errors fail at once", () => {
         expect(await outbox.runDue(clock.t)).toBeNull();
         const views = ids.map((id) => outbox.get(id)!);
         expect(views.map((v) => v.status)).toEqual(["failed", "failed", "failed"]);
-        expect(views[0]!.error).toMatch(/^LWA_INVALID_CLIENT: LWA token request: 401 .*check LWA_CLIENT_ID and LWA_CLIENT_SECRET/);
+        expect(views[0]!.reason).toMatch(/^LWA_INVALID_CLIENT: LWA token request: 401 .*check LWA_CLIENT_ID and LWA_CLIENT_SECRET/);
         expect(hooks.map((h) => h.type)).toEqual(["outbox.failed", "outbox.failed", "outbox.failed"]);
         expect(tokenRequests).toBe(1);
         expect(amazon.attempts).toHaveLength(0);
@@ -366,8 +367,8 @@ describe("outbox: confirmation and expiry", () => {
       expect(new Set(amazon.sent.map((m) => m.data.opId))).toEqual(new Set([r.view.id]));
       const view = outbox.get(r.view.id)!;
       expect(view.status).toBe("expired");
-      expect(view.error).toMatch(/not confirmed by Alexa after 3 sends/);
-      expect(hooks).toEqual([{ type: "outbox.failed", data: { source: "app", opId: r.view.id, kind: "message", status: "expired", reason: view.error } }]);
+      expect(view.reason).toMatch(/not confirmed by Alexa after 3 sends/);
+      expect(hooks).toEqual([{ type: "outbox.failed", data: { source: "app", opId: r.view.id, kind: "message", status: "expired", reason: view.reason } }]);
       expect(next).toBeNull();
 
       // A confirmation that arrives after all still wins: the change did happen.
