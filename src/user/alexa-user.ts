@@ -470,6 +470,9 @@ export class AlexaUser extends DurableObject<Env> {
       webhooks: this.webhooks,
       outbox: this.outbox,
       storedOperation: (opId) => this.outbound.outbox.operation(opId),
+      requestSync: () => {
+        if (!this.outbound.outbox.kindState("sync").pending) this.outbound.outbox.enqueue({ kind: "sync" });
+      },
       progress: this.progress,
       syncs: this.syncs,
       lists: this.lists,

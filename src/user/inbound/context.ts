@@ -36,6 +36,11 @@ export interface InboundParts {
    * from this, never from the message body.
    */
   storedOperation: (opId: string) => BridgeOperation | null;
+  /**
+   * Queues a full sync in the outbox unless one is pending (synchronous SQL:
+   * call it inside the transaction), as the cron's reconciliation does.
+   */
+  requestSync: () => void;
   /** Operations started but not finished (create attempts). */
   progress: OpProgress;
   /** Where the lists live (src/user/lists): list events and delivered list operations go to it. */

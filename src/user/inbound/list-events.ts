@@ -33,6 +33,13 @@ export const LIST_EVENT_PREFIX = "AlexaHouseholdListEvent.";
 
 /** Parallel item reads per event. */
 const READ_CONCURRENCY = 4;
+/**
+ * Most item ids an `ItemsCreated`/`ItemsUpdated` is read item by item for:
+ * one GET per id must fit in Alexa's answer window (and in an invocation's
+ * subrequests, 50 on Workers Free). Above it the event is acknowledged and a
+ * full sync is queued instead (its snapshot carries the items).
+ */
+export const MAX_EVENT_ITEM_READS = 50;
 
 export { DELETE_HOLD_MS };
 
@@ -46,6 +53,10 @@ export async function handleListEvent(req: InboundRequest, parts: InboundParts, 
     case "ItemsCreated":
     case "ItemsUpdated": {
       const { listId, listItemIds } = itemsBody(req.body);
+      if (listItemIds.length > MAX_EVENT_ITEM_READS) {
+        console.log(`list event ${event}: ${listItemIds.length} items (over ${MAX_EVENT_ITEM_READS}); acknowledged, a full sync is queued instead`);
+        return () => parts.requestSync();
+      }
       const items = await readItems(parts.listApi(req), listId, listItemIds);
       return event === "ItemsCreated" ? () => applyCreated(parts, listId, items, now) : () => applyUpdated(parts, listId, items, now);
     }
