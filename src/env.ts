@@ -44,6 +44,10 @@ export interface Env {
   APP_REQUIRE_LINKING?: string;
   /** Seconds between reconciliation syncs of one user. */
   SYNC_INTERVAL?: string;
+  /** Most operations one user may have pending (queued or sent) in the outbox; beyond it the REST API answers 429. Default 1000. */
+  OUTBOX_MAX_PENDING?: string;
+  /** Days a dead-letter webhook is kept before it is dropped (logged). Default 14. */
+  DEAD_LETTER_TTL_DAYS?: string;
 
   /** Local only: origin that certificate chain URLs are fetched from. */
   ALEXA_CERT_ORIGIN?: string;

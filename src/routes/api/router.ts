@@ -184,6 +184,11 @@ async function enqueue(
       return jsonError(404, "USER_NOT_FOUND", "no request from this Alexa user has been seen");
     case "disabled_user":
       return jsonError(404, "USER_DISABLED", "this Alexa user has disabled the skill");
+    case "too_many_pending": {
+      const res = jsonError(429, "TOO_MANY_PENDING_OPERATIONS", `this user already has ${reply.limit} operations pending; retry later`);
+      res.headers.set("retry-after", String(reply.retryAfterS));
+      return res;
+    }
     case "refused":
       return jsonError(REFUSAL_STATUS[reply.code], reply.code, reply.message);
   }

@@ -204,6 +204,11 @@ export class Outbox implements OutboxPort, AlarmParticipant {
     return this.#d.newId?.() ?? `op_${crypto.randomUUID().replaceAll("-", "")}`;
   }
 
+  /** Operations still in the outbox's hands (queued, or sent and unconfirmed). @example outbox.pendingCount() */
+  pendingCount(): number {
+    return this.#d.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox_ops WHERE status IN ${PENDING}`).one().n;
+  }
+
   /**
    * The operation as stored (what the app asked for), or `null` for an id
    * this outbox never stored (or pruned).

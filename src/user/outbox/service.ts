@@ -24,7 +24,27 @@ import { canReadLists } from "../profile.ts";
 import type { AlarmParticipant } from "../schedule.ts";
 import type { Transport } from "./deliver.ts";
 
-export type EnqueueReply = EnqueueResult | Refused | { outcome: "unknown_user" } | { outcome: "disabled_user" };
+export type EnqueueReply =
+  | EnqueueResult
+  | Refused
+  | { outcome: "unknown_user" }
+  | { outcome: "disabled_user" }
+  /** {@link outboxMaxPending} operations are pending already: the app should retry after `retryAfterS`. */
+  | { outcome: "too_many_pending"; limit: number; retryAfterS: number };
+
+/** Default of `OUTBOX_MAX_PENDING`. */
+export const DEFAULT_OUTBOX_MAX_PENDING = 1000;
+/** The `Retry-After` of a refusal for too many pending operations. */
+export const TOO_MANY_PENDING_RETRY_AFTER_S = 60;
+
+/**
+ * `OUTBOX_MAX_PENDING` as a positive integer, else the default.
+ * @example outboxMaxPending({ OUTBOX_MAX_PENDING: "50" }) // 50
+ */
+export function outboxMaxPending(env: Pick<Env, "OUTBOX_MAX_PENDING">): number {
+  const n = Number(env.OUTBOX_MAX_PENDING);
+  return Number.isInteger(n) && n > 0 ? n : DEFAULT_OUTBOX_MAX_PENDING;
+}
 export type GetOperationReply = { outcome: "found"; view: OperationView } | { outcome: "unknown_user" } | { outcome: "not_found" };
 
 export interface OutboundDeps {
@@ -143,6 +163,12 @@ export class Outbound {
     const p = this.#d.profile();
     if (!p) return { outcome: "unknown_user" };
     if (!p.enabled) return { outcome: "disabled_user" };
+    // Bounded per user: an app that queues faster than Alexa confirms must back off, not fill the object.
+    const limit = outboxMaxPending(this.#d.env);
+    if (this.outbox.pendingCount() >= limit) {
+      console.warn(`outbox: ${limit} operations pending; refusing more (429) until some finish`);
+      return { outcome: "too_many_pending", limit, retryAfterS: TOO_MANY_PENDING_RETRY_AFTER_S };
+    }
     const result = this.#d.accept ? this.#d.accept(op, opts) : this.outbox.enqueue(op, opts);
     if (result.outcome === "created") {
       this.#d.afterAccept?.();
