@@ -1,0 +1,76 @@
+// Account linking with the skill store (ALEXA_LISTS=skill, the default): REST
+// by app user id, voice with APP_REQUIRE_LINKING answered in the user's
+// object, webhooks of voice changes carrying appUserId.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { AlexaUser } from "../../src/user/alexa-user.ts";
+import { newUserId, settle, skillEvent, userStub } from "../user/fakes.ts";
+import { useFakes } from "../user/harness.ts";
+import { slot } from "../user/lists/skill-harness.ts";
+import { apiCall, deliver, enableAndLink, installLinkingFetch, linkingEnv, voiceEnvelope } from "./linking-harness.ts";
+import { OAuthFixture } from "./oauth-fixture.ts";
+
+const { household, app } = useFakes();
+let oauth: OAuthFixture;
+beforeAll(async () => {
+  oauth = await OAuthFixture.create();
+});
+beforeEach(() => {
+  oauth.down = false;
+  installLinkingFetch(oauth, household, app);
+});
+
+const addMilk = { type: "IntentRequest", intent: { name: "AddItemsIntent", confirmationStatus: "NONE", slots: { items: slot("items", "milk"), list: slot("list", "shopping", "shopping") } } };
+
+describe("account linking (skill store)", () => {
+  it("REST by app user id: create and read lists of the linked Alexa user, across re-enable", async () => {
+    const e = linkingEnv();
+    const first = newUserId("skill-before");
+    await enableAndLink(e, first, await oauth.token({ sub: "app-user-s1" }));
+    const created = await apiCall(e, "POST", "/v1/app-users/app-user-s1/lists/shopping/items", { value: "oat milk" });
+    expect(created.status).toBe(202);
+    const read = await apiCall(e, "GET", "/v1/app-users/app-user-s1/lists");
+    expect(read.status).toBe(200);
+    expect(JSON.stringify(read.body)).toContain("oat milk");
+    await settle(env.ALEXA_USER.getByName(first));
+    const hook = app.accepted().find((b) => JSON.stringify(b.data).includes("oat milk"));
+    expect(hook).toMatchObject({ userId: first, appUserId: "app-user-s1" });
+
+    await deliver(e, skillEvent(first, "SkillDisabled"));
+    const second = newUserId("skill-after");
+    await enableAndLink(e, second, await oauth.token({ sub: "app-user-s1" }));
+    const fresh = await apiCall(e, "GET", "/v1/app-users/app-user-s1/lists");
+    expect(fresh.status).toBe(200);
+    expect(JSON.stringify(fresh.body)).not.toContain("oat milk");
+    expect(await apiCall(e, "GET", "/v1/app-users/app-user-unknown/lists")).toMatchObject({ status: 404, body: { error: "APP_USER_NOT_LINKED" } });
+  });
+
+  it("APP_REQUIRE_LINKING: no token → LinkAccount card and nothing changes; a valid token → the turn is answered and linked", async () => {
+    const e = linkingEnv({ require: true });
+    const userId = newUserId("skill-voice");
+    await userStub(userId);
+    await deliver(e, skillEvent(userId, "SkillEnabled"));
+    const refused = await deliver(e, voiceEnvelope(userId, addMilk, null));
+    expect(refused).toMatchObject({ status: 200, body: { response: { card: { type: "LinkAccount" } } } });
+    const gb = await deliver(e, voiceEnvelope(userId, { ...addMilk, locale: "de-DE" }, await oauth.token({ nowMs: Date.now() - 7200_000 })));
+    expect(JSON.stringify(gb.body)).toContain("verknüpfe bitte dein Konto");
+
+    const ok = await deliver(e, voiceEnvelope(userId, addMilk, await oauth.token({ sub: "app-user-s2" })));
+    expect(ok.status).toBe(200);
+    expect(JSON.stringify(ok.body)).toMatch(/milk/i);
+    await settle(env.ALEXA_USER.getByName(userId));
+    expect(await runInDurableObject(env.ALEXA_USER.getByName(userId), (i: AlexaUser) => i.profile.appUserId())).toBe("app-user-s2");
+    expect(await env.APP_USERS.getByName("app-user-s2").resolve()).toBe(userId);
+    expect(app.accepted().find((b) => b.type === "alexa.list.items.created")).toMatchObject({ userId, appUserId: "app-user-s2" });
+  });
+
+  it("without APP_REQUIRE_LINKING a request without a token is answered as before", async () => {
+    const e = linkingEnv();
+    const userId = newUserId("skill-optional");
+    await userStub(userId);
+    const r = await deliver(e, voiceEnvelope(userId, addMilk, null));
+    expect(r.status).toBe(200);
+    expect((r.body.response as { card?: { type: string } }).card?.type).not.toBe("LinkAccount");
+  });
+});
