@@ -81,6 +81,8 @@ export interface DeliveryDeps {
   sign: (body: string) => Promise<Record<string, string>>;
   /** Most recent deliveries kept for inspection. Default 1000. */
   maxRecords?: number;
+  /** Called whenever a delivery changes state or gets an attempt (the console's event bus). */
+  onChange?: (view: DeliveryView) => void;
 }
 
 interface Delivery {
@@ -221,6 +223,7 @@ export class DeliveryQueue {
 
   #hold(d: Delivery, fault: Fault<DeliveryFaultSpec>): void {
     d.view.state = "held";
+    this.deps.onChange?.(d.view);
     this.#held.push(d);
     if (this.#held.length >= (fault.batch ?? DEFAULT_REORDER_BATCH)) {
       this.#releaseHeld();
@@ -248,6 +251,7 @@ export class DeliveryQueue {
     d.view.state = "pending";
     d.view.nextAttemptAt = new Date(this.deps.now() + delayMs).toISOString();
     d.timer = setTimeout(() => void this.#attempt(d), Math.max(0, delayMs));
+    this.deps.onChange?.(d.view);
   }
 
   async #attempt(d: Delivery): Promise<void> {
@@ -255,6 +259,7 @@ export class DeliveryQueue {
     if (this.#closed) return;
     d.view.state = "in-flight";
     delete d.view.nextAttemptAt;
+    this.deps.onChange?.(d.view);
     const started = this.deps.now();
     const attempt: AttemptView = { at: new Date(started).toISOString(), ms: 0 };
     const controller = new AbortController();
@@ -300,6 +305,7 @@ export class DeliveryQueue {
   #finish(d: Delivery, state: DeliveryState): void {
     d.view.state = state;
     delete d.view.nextAttemptAt;
+    this.deps.onChange?.(d.view);
     d.markFirstDone();
   }
 

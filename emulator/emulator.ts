@@ -20,6 +20,7 @@
 import { amazonRoutes, type AmazonBackend, CERT_PATH } from "./amazon-api.ts";
 import { controlRoutes } from "./control-api.ts";
 import { DeliveryQueue, type DeliveryView } from "./delivery.ts";
+import { EventBus } from "./events.ts";
 import { type EnvelopeUser, listEventRequest, type OutOfSessionRequest, type SkillEventName } from "./envelope.ts";
 import {
   type AmazonApi,
@@ -44,6 +45,7 @@ import { ALEXA_RETRY, EVENT_RETRY_WINDOW_MS, type RetryPolicy } from "./retry.ts
 import { json, sleep } from "./router.ts";
 import { TokenStore } from "./tokens.ts";
 import { VoiceSessions, type VoiceTurn } from "./voice.ts";
+import { ConsoleBackend, type ConsoleOptions } from "./web/console-api.ts";
 
 export interface EmulatorOptions {
   /** The emulator's own origin, e.g. `http://127.0.0.1:8790` (apiEndpoint and certificate URL). */
@@ -75,6 +77,10 @@ export interface EmulatorOptions {
   modelDir?: string | URL;
   /** How long Alexa waits for an interactive answer. Default 8 000. */
   voiceTimeoutMs?: number;
+  /** The bus deliveries, voice turns, calls and list changes are published to. Default: a new one. */
+  events?: EventBus;
+  /** What the console at `/` shows: the list store, and the Worker URL and API token (see emulator/web/console-api). */
+  console?: ConsoleOptions;
 }
 
 /** One Amazon API call, as the control API shows it. */
@@ -113,6 +119,10 @@ export class AlexaEmulator {
   readonly deliveryFaults: FaultBook<DeliveryFaultSpec>;
   readonly deliveries: DeliveryQueue;
   readonly retry: RetryPolicy & { eventWindowMs: number };
+  /** Everything that happens, for the console's `GET /_control/events`. */
+  readonly events: EventBus;
+  /** The page at `/` and its API (emulator/web/console-api). */
+  readonly console: ConsoleBackend;
 
   readonly #now: () => number;
   readonly #pki: TestPki;
@@ -133,6 +143,7 @@ export class AlexaEmulator {
 
   private constructor(opts: EmulatorOptions, pki: TestPki) {
     this.#now = opts.now ?? Date.now;
+    this.events = opts.events ?? new EventBus({ now: this.#now });
     this.#pki = pki;
     this.origin = opts.origin.replace(/\/+$/, "");
     this.certUrl = this.origin + CERT_PATH;
@@ -167,6 +178,7 @@ export class AlexaEmulator {
       faults: this.deliveryFaults,
       issueToken: (userId) => this.#apiTokens.issue({ userId }, this.#apiTokenTtlMs).token,
       sign,
+      onChange: (view) => this.events.publish("delivery", view),
     });
     const backend: AmazonBackend = {
       clientId: this.clientId,
@@ -197,8 +209,10 @@ export class AlexaEmulator {
       enable: (name) => this.enable(name).userId as string,
       envelopeUser: (userId) => this.#envelopeUser(userId),
       model: (locale) => models.get(locale),
+      onTurn: (turn) => this.events.publish("voice", turn),
     });
     this.#control = controlRoutes(this);
+    this.console = new ConsoleBackend(this, this.events, opts.console);
     for (const name of opts.people ?? ["alice"]) this.addPerson(name);
   }
 
@@ -206,6 +220,8 @@ export class AlexaEmulator {
   async fetch(req: Request): Promise<Response> {
     const path = new URL(req.url).pathname;
     try {
+      const page = await this.console.handle(req);
+      if (page) return page;
       if (path.startsWith("/_control")) return (await this.#control.handle(req)) ?? notFound();
       if (path.startsWith("/echo.api/")) return (await this.#routes.certs.handle(req)) ?? notFound();
       const api: AmazonApi | null = path.startsWith("/auth/o2/")
@@ -227,6 +243,7 @@ export class AlexaEmulator {
   close(): void {
     this.deliveries.close();
     this.#voice.close();
+    this.console.close();
   }
 
   // ------------------------------------------------------------ people
@@ -243,6 +260,7 @@ export class AlexaEmulator {
       pastUserIds: [],
     };
     this.#people.set(name, person);
+    this.events.publish("person", personView(person));
     return personView(person);
   }
 
@@ -417,6 +435,7 @@ export class AlexaEmulator {
     res ??= (await this.#routes[api].handle(req)) ?? notFound();
     call.status = res.status;
     if (notes.length) call.notes = notes;
+    this.events.publish("call", call);
     return res;
   }
 
@@ -454,11 +473,13 @@ export class AlexaEmulator {
   }
 
   #onListEvent(p: Person, event: ListEvent): void {
+    this.events.publish("lists", { person: p.name, event });
     if (!p.enablement?.permissions.has("read")) return;
     this.#send(p, p.enablement.userId, listEventRequest(event));
   }
 
   #send(p: Person, userId: string, request: OutOfSessionRequest, windowMs = this.retry.eventWindowMs): DeliveryView {
+    if (request.type.startsWith("AlexaSkillEvent.")) this.events.publish("person", personView(p));
     return this.deliveries.enqueue({ userId, person: p.name, user: this.#envelopeUser(userId), request, windowMs });
   }
 }

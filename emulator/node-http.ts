@@ -1,7 +1,8 @@
 /**
  * @module emulator/node-http
  * Puts a web-style `(Request) => Response` handler on a Node HTTP server.
- * Bodies are buffered (everything the emulator serves is small). A handler
+ * Bodies are buffered (everything the emulator serves is small), except
+ * `text/event-stream` responses, which are streamed as they come. A handler
  * may answer {@link REFUSE} to reset the connection without a response, which
  * is how the fake app plays "down".
  */
@@ -69,6 +70,10 @@ async function dispatch(handler: NodeHandler, host: string, req: IncomingMessage
       req.socket.destroy();
       return;
     }
+    if (response.body && (response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+      await stream(response.body, res, response.status, Object.fromEntries(response.headers));
+      return;
+    }
     const out = Buffer.from(await response.arrayBuffer());
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(out);
@@ -77,4 +82,18 @@ async function dispatch(handler: NodeHandler, host: string, req: IncomingMessage
     if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
     res.end(JSON.stringify({ error: "INTERNAL" }));
   }
+}
+
+/** Writes a streamed body (Server-Sent Events) as it comes; cancels it when the client goes away. */
+async function stream(body: ReadableStream<Uint8Array>, res: ServerResponse, status: number, headers: Record<string, string>): Promise<void> {
+  res.writeHead(status, headers);
+  res.flushHeaders();
+  const reader = body.getReader();
+  res.on("close", () => void reader.cancel().catch(() => {}));
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done || res.destroyed) break;
+    res.write(value);
+  }
+  res.end();
 }

@@ -101,6 +101,8 @@ export interface VoiceDeps {
   model: (locale: string) => Promise<CompiledModel>;
   /** Turns kept for the log. Default 200. */
   maxLog?: number;
+  /** Called with each turn as it is recorded (the console's event bus). */
+  onTurn?: (turn: VoiceTurn) => void;
 }
 
 interface Session {
@@ -340,6 +342,7 @@ export class VoiceSessions {
     this.#log.push(turn);
     const max = this.deps.maxLog ?? 200;
     if (this.#log.length > max) this.#log.splice(0, this.#log.length - max);
+    this.deps.onTurn?.(turn);
     return structuredClone(turn);
   }
 

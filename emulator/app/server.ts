@@ -16,6 +16,8 @@ import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { type Budget, FaultBook } from "../faults.ts";
 import { REFUSE, serve } from "../node-http.ts";
 import { answer, HttpError, json, jsonError, readJsonObject, Router } from "../router.ts";
+import type { EventBus } from "../events.ts";
+import { AppView } from "./app-view.ts";
 import { BridgeClient } from "./bridge-client.ts";
 import { type WebhookBody, WebhookLog } from "./webhook-log.ts";
 
@@ -34,6 +36,8 @@ export interface FakeAppOptions {
   apiToken?: string;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Where webhooks received, refused and rejected are published (the emulator console). */
+  events?: EventBus;
 }
 
 export const WEBHOOK_PATH = "/webhooks";
@@ -46,14 +50,18 @@ export const WEBHOOK_PATH = "/webhooks";
  */
 export class FakeApp {
   readonly log = new WebhookLog();
+  /** The lists as this app has built them from the webhooks (see app-view). */
+  readonly view = new AppView();
   readonly outages: FaultBook<OutageSpec>;
   readonly bridge: BridgeClient | null;
   readonly #verifier: Webhook;
   readonly #routes: Router;
   readonly #now: () => number;
+  readonly #events: EventBus | null;
 
   constructor(opts: FakeAppOptions) {
     this.#now = opts.now ?? Date.now;
+    this.#events = opts.events ?? null;
     this.#verifier = new Webhook(opts.secret);
     this.outages = new FaultBook(this.#now, "o");
     this.bridge =
@@ -74,6 +82,7 @@ export class FakeApp {
     const outage = this.outages.take(() => true);
     if (outage) {
       this.log.refused += 1;
+      this.#events?.publish("webhook", { outcome: "refused", mode: outage.mode, webhookId: req.headers.get("webhook-id"), outage: outage.id });
       if (outage.mode === "refuse") return REFUSE;
       const headers: Record<string, string> = {};
       if (outage.retryAfterSeconds !== undefined) headers["retry-after"] = String(outage.retryAfterSeconds);
@@ -87,9 +96,15 @@ export class FakeApp {
     } catch (e) {
       if (!(e instanceof WebhookVerificationError)) throw e;
       this.log.rejected += 1;
+      this.#events?.publish("webhook", { outcome: "rejected", webhookId: req.headers.get("webhook-id"), error: e.message });
       return jsonError(401, "BAD_SIGNATURE", e.message);
     }
-    this.log.record(headers["webhook-id"] as string, body, this.#now());
+    const webhookId = headers["webhook-id"] as string;
+    const isNew = this.log.record(webhookId, body, this.#now());
+    const changed = isNew && this.view.apply(body);
+    const receipts = this.log.query({ userId: body.userId }).find((r) => r.webhookId === webhookId)?.receipts ?? 1;
+    this.#events?.publish("webhook", { outcome: isNew ? "received" : "repeat", webhookId, receipts, ...body });
+    if (changed) this.#events?.publish("app-view", { userId: body.userId, type: body.type });
     return new Response(null, { status: 204 });
   }
 

@@ -81,6 +81,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     skillEndpoint: `${workerUrl}/alexa`,
     clientId: opts.secrets.lwaClientId,
     clientSecret: opts.secrets.lwaClientSecret,
+    // The console at the emulator's root shows the lists from the right store.
+    console: { store: opts.alexaLists ?? "skill", workerUrl, apiToken: opts.secrets.apiToken },
   });
   let app: RunningApp | null = null;
   try {
@@ -89,6 +91,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       secret: opts.secrets.webhookSecret,
       bridgeUrl: workerUrl,
       apiToken: opts.secrets.apiToken,
+      events: emulator.emulator.events,
     });
     const emu = emulator.emulator;
     const vars: Record<string, string> = {
@@ -131,6 +134,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         await Promise.all([emulator.close(), app?.close()]);
       },
     };
+    emu.console.configure({ app: app.app, restartWorker: () => stack.restartWorker() });
     return stack;
   } catch (e) {
     await Promise.all([emulator.close(), app?.close()]);

@@ -1,0 +1,152 @@
+/**
+ * End to end, in a real browser: the emulator console (GET / on the
+ * emulator's origin) driven with playwright-core and Debian's Chromium,
+ * against the real stack (skill store). What a person sees: something said
+ * to Alexa shows on Alexa's side and on the app's side; the app's REST
+ * buttons reach both; a fault toggled on shows its retries in the timeline;
+ * the Worker restarts from the page; and the page logs no errors.
+ *
+ * Needs Chromium at CHROMIUM_PATH (default /usr/bin/chromium; .ci/run
+ * installs it). Missing: the tests fail in CI (`CI` set) and are skipped,
+ * with a message, elsewhere. `CONSOLE_SCREENSHOT=docs/console.png` also saves
+ * a screenshot of the page at 1280 px.
+ */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type E2E, startE2E } from "./harness.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const IN_CI = Boolean(process.env.CI);
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+if (!HAVE_CHROMIUM && !IN_CI) {
+  console.warn(`console.test: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+}
+
+describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (skill store)", () => {
+  let e: E2E;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) {
+      throw new Error(`The console tests need Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    }
+    e = await startE2E({ alexaLists: "skill" });
+    profile = mkdtempSync(join(tmpdir(), "alb-chromium-"));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 860 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("console", (msg) => {
+      if (msg.type() === "error") errors.push(`console: ${msg.text()}`);
+    });
+    page.on("pageerror", (err) => errors.push(`page: ${err.message}`));
+    page.setDefaultTimeout(30_000);
+    await page.goto(`${e.stack.emulator.origin}/`);
+    await page.waitForSelector("body[data-ready='true']");
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await e?.stop();
+  }, 30_000);
+
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === "fail" && e) console.log(`--- worker output (last 60 lines) ---\n${e.workerLog.slice(-60).join("\n")}`);
+  });
+
+  /** Waits until an element matching `selector` shows `text`. */
+  const shows = (selector: string, text: string | RegExp, timeout = 30_000): Promise<void> =>
+    page.locator(selector).filter({ hasText: text }).first().waitFor({ state: "visible", timeout });
+  const alexaItem = (value: string): string => `#alexa-lists li.item[data-value="${value}"]`;
+  const appItem = (value: string): string => `#app-lists li.item[data-value="${value}"]`;
+
+  it("shows the store the stack runs with and goes live", async () => {
+    expect(await page.locator("#store").textContent()).toBe("store: skill");
+    await page.waitForFunction(() => document.getElementById("conn")?.textContent === "live");
+    expect(await page.locator("#faults input[role=switch]").count()).toBe(8);
+    // Keyboard: the say box is reachable and labelled.
+    expect(await page.getByLabel("Say to Alexa").isVisible()).toBe(true);
+  });
+
+  it("something said to Alexa shows on Alexa's side and on the app's side", async () => {
+    await page.getByLabel("Say to Alexa").fill("add milk to my shopping list");
+    await page.getByLabel("Say to Alexa").press("Enter");
+    await page.waitForSelector(alexaItem("milk"));
+    await page.waitForSelector(appItem("milk"));
+    await shows("#conversation li", "Alexa:");
+    await shows("#timeline li[data-type=voice]", "add milk to my shopping list");
+    await shows("#timeline li[data-type=webhook]", /alexa\.list\.items\.created.*received/);
+    // A row opens to its JSON.
+    const summary = page.locator("#timeline li[data-type=voice] summary").first();
+    await summary.focus();
+    await page.keyboard.press("Enter");
+    await shows("#timeline li[data-type=voice] pre", '"utterance": "add milk to my shopping list"');
+  });
+
+  it("the app's REST buttons reach both sides", async () => {
+    await page.getByLabel("Add through the REST API").fill("bread");
+    await page.getByLabel("Add through the REST API").press("Enter");
+    await page.waitForSelector(appItem("bread"));
+    await page.waitForSelector(alexaItem("bread"));
+    await shows("#timeline li[data-type=operation]", /bread.*completed/);
+    await page.getByRole("button", { name: "Complete bread (REST)" }).click();
+    await page.waitForSelector(`${appItem("bread")}.completed`);
+    await page.waitForSelector(`${alexaItem("bread")}.completed`);
+  });
+
+  it("with the app down, the timeline shows the webhook refused and retried, then received", async () => {
+    await page.locator("#fault-app-down").check();
+    await shows("#timeline li[data-type=faults]", "App backend down (503): on");
+    await page.getByLabel("Say to Alexa").fill("add eggs to my shopping list");
+    await page.getByLabel("Say to Alexa").press("Enter");
+    await page.waitForSelector(alexaItem("eggs"));
+    // The bridge retries (1-5 s, then up to 10 s): two refusals of the same webhook-id.
+    await page.waitForFunction(
+      () => [...document.querySelectorAll<HTMLElement>("#timeline li[data-type=webhook]")].some((li) => Number(li.dataset.retries) >= 2),
+      undefined,
+      { timeout: 45_000 },
+    );
+    expect(await page.locator(appItem("eggs")).count()).toBe(0);
+    await page.locator("#fault-app-down").uncheck();
+    await page.waitForSelector(appItem("eggs"), { timeout: 45_000 });
+    await shows("#timeline li[data-type=webhook]", "received on retry");
+  }, 120_000);
+
+  it("restarts the Worker from the page and keeps working", async () => {
+    await page.getByRole("button", { name: "Restart the Worker" }).click();
+    await shows("#timeline li[data-type=worker]", "Worker running", 60_000);
+    await page.getByLabel("Say to Alexa").fill("add coffee to my shopping list");
+    await page.getByLabel("Say to Alexa").press("Enter");
+    await page.waitForSelector(alexaItem("coffee"));
+    await page.waitForSelector(appItem("coffee"));
+  }, 90_000);
+
+  it("logged no errors in the browser", async () => {
+    if (process.env.CONSOLE_SCREENSHOT) {
+      await page.locator("#timeline li[data-type=voice] summary").first().click();
+      await page.screenshot({ path: resolve(process.env.CONSOLE_SCREENSHOT) });
+    }
+    expect(errors).toEqual([]);
+  });
+});
