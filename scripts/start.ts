@@ -107,6 +107,7 @@ function printNextSteps(s: Stack, secrets: StackSecrets, lists: "skill" | "house
 alexa-list-bridge is running (ALEXA_LISTS=${lists}: ${lists === "skill" ? "the skill holds the lists; people talk to it" : "Alexa's household lists through the List Management API"}).
   Worker (skill endpoint, REST API)   ${w}   POST /alexa, /v1/..., GET /healthz
   Alexa emulator (Amazon, loopback)   ${s.emulator.origin}   control API under /_control/
+  Emulator console (in a browser)     ${s.emulator.origin}/   Alexa, the app and the wire, live
   Fake app backend (webhooks)         ${s.app.origin}   POST /webhooks, GET /_app/webhooks
   Skill id                            ${s.vars.ALEXA_SKILL_ID}
   App API token (APP_API_TOKEN)       ${secrets.apiToken}

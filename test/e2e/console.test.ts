@@ -144,7 +144,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (sk
 
   it("logged no errors in the browser", async () => {
     if (process.env.CONSOLE_SCREENSHOT) {
-      await page.locator("#timeline li[data-type=voice] summary").first().click();
+      await page.locator("#timeline li[data-type=webhook]").filter({ hasText: "received on retry" }).first().locator("summary").click();
       await page.screenshot({ path: resolve(process.env.CONSOLE_SCREENSHOT) });
     }
     expect(errors).toEqual([]);
