@@ -1,0 +1,88 @@
+/**
+ * `npm run soak -- --minutes M [--seed S] [--path P] [--store skill|household] [--commands N]`
+ *
+ * Randomized, model-based convergence test of the whole stack under faults
+ * (docs/soak.md). Runs seeded command sequences one after another, seeds S,
+ * S+1, … (S random when not given), on both stores unless `--store` picks one,
+ * until M minutes have passed; exits 1 on the first violation, after shrinking
+ * it, printing the seed and the shortest failing sequence. `--seed S` alone
+ * (without `--minutes`) replays that one sequence; `--path P` replays the
+ * shrunk one fast-check reported.
+ */
+import { parseArgs } from "node:util";
+import { existsSync, readFileSync } from "node:fs";
+import { type Cmd, describeFailure, runSequence, soakSeed, startSoakStack, type SoakStack, type Store, workerErrors } from "./soak/run.ts";
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: "string" },
+    seed: { type: "string" },
+    path: { type: "string" },
+    store: { type: "string" },
+    commands: { type: "string", default: "25" },
+    "shrink-minutes": { type: "string", default: "10" },
+    quiet: { type: "boolean", default: false },
+    replay: { type: "string" },
+  },
+});
+
+const stores: Store[] = values.store === undefined ? ["household", "skill"] : [values.store as Store];
+for (const st of stores) if (st !== "skill" && st !== "household") throw new Error(`--store must be skill or household, not ${st}`);
+const replay = values.seed !== undefined && values.minutes === undefined;
+const minutes = Number(values.minutes ?? (replay ? "0" : "5"));
+const firstSeed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
+const log = (line: string): void => {
+  if (!values.quiet) console.log(line);
+};
+
+const stacks = new Map<Store, SoakStack>();
+let exit = 0;
+try {
+  for (const st of stores) {
+    log(`starting the stack (${st})…`);
+    stacks.set(st, await startSoakStack(st));
+  }
+  if (values.replay !== undefined) {
+    // `--replay '<json>'` or `--replay file.json`: exactly that command sequence, once per store.
+    const text = existsSync(values.replay) ? readFileSync(values.replay, "utf8") : values.replay;
+    const cmds = JSON.parse(text) as Cmd[];
+    for (const st of stores) {
+      const s = stacks.get(st)!;
+      const from = s.workerLog.length;
+      const r = await runSequence(s, cmds, (l) => log(`[${st}] ${l}`));
+      const violations = [...r.violations, ...workerErrors(s.workerLog.slice(from)).map((e) => `Worker log: ${e}`)];
+      for (const x of violations) console.error(`  - ${x}`);
+      console.log(`[soak] replay on ${st}: ${violations.length ? `${violations.length} violation(s)` : "ok"}`);
+      if (violations.length) exit = 1;
+    }
+  }
+  const deadline = Date.now() + minutes * 60_000;
+  let seed = firstSeed;
+  let done = 0;
+  outer: do {
+    if (values.replay !== undefined) break;
+    for (const st of stores) {
+      const s = stacks.get(st)!;
+      console.log(`[soak] store ${st}, seed ${seed}${values.path ? `, path ${values.path}` : ""}`);
+      const o = await soakSeed(s, {
+        seed,
+        ...(values.path ? { path: values.path } : {}),
+        maxCommands: Number(values.commands),
+        shrinkMs: Number(values["shrink-minutes"]) * 60_000,
+        log: (l) => log(`[${st}] ${l}`),
+      });
+      done += 1;
+      if (!o.ok) {
+        console.error(describeFailure(st, o));
+        exit = 1;
+        break outer;
+      }
+      console.log(`[soak] store ${st}, seed ${seed}: ok (${Math.round(o.ms / 1000)} s)`);
+    }
+    seed += 1;
+  } while (!replay && Date.now() < deadline);
+  if (exit === 0) console.log(`[soak] ${done} sequence(s) passed, seeds ${firstSeed}…${replay ? seed : seed - 1}`);
+} finally {
+  await Promise.all([...stacks.values()].map((s) => s.stop()));
+}
+process.exit(exit);

@@ -1,0 +1,40 @@
+/**
+ * The bounded soak inside `npm test`: fixed seeds of the randomized,
+ * model-based convergence run (scripts/soak, docs/soak.md) against the real
+ * stack, one stack per list store, both stores at once. A failure prints the
+ * seed and the shrunk command sequence; `npm run soak -- --store <s> --seed <n>`
+ * replays it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeFailure, soakSeed, startSoakStack, type SoakStack, type Store } from "../../scripts/soak/run.ts";
+
+/** Seeds run in CI, per store (chosen once; each is a different random sequence). */
+export const CI_SEEDS: Record<Store, number[]> = { household: [101, 102], skill: [201, 202, 203] };
+const COMMANDS = 20;
+
+const stacks = new Map<Store, SoakStack>();
+
+beforeAll(async () => {
+  await Promise.all((["household", "skill"] as const).map(async (st) => stacks.set(st, await startSoakStack(st))));
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([...stacks.values()].map((s) => s.stop()));
+}, 30_000);
+
+describe.concurrent("soak: nothing lost, nothing duplicated, under faults", () => {
+  for (const store of ["household", "skill"] as const) {
+    it(`${store} store, seeds ${CI_SEEDS[store].join(", ")}`, async () => {
+      const s = stacks.get(store)!;
+      for (const seed of CI_SEEDS[store]) {
+        const lines: string[] = [];
+        const o = await soakSeed(s, { seed, maxCommands: COMMANDS, shrinkMs: 60_000, log: (l) => lines.push(l) });
+        if (!o.ok) {
+          console.log(lines.join("\n"));
+          console.log(`--- worker output (last 60 lines) ---\n${s.workerLog.slice(-60).join("\n")}`);
+        }
+        expect(o.ok, o.ok ? "" : describeFailure(store, o)).toBe(true);
+      }
+    }, 240_000);
+  }
+});
