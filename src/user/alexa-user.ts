@@ -61,7 +61,7 @@ import { migrateProfile, ProfileStore } from "./profile.ts";
 import { AlarmSchedule, type AlarmParticipant } from "./schedule.ts";
 import { SyncRunner } from "./sync-runner.ts";
 import { migrateTombstone, Tombstone } from "./tombstone.ts";
-import { migrateWebhookQueue, WebhookQueue, type QueuedWebhook } from "./webhook-queue.ts";
+import { deadLetterTtlMs, migrateWebhookQueue, WebhookQueue, type DeadLetter, type QueuedWebhook } from "./webhook-queue.ts";
 
 /** Alexa's acknowledgement. */
 export const ACK: AlexaAnswer = { status: 200, body: { version: "1.0", response: {} } };
@@ -157,6 +157,7 @@ export class AlexaUser extends DurableObject<Env> {
         allowHttp: this.env.ENVIRONMENT === "development" || this.env.ENVIRONMENT === "test",
       },
       random: () => this.random(),
+      deadLetterTtlMs: deadLetterTtlMs(this.env.DEAD_LETTER_TTL_DAYS),
     });
     this.outbound = new Outbound({
       sql,
@@ -197,6 +198,7 @@ export class AlexaUser extends DurableObject<Env> {
       new HeldDeleteReleaser({ held: this.held, items: this.items, webhooks: this.webhooks }, (fn) => this.#commit(fn)),
     );
     this.schedule.register(this.outbound.participant);
+    this.schedule.register({ name: "dead-letters", runDue: (now) => this.webhooks.expireDeadLetters(now) });
     this.schedule.register({ name: "webhook-delivery", runDue: () => this.#deliverWebhooks() });
   }
 
@@ -274,6 +276,35 @@ export class AlexaUser extends DurableObject<Env> {
   /** The webhook queue's rows (pending and dead letters). @example await stub.webhookQueue() */
   async webhookQueue(): Promise<QueuedWebhook[]> {
     return this.webhooks.list();
+  }
+
+  /**
+   * REST API: the user's dead-letter webhooks, oldest first (at most 1000), and their count.
+   * @example const reply = await stub.deadLetters();
+   */
+  async deadLetters(): Promise<{ outcome: "found"; total: number; deadLetters: DeadLetter[] } | { outcome: "unknown_user" }> {
+    if (!this.profile.get()) return { outcome: "unknown_user" };
+    return { outcome: "found", total: this.webhooks.deadLetterCount(), deadLetters: this.webhooks.deadLetters() };
+  }
+
+  /**
+   * REST API: puts every dead letter back at its place in the queue (a fresh
+   * 24 h window) and starts sending. @example await stub.redriveDeadLetters()
+   */
+  async redriveDeadLetters(): Promise<{ outcome: "done"; count: number } | { outcome: "unknown_user" }> {
+    if (!this.profile.get()) return { outcome: "unknown_user" };
+    const count = this.webhooks.redriveDeadLetters();
+    if (count > 0) {
+      await this.schedule.wakeAt(this.now() + WEBHOOK_BACKSTOP_MS);
+      this.#inBackground(this.#deliverWebhooks());
+    }
+    return { outcome: "done", count };
+  }
+
+  /** REST API: deletes every dead letter. @example await stub.deleteDeadLetters() */
+  async deleteDeadLetters(): Promise<{ outcome: "done"; count: number } | { outcome: "unknown_user" }> {
+    if (!this.profile.get()) return { outcome: "unknown_user" };
+    return { outcome: "done", count: this.webhooks.deleteDeadLetters() };
   }
 
   /**
@@ -414,6 +445,7 @@ export class AlexaUser extends DurableObject<Env> {
       this.held.nextReleaseAt(),
       this.progress.nextExpiry(),
       this.tombstone.expiresAt(),
+      this.webhooks.nextDeadLetterExpiry(),
       this.webhooks.pendingCount() > 0 ? now + WEBHOOK_BACKSTOP_MS : null,
       this.outbound.outbox.nextDueAt(),
     ].filter((t): t is number => t !== null);

@@ -55,6 +55,33 @@ export const WEBHOOK_BACKOFF = { baseMs: 5_000, maxMs: 60 * 60 * 1000 } as const
 /** Smallest delay between two tries of the same webhook. */
 export const WEBHOOK_MIN_RETRY_MS = 1_000;
 
+/** How long a dead letter is kept (default of `DEAD_LETTER_TTL_DAYS`: 14 days); then it is dropped, logged. */
+export const DEAD_LETTER_TTL_MS = 14 * 24 * 60 * 60 * 1000;
+/** Most dead letters kept per user; beyond it the oldest are dropped first, logged. */
+export const DEAD_LETTER_CAP = 1000;
+
+/**
+ * `DEAD_LETTER_TTL_DAYS` in ms (a positive number of days), else the default.
+ * @example deadLetterTtlMs("7") // 604800000
+ */
+export function deadLetterTtlMs(days: string | undefined): number {
+  const n = Number(days);
+  return days !== undefined && days.trim() !== "" && Number.isFinite(n) && n > 0 ? n * 24 * 60 * 60 * 1000 : DEAD_LETTER_TTL_MS;
+}
+
+/** A dead letter as the REST API shows it (no body: the app redrives it to see it again). */
+export interface DeadLetter {
+  msgId: string;
+  type: string;
+  /** ISO 8601. */
+  createdAt: string;
+  deadAt: string;
+  attempts: number;
+  lastError: string | null;
+  /** Size of the webhook body in bytes. */
+  bytes: number;
+}
+
 /** `last_error` of a row that became a dead letter without ever being sent. */
 export const UNCONFIGURED_ERROR = "not sent: APP_WEBHOOK_URL or APP_WEBHOOK_SECRET not set";
 
@@ -80,6 +107,10 @@ export interface WebhookQueueDeps {
   config: WebhookConfig;
   /** Jitter source, [0, 1). Default `Math.random`. */
   random?: () => number;
+  /** How long dead letters are kept. Default {@link DEAD_LETTER_TTL_MS}. */
+  deadLetterTtlMs?: number;
+  /** Most dead letters kept. Default {@link DEAD_LETTER_CAP}. */
+  deadLetterCap?: number;
 }
 
 /** A queued webhook as {@link WebhookQueue.list} shows it. */
@@ -241,9 +272,58 @@ export class WebhookQueue implements WebhookPort, AlarmParticipant {
     return this.drain();
   }
 
+  /** Dead letters, oldest first (at most `limit`). @example queue.deadLetters(100) */
+  deadLetters(limit = DEAD_LETTER_CAP): DeadLetter[] {
+    return this.#deps.sql
+      .exec<Row & { bytes: number }>(
+        `SELECT seq, msg_id, type, created_at, dead_at, attempts, last_error, LENGTH(CAST(body AS BLOB)) AS bytes
+         FROM webhook_queue WHERE dead_at IS NOT NULL ORDER BY seq LIMIT ?`,
+        limit,
+      )
+      .toArray()
+      .map((r) => ({
+        msgId: r.msg_id,
+        type: r.type,
+        createdAt: new Date(r.created_at).toISOString(),
+        deadAt: new Date(r.dead_at!).toISOString(),
+        attempts: r.attempts,
+        lastError: r.last_error,
+        bytes: r.bytes,
+      }));
+  }
+
+  /** Number of dead letters. @example queue.deadLetterCount() */
+  deadLetterCount(): number {
+    return this.#deps.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM webhook_queue WHERE dead_at IS NOT NULL`).one().n;
+  }
+
+  /** Deletes every dead letter; answers how many. @example queue.deleteDeadLetters() */
+  deleteDeadLetters(): number {
+    return this.#deps.sql.exec(`DELETE FROM webhook_queue WHERE dead_at IS NOT NULL`).rowsWritten;
+  }
+
+  /**
+   * Alarm part: drops dead letters older than the TTL (logged); answers when
+   * the next one expires, or `null`.
+   * @example schedule.register({ name: "dead-letters", runDue: (now) => queue.expireDeadLetters(now) });
+   */
+  async expireDeadLetters(now: number): Promise<number | null> {
+    const ttl = this.#deps.deadLetterTtlMs ?? DEAD_LETTER_TTL_MS;
+    const dropped = this.#deps.sql.exec(`DELETE FROM webhook_queue WHERE dead_at IS NOT NULL AND dead_at <= ?`, now - ttl).rowsWritten;
+    if (dropped > 0) console.warn(`webhooks: ${dropped} dead letters older than ${Math.round(ttl / 86_400_000)} days dropped`);
+    return this.nextDeadLetterExpiry();
+  }
+
+  /** When the oldest dead letter expires, or `null`. @example queue.nextDeadLetterExpiry() */
+  nextDeadLetterExpiry(): number | null {
+    const t = this.#deps.sql.exec<{ t: number | null }>(`SELECT MIN(dead_at) AS t FROM webhook_queue WHERE dead_at IS NOT NULL`).one().t;
+    return t === null ? null : t + (this.#deps.deadLetterTtlMs ?? DEAD_LETTER_TTL_MS);
+  }
+
   /**
    * Puts dead letters back in the queue (at their original place, so they go
-   * next), with a fresh retry window.
+   * next), with a fresh retry window. Called by the REST API
+   * (`POST /v1/users/{userId}/dead-letters/redrive`).
    * @example queue.redriveDeadLetters();
    */
   redriveDeadLetters(): number {
@@ -318,6 +398,15 @@ export class WebhookQueue implements WebhookPort, AlarmParticipant {
       row.seq,
     );
     console.error("webhooks: dead letter", { msgId: row.msg_id, type: row.type, attempts, error, reason });
+    const cap = this.#deps.deadLetterCap ?? DEAD_LETTER_CAP;
+    const over = this.deadLetterCount() - cap;
+    if (over > 0) {
+      this.#deps.sql.exec(
+        `DELETE FROM webhook_queue WHERE seq IN (SELECT seq FROM webhook_queue WHERE dead_at IS NOT NULL ORDER BY seq LIMIT ?)`,
+        over,
+      );
+      console.warn(`webhooks: more than ${cap} dead letters; the ${over} oldest dropped`);
+    }
   }
 
   async #attempt(

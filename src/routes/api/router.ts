@@ -10,6 +10,9 @@
  * | POST | /v1/users/{userId}/sync | none or `{}` | sync |
  * | POST | /v1/users/{userId}/messages | `{data, expiresAfterSeconds?}` | message |
  * | GET | /v1/users/{userId}/operations/{id} | | |
+ * | GET | /v1/users/{userId}/dead-letters | | (the webhooks that could not be delivered: `{total, deadLetters}`) |
+ * | POST | /v1/users/{userId}/dead-letters/redrive | none | (queue them again: 202 `{count}`) |
+ * | DELETE | /v1/users/{userId}/dead-letters | none | (drop them: `{count}`) |
  * | GET | /v1/users/{userId}/lists | | (skill store: the lists with their items) |
  * | POST | /v1/users/{userId}/lists | `{name}` | createList (skill store) |
  * | PATCH | /v1/users/{userId}/lists/{list} | `{name}` | renameList (skill store) |
@@ -303,6 +306,23 @@ const getOperation: Handler = async (_request, env, p) => {
   }
 };
 
+type DeadLetterReply = { outcome: "unknown_user" } | { outcome: "found" | "done"; [k: string]: unknown };
+
+/** The dead-letter routes: one RPC on the user's object each; 404 USER_NOT_FOUND for an unknown (or erased) user. */
+function deadLetterRoute(call: (stub: DurableObjectStub<AlexaUser>) => Promise<unknown>, status: number): Handler {
+  return async (_request, env, p) => {
+    const called = await callUser(async () => (await call(env.ALEXA_USER.getByName(p.userId!))) as DeadLetterReply);
+    if (!called.ok) return called.response;
+    const { outcome, ...body } = called.value;
+    if (outcome === "unknown_user") return jsonError(404, "USER_NOT_FOUND", "no request from this Alexa user has been seen");
+    return json(body, status);
+  };
+}
+
+const listDeadLetters = deadLetterRoute((s) => s.deadLetters(), 200);
+const redriveDeadLetters = deadLetterRoute((s) => s.redriveDeadLetters(), 202);
+const deleteDeadLetters = deadLetterRoute((s) => s.deleteDeadLetters(), 200);
+
 const ROUTES: Route[] = [
   { pattern: ["users", ":userId", "lists"], methods: { GET: readLists, POST: createList } },
   { pattern: ["users", ":userId", "lists", ":list"], methods: { PATCH: renameList, DELETE: deleteList } },
@@ -311,6 +331,8 @@ const ROUTES: Route[] = [
   { pattern: ["users", ":userId", "sync"], methods: { POST: requestSync } },
   { pattern: ["users", ":userId", "messages"], methods: { POST: sendMessage } },
   { pattern: ["users", ":userId", "operations", ":opId"], methods: { GET: getOperation } },
+  { pattern: ["users", ":userId", "dead-letters"], methods: { GET: listDeadLetters, DELETE: deleteDeadLetters } },
+  { pattern: ["users", ":userId", "dead-letters", "redrive"], methods: { POST: redriveDeadLetters } },
 ];
 
 type Match = { route: Route; params: Params } | { error: Response } | null;
