@@ -18,6 +18,7 @@
  */
 import type { ListItem, ListMetadata } from "../alexa/list-api.ts";
 import { listData, webhookItem, type ListData, type WebhookItem } from "./payloads.ts";
+import { WEBHOOK_DATA_MAX_BYTES } from "./split.ts";
 
 /** One list as read by a sync. */
 export interface ReadList {
@@ -53,10 +54,11 @@ export function buildSnapshot(
 }
 
 /**
- * Largest `data` of one snapshot webhook, in bytes of UTF-8 JSON: a quarter of
- * the row cap, leaving room for the webhook envelope and any growth.
+ * Largest `data` of one snapshot webhook, in bytes of UTF-8 JSON: the bound
+ * of every webhook's `data` (src/sync/split.ts), so that the whole body stays
+ * within 512 KiB, a quarter of the row cap.
  */
-export const SNAPSHOT_PART_MAX_BYTES = 512 * 1024;
+export const SNAPSHOT_PART_MAX_BYTES = WEBHOOK_DATA_MAX_BYTES;
 
 /** One list (or, for a list too big for a part, one run of its items) in a snapshot part. */
 export type SnapshotListEntry = ListData & { itemsPart?: number; itemsParts?: number; items: WebhookItem[] };

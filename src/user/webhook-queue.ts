@@ -39,7 +39,16 @@ import type { WebhookPort } from "./ports.ts";
 import type { AlarmParticipant } from "./schedule.ts";
 import { backoffDelay, parseRetryAfter } from "../util/backoff.ts";
 import { fetchWithTimeout } from "../util/fetch-timeout.ts";
+import { MAX_WEBHOOK_BODY_BYTES } from "../sync/split.ts";
 import { buildWebhookBody, webhookHeaders } from "../webhooks/standard-webhooks.ts";
+
+/** Thrown by {@link WebhookQueue.enqueue} for a body over {@link MAX_WEBHOOK_BODY_BYTES} (strict mode) or over the row cap. */
+export class WebhookTooLargeError extends Error {
+  override readonly name = "WebhookTooLargeError";
+}
+
+/** Beyond this a row cannot be written at all (Durable Object SQLite: 2 MB per row or string). */
+const ROW_CAP_BYTES = 2_000_000;
 
 /**
  * Each webhook is retried (or, while delivery is not configured, kept unsent)
@@ -111,6 +120,12 @@ export interface WebhookQueueDeps {
   deadLetterTtlMs?: number;
   /** Most dead letters kept. Default {@link DEAD_LETTER_CAP}. */
   deadLetterCap?: number;
+  /**
+   * A body over {@link MAX_WEBHOOK_BODY_BYTES} throws (development and test:
+   * every path must split its webhooks); otherwise it is logged and written
+   * while it still fits a row.
+   */
+  strictSize?: boolean;
 }
 
 /** A queued webhook as {@link WebhookQueue.list} shows it. */
@@ -183,6 +198,7 @@ export class WebhookQueue implements WebhookPort, AlarmParticipant {
     const now = this.#deps.now();
     const msgId = `msg_${crypto.randomUUID().replaceAll("-", "")}`;
     const body = buildWebhookBody(type, this.#deps.userId(), new Date(now).toISOString(), data, this.#deps.appUserId?.());
+    this.#checkSize(type, body);
     return this.#deps.sql
       .exec<{ seq: number }>(
         `INSERT INTO webhook_queue (msg_id, type, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)
@@ -194,6 +210,17 @@ export class WebhookQueue implements WebhookPort, AlarmParticipant {
         now,
       )
       .one().seq;
+  }
+
+  /** The size guard of every row: see {@link WebhookQueueDeps.strictSize}. */
+  #checkSize(type: string, body: string): void {
+    // UTF-8 is at most 3 bytes per UTF-16 unit: most bodies need no encoding to be known small.
+    if (body.length * 3 <= MAX_WEBHOOK_BODY_BYTES) return;
+    const bytes = new TextEncoder().encode(body).byteLength;
+    if (bytes <= MAX_WEBHOOK_BODY_BYTES) return;
+    const message = `webhook ${type}: body of ${bytes} bytes exceeds ${MAX_WEBHOOK_BODY_BYTES} (split it: src/sync/split.ts)`;
+    if (this.#deps.strictSize || bytes > ROW_CAP_BYTES) throw new WebhookTooLargeError(message);
+    console.error(message);
   }
 
   /** True when the app can be called at all. @example if (!queue.configured) ... */

@@ -17,13 +17,12 @@ import { isOwnDeleteEcho, isOwnItemEcho } from "../../sync/echo.ts";
 import { classifyCreated, classifyDeleted, DELETE_HOLD_MS, releaseHeldDelete } from "../../sync/moves.ts";
 import {
   itemMoved,
-  itemsChanged,
-  itemsDeleted,
   listChanged,
   webhookItem,
   WebhookType,
   type WebhookItem,
 } from "../../sync/payloads.ts";
+import { splitItemsChanged, splitItemsDeleted } from "../../sync/split.ts";
 import type { InboundRequest } from "../envelope.ts";
 import type { AlarmParticipant } from "../schedule.ts";
 import { InboundError, mapLimit, NOTHING, type Apply, type InboundParts } from "./context.ts";
@@ -107,7 +106,9 @@ function applyCreated(parts: InboundParts, listId: string, items: ListItem[], no
     if (outcome.kind === "moved") parts.webhooks.enqueue(WebhookType.itemMoved, itemMoved(outcome.fromListId, listId, payload, "alexa-app"));
     else created.push(payload);
   }
-  if (created.length > 0) parts.webhooks.enqueue(WebhookType.itemsCreated, itemsChanged(listId, created, "alexa-app"));
+  if (created.length > 0) {
+    for (const data of splitItemsChanged(listId, created, "alexa-app")) parts.webhooks.enqueue(WebhookType.itemsCreated, data);
+  }
 }
 
 function applyUpdated(parts: InboundParts, listId: string, items: ListItem[], now: number): void {
@@ -118,7 +119,9 @@ function applyUpdated(parts: InboundParts, listId: string, items: ListItem[], no
     if (isOwnItemEcho(item, parts.echoes.writesFor(item.id))) continue;
     updated.push(webhookItem(item, known?.appItemId ?? null));
   }
-  if (updated.length > 0) parts.webhooks.enqueue(WebhookType.itemsUpdated, itemsChanged(listId, updated, "alexa-app"));
+  if (updated.length > 0) {
+    for (const data of splitItemsChanged(listId, updated, "alexa-app")) parts.webhooks.enqueue(WebhookType.itemsUpdated, data);
+  }
 }
 
 function applyDeleted(parts: InboundParts, listId: string, ids: string[], now: number): void {
@@ -150,7 +153,10 @@ export function releaseDueDeletes(parts: Pick<InboundParts, "held" | "items" | "
     if (known?.appItemId) group.appIds[h.itemId] = known.appItemId;
     byList.set(h.listId, group);
   }
-  for (const [listId, g] of byList) parts.webhooks.enqueue(WebhookType.itemsDeleted, itemsDeleted(listId, g.ids, g.appIds, "alexa-app"));
+  // Many releases at once (thousands of held deletes) are cut into webhooks within the size bound (src/sync/split.ts).
+  for (const [listId, g] of byList) {
+    for (const data of splitItemsDeleted(listId, g.ids, g.appIds, "alexa-app")) parts.webhooks.enqueue(WebhookType.itemsDeleted, data);
+  }
 }
 
 /**

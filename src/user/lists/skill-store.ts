@@ -30,7 +30,8 @@ import { buildResponse } from "../../voice/response.ts";
 import { readTurn } from "../../voice/turn.ts";
 import type { VoiceInput } from "../envelope.ts";
 import type { BridgeMessage, BridgeOperation } from "../../protocol/bridge-message.ts";
-import { itemsChanged, itemsDeleted, listChanged, listData, webhookItem, WebhookType, type ChangeSource, type WebhookItem } from "../../sync/payloads.ts";
+import { listChanged, listData, webhookItem, WebhookType, type ChangeSource, type WebhookItem } from "../../sync/payloads.ts";
+import { splitItemsChanged, splitItemsDeleted } from "../../sync/split.ts";
 import { buildSnapshot, splitSnapshot, type ReadList } from "../../sync/snapshot.ts";
 import {
   LIMITS,
@@ -442,13 +443,14 @@ export class SkillStore implements ListStore, VoiceLists {
   // ------------------------------------------------------------ webhooks
 
   #emitChanged(type: string, listId: string, rows: readonly ItemRow[], source: ChangeSource): void {
-    this.#d.webhooks.enqueue(type, itemsChanged(listId, rows.map((r) => webhookItem(toListItem(r), r.app_item_id)), source));
+    const items = rows.map((r) => webhookItem(toListItem(r), r.app_item_id));
+    for (const data of splitItemsChanged(listId, items, source)) this.#d.webhooks.enqueue(type, data);
   }
 
   #emitDeleted(listId: string, rows: readonly ItemRow[], source: ChangeSource): void {
     const appIds: Record<string, string> = {};
     for (const r of rows) if (r.app_item_id) appIds[r.id] = r.app_item_id;
-    this.#d.webhooks.enqueue(WebhookType.itemsDeleted, itemsDeleted(listId, rows.map((r) => r.id), appIds, source));
+    for (const data of splitItemsDeleted(listId, rows.map((r) => r.id), appIds, source)) this.#d.webhooks.enqueue(WebhookType.itemsDeleted, data);
   }
 
   // ----------------------------------------------------------- row reads
