@@ -99,6 +99,13 @@ function applyCreated(parts: InboundParts, listId: string, items: ListItem[], no
       continue;
     }
     const held = parts.held.get(item.id);
+    // Already known on this list (the bridge's own create, edited before its
+    // echo arrived; or read by a sync): the app has it, and an edit reaches it
+    // as ItemsUpdated. Found by the soak (docs/soak.md).
+    if (known?.listId === listId && !held) {
+      parts.items.upsert({ alexaItemId: item.id, listId, version: item.version }, now);
+      continue;
+    }
     const outcome = classifyCreated(item.id, listId, known?.listId ?? null, held);
     if (outcome.cancelHeld) parts.held.remove(item.id);
     parts.items.upsert({ alexaItemId: item.id, listId, version: item.version }, now);

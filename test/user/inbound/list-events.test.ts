@@ -269,6 +269,24 @@ describe("echo suppression", () => {
   });
 });
 
+describe("echo suppression, late echoes", () => {
+  it("the echo of the bridge's create arriving after a person edited the item is not sent as a creation (found by the soak)", async () => {
+    const user = newUserId("late-echo");
+    const stub = await userStub(user);
+    await send(skillEvent(user, "SkillEnabled"));
+    const op = { kind: "create", list: "shopping", value: "flour", appItemId: "app-f" };
+    await send(messageEnvelope(user, bridge(await enqueueOp(stub, op), op)));
+    const item = [...household.lists.get(SHOPPING)!.items.values()][0]!;
+    household.editItem(SHOPPING, item.id, "rye flour");
+
+    await send(listEvent(user, "ItemsUpdated", { listId: SHOPPING, listItemIds: [item.id] }));
+    await send(listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [item.id] }));
+    await settle(stub);
+
+    expect(app.types()).toEqual(["alexa.user.enabled", "outbox.completed", "alexa.list.items.updated"]);
+  });
+});
+
 describe("moves between lists", () => {
   it("delete first, then create on another list: one alexa.list.item.moved, no delete", async () => {
     const user = newUserId("move-df");
