@@ -32,7 +32,10 @@ People (as in the Alexa app; --person NAME, default alice):
   userid                                  the person's current user id (for scripts)
   enable [--grant read,write]             enable the skill (a new user id each time)
   disable                                 disable the skill (SkillDisabled)
-  link [token]                            link an account (SkillAccountLinked)
+  link [token] [--sub ID] [--expired|--foreign]
+                                          link an account (SkillAccountLinked): a JWT for ID (default
+                                          app-user-<person>) from the emulator's OAuth server, or the token given
+  oauth rotate                            new signing key for the emulator's OAuth server (JWKS)
   grant <read,write> | revoke <read,write>   list permissions
   lists                                   show all lists and items
   add <list> <text> [--completed]         add an item (list: shopping, todo, name or id)
@@ -73,7 +76,7 @@ The fake app (acts for --person's current user id):
 Options: --url (emulator, env ALEXA_EMULATOR_URL, default http://127.0.0.1:8790)
          --app-url (env ALEXA_APP_URL, default http://127.0.0.1:8791)  --json (raw output)`;
 
-const BOOLEAN_FLAGS = new Set(["completed", "concurrent", "refuse", "json", "help", "end"]);
+const BOOLEAN_FLAGS = new Set(["expired", "foreign", "completed", "concurrent", "refuse", "json", "help", "end"]);
 
 /**
  * Parses a duration: `500ms`, `30s`, `5m`, `1h`, or a bare number of seconds.
@@ -155,7 +158,14 @@ function command(args: string[], flags: Map<string, string>, person: string): Cl
     case "disable":
       return emu("POST", `${me}/disable`);
     case "link":
-      return emu("POST", `${me}/link`, "json", rest[0] ? { accessToken: rest[0] } : {});
+      return emu("POST", `${me}/link`, "json", rest[0] ? { accessToken: rest[0] } : {
+        ...(flags.has("sub") ? { sub: flags.get("sub") } : {}),
+        ...(flags.has("expired") ? { expired: true } : {}),
+        ...(flags.has("foreign") ? { foreign: true } : {}),
+      });
+    case "oauth":
+      if (rest[0] !== "rotate") throw new Error("usage: oauth rotate");
+      return emu("POST", "/oauth/rotate");
     case "grant":
     case "revoke": {
       const [perms] = need(1, `${cmd} read,write`);

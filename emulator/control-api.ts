@@ -62,9 +62,16 @@ export function controlRoutes(emu: Emu): Router {
   on("GET", "/people/:name", (_b, p) => emu.person(name(p)));
   on("POST", "/people/:name/enable", (b, p) => emu.enable(name(p), { permissions: permissions(b.permissions, "permissions") }));
   on("POST", "/people/:name/disable", (_b, p) => emu.disable(name(p)));
+  // `{sub?, expired?, foreign?}`: a JWT of the emulator's OAuth server; `{accessToken}`: that token as is.
   on("POST", "/people/:name/link", (b, p) =>
-    emu.link(name(p), b.accessToken === undefined ? undefined : requireString(b.accessToken, "accessToken")),
+    b.accessToken !== undefined
+      ? emu.link(name(p), requireString(b.accessToken, "accessToken"))
+      : emu.linkAppUser(name(p), {
+          ...(b.sub === undefined ? {} : { sub: requireString(b.sub, "sub") }),
+          ...(b.expired === true ? { kind: "expired" as const } : b.foreign === true ? { kind: "foreign" as const } : {}),
+        }),
   );
+  on("POST", "/oauth/rotate", async () => ({ kid: await emu.oauth.rotate() }));
   on("POST", "/people/:name/permissions", (b, p) =>
     emu.setPermissions(name(p), { grant: permissions(b.grant, "grant"), revoke: permissions(b.revoke, "revoke") }),
   );

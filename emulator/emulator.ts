@@ -31,6 +31,7 @@ import {
 import { Household, type ItemRecord, ListApiError, type ListEvent, type ListRecord } from "./household.ts";
 import { newAccountIdForLists, newToken, newUserId } from "./ids.ts";
 import { ModelCache } from "./nlu/model.ts";
+import { JWKS_PATH, OAuthServer, type TokenKind } from "./oauth.ts";
 import {
   type ListPermission,
   type Person,
@@ -137,11 +138,16 @@ export class AlexaEmulator {
   readonly #control: ReturnType<typeof controlRoutes>;
   readonly #voice: VoiceSessions;
 
+  /** The app's OAuth server (emulator/oauth): JWKS at /_oauth/jwks.json, tokens for `link --sub`. */
+  readonly oauth: OAuthServer;
+
   static async create(opts: EmulatorOptions): Promise<AlexaEmulator> {
-    return new AlexaEmulator(opts, opts.pki ?? (await createTestPki()));
+    const pki = opts.pki ?? (await createTestPki());
+    return new AlexaEmulator(opts, pki, await OAuthServer.create(opts.origin, opts.now ?? Date.now));
   }
 
-  private constructor(opts: EmulatorOptions, pki: TestPki) {
+  private constructor(opts: EmulatorOptions, pki: TestPki, oauth: OAuthServer) {
+    this.oauth = oauth;
     this.#now = opts.now ?? Date.now;
     this.events = opts.events ?? new EventBus({ now: this.#now });
     this.#pki = pki;
@@ -223,6 +229,8 @@ export class AlexaEmulator {
       const page = await this.console.handle(req);
       if (page) return page;
       if (path.startsWith("/_control")) return (await this.#control.handle(req)) ?? notFound();
+      if (path === JWKS_PATH && req.method === "GET") return json(this.oauth.jwks());
+      if (path === "/_oauth/rotate" && req.method === "POST") return json({ kid: await this.oauth.rotate() });
       if (path.startsWith("/echo.api/")) return (await this.#routes.certs.handle(req)) ?? notFound();
       const api: AmazonApi | null = path.startsWith("/auth/o2/")
         ? "lwa"
@@ -301,6 +309,17 @@ export class AlexaEmulator {
     e.linkedAccessToken = accessToken ?? newToken("Atza|");
     this.#skillEvent(p, "SkillAccountLinked", { accessToken: e.linkedAccessToken });
     return personView(p);
+  }
+
+  /**
+   * Links the app's account `sub` with a JWT from the emulator's OAuth server
+   * (`expired` / `foreign` tokens as faults): `SkillAccountLinked`, and the
+   * token on the person's interactive requests.
+   * @example await emu.linkAppUser("alice", { sub: "app-user-1" });
+   */
+  async linkAppUser(name: string, opts: { sub?: string; kind?: TokenKind } = {}): Promise<PersonView> {
+    this.#enabled(this.#person(name));
+    return this.link(name, await this.oauth.issue({ sub: opts.sub ?? `app-user-${name}`, ...(opts.kind ? { kind: opts.kind } : {}) }));
   }
 
   /** Grants and/or revokes list permissions: `SkillPermissionAccepted` (first grant) or `SkillPermissionChanged`. */

@@ -8,7 +8,8 @@
  * The Worker gets: ENVIRONMENT=development, the emulator's skill id, its
  * origin as ALEXA_CERT_ORIGIN and ALEXA_API_ENDPOINT, its root CA as
  * ALEXA_EXTRA_ROOTS_PEM, its LWA URL and client credentials, the fake app's
- * webhook URL and secret, the API token, and ALEXA_LISTS when given. The emulator points at the
+ * webhook URL and secret, the API token, the emulator's OAuth server
+ * (APP_OAUTH_ISSUER / AUDIENCE / JWKS_URL, account linking), and ALEXA_LISTS when given. The emulator points at the
  * Worker's `/alexa`; the fake app at the Worker's `/v1`.
  */
 import { randomBytes } from "node:crypto";
@@ -106,6 +107,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       APP_WEBHOOK_URL: app.webhookUrl,
       APP_WEBHOOK_SECRET: opts.secrets.webhookSecret,
       APP_API_TOKEN: opts.secrets.apiToken,
+      // Account linking (docs/account-linking.md): the emulator plays the app's OAuth server.
+      APP_OAUTH_ISSUER: emu.oauth.issuer,
+      APP_OAUTH_AUDIENCE: emu.oauth.audience,
+      APP_OAUTH_JWKS_URL: emu.oauth.jwksUrl,
       ...(opts.alexaLists ? { ALEXA_LISTS: opts.alexaLists } : {}),
       ...opts.extraVars,
     };

@@ -366,6 +366,7 @@ function match(segments: string[]): Match {
 }
 
 /** An app user id as a path segment: a verified OAuth `sub` (RFC 7519: a string; 255 characters here, no control characters). */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const APP_USER_ID = /^[^\u0000-\u001f\u007f]{1,255}$/;
 
 /**
