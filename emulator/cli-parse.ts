@@ -6,13 +6,14 @@
  */
 
 export interface CliCall {
-  target: "emulator" | "app";
+  /** `local`: read a file of `npm start` (path relative to the working directory), no HTTP. */
+  target: "emulator" | "app" | "local";
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** May contain `{userId}`: the person's current user id, looked up first. */
   path: string;
   body?: Record<string, unknown>;
   /** How to print the answer. */
-  view: "json" | "lists" | "deliveries" | "calls" | "status" | "webhooks" | "faults" | "ok" | "userid" | "say" | "session-end" | "voice";
+  view: "json" | "lists" | "deliveries" | "calls" | "status" | "webhooks" | "faults" | "ok" | "userid" | "say" | "session-end" | "voice" | "token";
 }
 
 export interface CliGlobals {
@@ -29,7 +30,8 @@ export const USAGE = `Usage: npm run alexa -- <command> [options]
 People (as in the Alexa app; --person NAME, default alice):
   status                                  skill, people, faults, API call counts
   people | person add <name>              list people / add one (own household)
-  userid                                  the person's current user id (for scripts)
+  userid                                  the person's current user id (for scripts; exit 1 without one)
+  token                                   the local REST API token (APP_API_TOKEN of npm start)
   enable [--grant read,write]             enable the skill (a new user id each time)
   disable                                 disable the skill (SkillDisabled)
   link [token] [--sub ID] [--expired|--foreign]
@@ -66,7 +68,9 @@ Faults:
   skew <duration>                         shift timestamps in signed requests (e.g. 200s, -5m, 0)
 
 The fake app (acts for --person's current user id):
-  app webhooks [--type T] [--limit N]     webhooks the app received
+  app webhooks [--type T] [--limit N] [--person NAME]
+                                          webhooks the app received (--person: only that person's,
+                                          under every user id they had)
   app down [duration] [--refuse] [--count N]  | app up
   app add <list> <text> [--app-id ID]     create an item through the bridge's REST API
   app update <list> <ref> [--value V] [--status active|completed]
@@ -148,6 +152,8 @@ function command(args: string[], flags: Map<string, string>, person: string): Cl
       return emu("GET", "/people");
     case "userid":
       return emu("GET", me, "userid");
+    case "token":
+      return { target: "local", method: "GET", path: SECRETS_FILE, view: "token" };
     case "person": {
       const [sub, name] = need(2, "person add <name>");
       if (sub !== "add") throw new Error("usage: person add <name>");
@@ -277,6 +283,9 @@ function listCommand(
   throw new Error("usage: list create <name> | list rename <list> <name> | list archive <list> | list delete <list>");
 }
 
+/** Where `npm start` keeps its local secrets (scripts/start.ts). */
+export const SECRETS_FILE = ".wrangler/emulator/secrets.json";
+
 function appCommand(rest: string[], flags: Map<string, string>): CliCall {
   const [sub, ...args] = rest;
   const app = (method: CliCall["method"], path: string, view: CliCall["view"] = "json", body?: Record<string, unknown>): CliCall => ({
@@ -297,7 +306,8 @@ function appCommand(rest: string[], flags: Map<string, string>): CliCall {
     case "webhooks": {
       const q = new URLSearchParams({ limit: flags.get("limit") ?? "20" });
       if (flags.has("type")) q.set("type", flags.get("type") as string);
-      return app("GET", `/_app/webhooks?${q}`, "webhooks");
+      // {personUserIds}: the person's user ids (current and past), filled in by the CLI.
+      return app("GET", `/_app/webhooks?${q}${flags.has("person") ? "&{personUserIds}" : ""}`, "webhooks");
     }
     case "down": {
       const duration = args[0] ? parseDuration(args[0]) : null;

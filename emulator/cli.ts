@@ -7,6 +7,7 @@
 import type { DeliveryView } from "./delivery.ts";
 import type { CallView } from "./emulator.ts";
 import type { ListView, PersonView } from "./people.ts";
+import { readFileSync } from "node:fs";
 import type { VoiceTurn } from "./voice.ts";
 import { type CliCall, type CliGlobals, parseCli, USAGE } from "./cli-parse.ts";
 
@@ -21,7 +22,19 @@ async function main(): Promise<number> {
     return 2;
   }
   const { call, globals } = parsed;
+  if (call.target === "local") return printToken(call.path);
   let path = call.path;
+  if (path.includes("{personUserIds}")) {
+    const person = await request(globals, { target: "emulator", method: "GET", path: `/_control/people/${encodeURIComponent(globals.person)}`, view: "json" });
+    if (!person.ok) return fail(person.body);
+    const p = person.body as PersonView;
+    const ids = [...(p.userId ? [p.userId] : []), ...p.pastUserIds];
+    if (ids.length === 0) {
+      console.error(`${globals.person} has never enabled the skill, so the app has no webhooks for them`);
+      return 1;
+    }
+    path = path.replace("{personUserIds}", ids.map((id) => `userId=${encodeURIComponent(id)}`).join("&"));
+  }
   if (path.includes("{userId}")) {
     const person = await request(globals, { target: "emulator", method: "GET", path: `/_control/people/${encodeURIComponent(globals.person)}`, view: "json" });
     if (!person.ok) return fail(person.body);
@@ -34,9 +47,30 @@ async function main(): Promise<number> {
   }
   const res = await request(globals, { ...call, path });
   if (!res.ok) return fail(res.body);
+  if (call.view === "userid" && !(res.body as PersonView).userId) {
+    console.error(`${globals.person} has not enabled the skill, so there is no user id: npm run alexa -- enable --grant read,write`);
+    return 1;
+  }
   console.log(globals.json ? JSON.stringify(res.body, null, 2) : render(call.view, res.body));
   // The emulator answered, but the skill did not give Alexa a usable answer.
   return call.view === "say" && (res.body as VoiceTurn).error !== undefined ? 1 : 0;
+}
+
+/** `token`: the API token `npm start` generated (its secrets file). */
+function printToken(file: string): number {
+  let token: unknown;
+  try {
+    token = (JSON.parse(readFileSync(file, "utf8")) as { apiToken?: unknown }).apiToken;
+  } catch {
+    console.error(`No ${file} here: run \`npm start\` once (from the project's folder) to create the local secrets.`);
+    return 1;
+  }
+  if (typeof token !== "string" || token === "") {
+    console.error(`${file} holds no apiToken`);
+    return 1;
+  }
+  console.log(token);
+  return 0;
 }
 
 async function request(g: CliGlobals, call: CliCall): Promise<{ ok: boolean; body: unknown }> {

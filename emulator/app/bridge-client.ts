@@ -1,23 +1,18 @@
 /**
  * @module emulator/app/bridge-client
- * A client of the bridge's app-facing REST API, as an app backend would
- * write it: `Authorization: Bearer APP_API_TOKEN`, optional `Idempotency-Key`,
- * every write answered `202` with an operation that can be polled until it is
- * `completed`, `failed` or `expired`.
+ * The fake app's client of the bridge's REST API: a thin layer over the
+ * package's typed client (`alexa-list-bridge/client`, src/client), which does
+ * the transport (bearer token, Idempotency-Key on every write, retries on
+ * 429/503 honouring Retry-After). This layer answers every call as
+ * `{status, headers, body}` instead of throwing on 4xx/5xx, because the CLI,
+ * the console and the tests show or assert those answers.
  */
+import { BridgeClient as TypedClient, type Operation as ContractOperation, type ClientOptions } from "../../src/client/index.ts";
 
 export type ItemStatus = "active" | "completed";
 
-/** An outbox operation (the bridge's `OperationView`). */
-export interface Operation {
-  id: string;
-  kind: string;
-  status: "queued" | "sent" | "completed" | "failed" | "expired";
-  createdAt: string;
-  updatedAt: string;
-  result?: unknown;
-  error?: string;
-}
+/** An outbox operation (the contract's `Operation`). */
+export type Operation = ContractOperation;
 
 export interface BridgeResponse<T> {
   status: number;
@@ -39,14 +34,11 @@ const FINAL: ReadonlySet<string> = new Set(["completed", "failed", "expired"]);
  * await bridge.waitForOperation(userId, op.id);
  */
 export class BridgeClient {
-  readonly #base: string;
-  readonly #token: string;
-  readonly #fetch: typeof fetch;
+  /** The package client underneath (typed methods that throw BridgeApiError). */
+  readonly client: TypedClient;
 
-  constructor(opts: { baseUrl: string; token: string; fetch?: typeof fetch }) {
-    this.#base = opts.baseUrl.replace(/\/+$/, "");
-    this.#token = opts.token;
-    this.#fetch = opts.fetch ?? ((input, init) => fetch(input, init));
+  constructor(opts: { baseUrl: string; token: string; fetch?: typeof fetch } & Partial<Omit<ClientOptions, "baseUrl" | "token" | "fetch">>) {
+    this.client = new TypedClient(opts);
   }
 
   createItem(
@@ -103,20 +95,14 @@ export class BridgeClient {
     throw new Error(`operation ${opId} not final in time; last: ${last ? `${last.status} ${JSON.stringify(last.body)}` : "none"}`);
   }
 
-  /** One call to `/v1/...`; path segments are percent-encoded here. */
+  /**
+   * One call to `/v1/...`; path segments are percent-encoded. Writes without
+   * an Idempotency-Key get a random one, so the client's retries are safe.
+   */
   async request<T = Operation>(method: string, segments: string[], body?: unknown, opts: WriteOptions = {}): Promise<BridgeResponse<T>> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.#token}` };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    if (opts.idempotencyKey !== undefined) headers["idempotency-key"] = opts.idempotencyKey;
-    const url = `${this.#base}/v1/${segments.map(encodeURIComponent).join("/")}`;
-    const res = await this.#fetch(url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text === "" ? null : JSON.parse(text);
-    } catch {
-      // Not JSON (a proxy error page, say): keep the text for the caller to show.
-    }
-    return { status: res.status, headers: res.headers, body: parsed as T };
+    const write = method.toUpperCase() !== "GET";
+    const key = opts.idempotencyKey ?? (write ? crypto.randomUUID() : undefined);
+    const res = await this.client.raw(method, segments, body, key === undefined ? {} : { idempotencyKey: key });
+    return { status: res.status, headers: res.headers, body: res.body as T };
   }
 }

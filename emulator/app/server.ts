@@ -1,18 +1,18 @@
 /**
  * @module emulator/app/server
  * A fake app backend for local runs and end-to-end tests. It receives the
- * bridge's webhooks at `POST /webhooks`, verifies them with the
- * `standardwebhooks` package (the library a real app would use), records them
+ * bridge's webhooks at `POST /webhooks`, verifies them with the package's
+ * webhook receiver (`alexa-list-bridge/client`, as a real app would), records them
  * (see webhook-log), and can be taken down for a while: answering 503 or
  * resetting connections. It also relays calls to the bridge's REST API
  * (`/_app/bridge/v1/...` → `{bridge}/v1/...` with the API token), so the CLI
  * can act as the app without knowing the token.
  *
- * Control routes, JSON: `GET /_app/webhooks?type=&userId=&limit=`,
+ * Control routes, JSON: `GET /_app/webhooks?type=&userId=&limit=` (`userId` may repeat),
  * `DELETE /_app/webhooks`, `POST /_app/outage {mode: "503"|"refuse", count?,
  * durationMs?, retryAfterSeconds?}`, `GET|DELETE /_app/outage`, `GET /_app/health`.
  */
-import { Webhook, WebhookVerificationError } from "standardwebhooks";
+import { WebhookReceiver, WebhookVerificationError } from "../../src/client/index.ts";
 import { type Budget, FaultBook } from "../faults.ts";
 import { REFUSE, serve } from "../node-http.ts";
 import { answer, HttpError, json, jsonError, readJsonObject, Router } from "../router.ts";
@@ -54,7 +54,7 @@ export class FakeApp {
   readonly view = new AppView();
   readonly outages: FaultBook<OutageSpec>;
   readonly bridge: BridgeClient | null;
-  readonly #verifier: Webhook;
+  readonly #verifier: WebhookReceiver;
   readonly #routes: Router;
   readonly #now: () => number;
   readonly #events: EventBus | null;
@@ -62,7 +62,8 @@ export class FakeApp {
   constructor(opts: FakeAppOptions) {
     this.#now = opts.now ?? Date.now;
     this.#events = opts.events ?? null;
-    this.#verifier = new Webhook(opts.secret);
+    // Signatures only: a body off the contract is recorded, and the end-to-end tests check every one (test/e2e/contract.ts).
+    this.#verifier = new WebhookReceiver(opts.secret, { validate: false, now: this.#now });
     this.outages = new FaultBook(this.#now, "o");
     this.bridge =
       opts.bridgeUrl && opts.apiToken
@@ -92,7 +93,7 @@ export class FakeApp {
     const headers = Object.fromEntries(req.headers);
     let body: WebhookBody;
     try {
-      body = this.#verifier.verify(payload, headers) as WebhookBody;
+      body = (await this.#verifier.verify(payload, req.headers)) as WebhookBody;
     } catch (e) {
       if (!(e instanceof WebhookVerificationError)) throw e;
       this.log.rejected += 1;
@@ -118,7 +119,7 @@ export class FakeApp {
         stats: this.log.stats(),
         webhooks: this.log.query({
           ...(q.get("type") ? { type: q.get("type") as string } : {}),
-          ...(q.get("userId") ? { userId: q.get("userId") as string } : {}),
+          ...(q.getAll("userId").length ? { userId: q.getAll("userId") } : {}),
           ...(limit ? { limit: Math.max(1, Number(limit) || 50) } : {}),
         }),
       });

@@ -24,7 +24,8 @@ export interface WebhookRecord extends WebhookBody {
 
 export interface WebhookQuery {
   type?: string;
-  userId?: string;
+  /** One user id, or any of several (a person's current and past ids). */
+  userId?: string | readonly string[];
   limit?: number;
 }
 
@@ -54,7 +55,7 @@ export class WebhookLog {
   query(q: WebhookQuery = {}): WebhookRecord[] {
     const out = [...this.#byId.values()].filter(
       (r) =>
-        (q.userId === undefined || r.userId === q.userId) &&
+        (q.userId === undefined || (typeof q.userId === "string" ? r.userId === q.userId : q.userId.includes(r.userId))) &&
         (q.type === undefined || r.type === q.type || (q.type.endsWith(".") && r.type.startsWith(q.type))),
     );
     return structuredClone(q.limit === undefined ? out : out.slice(-q.limit));

@@ -29,6 +29,7 @@ import { jsonError } from "../http.ts";
 import { dispatchAlexaRequest } from "../user/dispatch.ts";
 import { readCapped } from "../util/read-capped.ts";
 import { pemCertificates } from "../verifier/base64.ts";
+import type { RequestEnvelope } from "ask-sdk-model";
 import { AlexaVerificationError, verifyAlexaRequest, type VerifyOptions } from "../verifier/index.ts";
 import { DEFAULT_TRUSTED_ROOTS } from "../verifier/roots.ts";
 
@@ -153,7 +154,7 @@ export async function handleAlexaRequest(
 
   let envelope;
   try {
-    envelope = await verifyAlexaRequest({ headers: request.headers, body }, { ...config.verify, ...overrides });
+    envelope = await verifyAlexaRequest<RequestEnvelope>({ headers: request.headers, body }, { ...config.verify, ...overrides });
   } catch (e) {
     const code = e instanceof AlexaVerificationError ? e.code : "SIGNATURE_INVALID";
     return refuse(code === "BODY_TOO_LARGE" ? 413 : 400, code, e instanceof Error ? e.message : undefined);

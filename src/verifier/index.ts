@@ -16,7 +16,6 @@
  * surface to the fields actually used. No revocation checks (Amazon's own SDKs
  * do none either). The legacy SHA-1 `Signature` header is off by default.
  */
-import type { RequestEnvelope } from "ask-sdk-model";
 import { decodeBase64, pemCertificates } from "./base64.ts";
 import { cachedChain, type CachedChain } from "./cache.ts";
 import { DEFAULT_CERT_ORIGIN, normaliseCertUrl } from "./cert-url.ts";
@@ -32,6 +31,21 @@ import { type Certificate, parseCertificate } from "./x509.ts";
 
 export { AlexaVerificationError } from "./errors.ts";
 export type { VerificationErrorCode } from "./errors.ts";
+
+/**
+ * What the verifier reads of Alexa's request envelope; every other field is
+ * there as Alexa sent it. Kept here rather than taken from ask-sdk-model, so
+ * the package's types need nothing else installed: pass ask-sdk-model's
+ * `RequestEnvelope` as the type argument for its full description
+ * (`verifyAlexaRequest<RequestEnvelope>(…)`).
+ */
+export interface AlexaRequestEnvelope {
+  version: string;
+  session?: { application?: { applicationId: string }; [key: string]: unknown };
+  context?: { System?: { application?: { applicationId: string }; [key: string]: unknown }; [key: string]: unknown };
+  request: { type: string; requestId?: string; timestamp: string; locale?: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
 
 /** How to verify. Only `skillIds` is required. @example { skillIds: ["amzn1.ask.skill.1234"], allowLegacySha1: false } */
 export interface VerifyOptions {
@@ -76,9 +90,9 @@ const UTF8_DECODER = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false })
  *   { skillIds: ["amzn1.ask.skill.1234"] },
  * );
  */
-export async function verifyAlexaRequest(request: AlexaHttpRequest, options: VerifyOptions): Promise<RequestEnvelope> {
+export async function verifyAlexaRequest<T = AlexaRequestEnvelope>(request: AlexaHttpRequest, options: VerifyOptions): Promise<T> {
   try {
-    return await verify(request, options);
+    return (await verify(request, options)) as T;
   } catch (e) {
     if (e instanceof AlexaVerificationError) throw e;
     // A bug or an exotic runtime failure: still a refusal, never an unverified pass.
@@ -86,7 +100,7 @@ export async function verifyAlexaRequest(request: AlexaHttpRequest, options: Ver
   }
 }
 
-async function verify(request: AlexaHttpRequest, options: VerifyOptions): Promise<RequestEnvelope> {
+async function verify(request: AlexaHttpRequest, options: VerifyOptions): Promise<AlexaRequestEnvelope> {
   const now = options.now ?? Date.now;
   // 1. Size, before anything else (and before encoding a huge string).
   const body = bodyBytes(request.body, options.maxBodyBytes ?? 256 * 1024);
@@ -126,7 +140,7 @@ async function verify(request: AlexaHttpRequest, options: VerifyOptions): Promis
   // 9. Skill id.
   const appId = applicationId(envelope);
   if (appId === undefined || !options.skillIds.includes(appId)) fail("SKILL_ID_MISMATCH");
-  return envelope as unknown as RequestEnvelope;
+  return envelope as unknown as AlexaRequestEnvelope;
 }
 
 function bodyBytes(body: AlexaHttpRequest["body"], max: number): Uint8Array {

@@ -16,10 +16,16 @@ import { BridgeClient } from "../../emulator/app/bridge-client.ts";
 import type { PersonView } from "../../emulator/people.ts";
 import { newSecrets, type Stack, startStack } from "../../scripts/lib/stack.ts";
 import { freePort } from "../../scripts/lib/wrangler-dev.ts";
+import { contractChecker } from "./contract.ts";
 
 export interface E2E {
   stack: Stack;
   bridge: BridgeClient;
+  /**
+   * Every REST answer (through `bridge`) and webhook body (the fake app's log)
+   * that did not match openapi.json; `stop()` fails when there are any.
+   */
+  contractViolations: string[];
   /** The Worker's output so far (shown when a test fails). */
   workerLog: string[];
   stop(): Promise<void>;
@@ -54,13 +60,38 @@ export async function startE2E(opts: { alexaLists: "skill" | "household" }): Pro
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- worker output ---\n${workerLog.join("\n")}`, { cause: e });
   }
+  // The contract, checked in one place: the REST client's fetch and the fake app's webhook log.
+  const contract = contractChecker();
+  const contractViolations: string[] = [];
+  const checkedFetch: typeof fetch = async (input, init) => {
+    const res = await fetch(input, init);
+    const text = await res.clone().text();
+    let body: unknown = text === "" ? null : text;
+    try {
+      body = text === "" ? null : JSON.parse(text);
+    } catch {
+      // not JSON: the checker reports it against the schema
+    }
+    contractViolations.push(...contract.response(init?.method ?? "GET", String(input), res.status, body));
+    return res;
+  };
+  const log = stack.app.app.log;
+  const record = log.record.bind(log);
+  log.record = (webhookId, body, now) => {
+    contractViolations.push(...contract.webhook(body));
+    return record(webhookId, body, now);
+  };
   return {
     stack,
-    bridge: new BridgeClient({ baseUrl: stack.workerUrl, token: secrets.apiToken }),
+    bridge: new BridgeClient({ baseUrl: stack.workerUrl, token: secrets.apiToken, fetch: checkedFetch }),
+    contractViolations,
     workerLog,
     stop: async () => {
       await stack.stop();
       rmSync(dir, { recursive: true, force: true });
+      if (contractViolations.length > 0) {
+        throw new Error(`responses or webhooks off the contract (openapi.json):\n${[...new Set(contractViolations)].join("\n")}`);
+      }
     },
   };
 }

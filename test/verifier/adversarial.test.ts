@@ -610,7 +610,7 @@ describe("skill id", () => {
     expect(await verifySigned(body)).toBe("SKILL_ID_MISMATCH");
     const flipped = `{"context":{"System":{"application":{"applicationId":"amzn1.ask.skill.other"}}},${base.slice(1)}`;
     const envelope = await verifyAlexaRequest({ headers: await signedHeaders(flipped), body: flipped }, optionsFor(chain));
-    expect(envelope.context.System.application.applicationId).toBe(SKILL_ID);
+    expect(envelope.context?.System?.application?.applicationId).toBe(SKILL_ID);
   });
 });
 

@@ -32,7 +32,7 @@ describe("a valid request", () => {
     const opts = optionsFor(chain);
     const envelope = await verifyAlexaRequest({ headers: await signedHeaders(body), body }, opts);
     expect(envelope.request.type).toBe("IntentRequest");
-    expect(envelope.context.System.application.applicationId).toBe(SKILL_ID);
+    expect(envelope.context?.System?.application?.applicationId).toBe(SKILL_ID);
     expect(opts.fetchCertChain.calls).toEqual([CERT_URL]);
   });
 

@@ -98,6 +98,15 @@ describe("CLI parsing", () => {
     expect(parseCli(["deliveries", "--limit"], {})).toMatchObject({ kind: "error", message: "--limit needs a value" });
   });
 
+  it("token reads the local secrets; app webhooks --person filters by the person's user ids", () => {
+    expect(parseCli(["token"], {})).toMatchObject({ kind: "call", call: { target: "local", path: ".wrangler/emulator/secrets.json", view: "token" } });
+    const filtered = parseCli(["app", "webhooks", "--person", "bob", "--type", "alexa.list."], {});
+    expect(filtered).toMatchObject({ kind: "call", globals: { person: "bob" }, call: { target: "app", view: "webhooks" } });
+    expect(filtered.kind === "call" && filtered.call.path).toBe("/_app/webhooks?limit=20&type=alexa.list.&{personUserIds}");
+    const all = parseCli(["app", "webhooks"], {});
+    expect(all.kind === "call" && all.call.path).toBe("/_app/webhooks?limit=20");
+  });
+
   it("parses durations", () => {
     expect(["500ms", "30s", "2", "1.5m", "1h", "-10s", "x"].map(parseDuration)).toEqual([500, 30_000, 2000, 90_000, 3_600_000, -10_000, null]);
   });

@@ -1,0 +1,76 @@
+/**
+ * openapi.json: valid OpenAPI 3.1 (checked by an independent validator,
+ * @seriousme/openapi-schema-validator), current (what `npm run openapi`
+ * writes), complete (every webhook type the Worker sends), and its examples
+ * conform to its own schemas. The TS types of the payloads are checked against
+ * the contract's valibot schemas (compile time: npm run typecheck).
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import * as v from "valibot";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { buildOpenApi } from "../../../scripts/openapi/document.ts";
+import * as c from "../../../src/contract/schemas.ts";
+import { WebhookType, type ItemMovedData, type ItemsChangedData, type ItemsDeletedData, type ListChangedData, type WebhookItem } from "../../../src/sync/payloads.ts";
+import type { SnapshotPart } from "../../../src/sync/snapshot.ts";
+import type { OperationView } from "../../../src/user/ports.ts";
+import { contractChecker } from "../../e2e/contract.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+const committed = JSON.parse(readFileSync(resolve(ROOT, "openapi.json"), "utf8")) as {
+  webhooks: Record<string, { post: { requestBody: { content: { "application/json": { example: unknown } } } } }>;
+};
+
+describe("openapi.json", () => {
+  it("is valid OpenAPI 3.1 to an independent validator", async () => {
+    const validator = new Validator();
+    const result = await validator.validate(resolve(ROOT, "openapi.json"));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe("3.1");
+  });
+
+  it("is what npm run openapi writes (run it after changing a schema)", () => {
+    const pkg = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as { version: string };
+    expect(committed).toEqual(JSON.parse(JSON.stringify(buildOpenApi(pkg.version))));
+  });
+
+  it("describes every webhook type the Worker sends, and its examples conform", () => {
+    const types = [...Object.values(WebhookType), "outbox.completed", "outbox.failed"].sort();
+    expect(Object.keys(committed.webhooks).sort()).toEqual(types);
+    const check = contractChecker();
+    for (const [type, w] of Object.entries(committed.webhooks)) {
+      const example = w.post.requestBody.content["application/json"].example;
+      expect(check.webhook(example), type).toEqual([]);
+      expect(v.safeParse(c.WebhookEventSchema, example).success, type).toBe(true);
+    }
+  });
+
+  it("the checker the end-to-end tests use catches an undocumented field and a missing one", () => {
+    const check = contractChecker();
+    const ok = { type: "alexa.list.deleted", userId: "u", timestamp: "2031-01-01T00:00:00.000Z", data: { listId: "L", source: "voice" } };
+    expect(check.webhook(ok)).toEqual([]);
+    expect(check.webhook({ ...ok, appUserId: "app-7" })).toEqual([]);
+    expect(check.webhook({ ...ok, data: { listId: "L", source: "voice", extra: 1 } }).join()).toMatch(/extra/);
+    expect(check.webhook({ ...ok, data: { listId: "L" } }).join()).toMatch(/source/);
+    const op = { id: "op_1", kind: "create", status: "failed", createdAt: "2031-01-01T00:00:00.000Z", updatedAt: "2031-01-01T00:00:00.000Z", reason: "X", error: "X" };
+    expect(check.response("GET", "http://w/v1/users/u/operations/op_1", 200, op)).toEqual([]);
+    expect(check.response("POST", "http://w/v1/users/u/lists/shopping/items", 400, { error: "VALIDATION_FAILED", message: "m", fields: [{ path: "value", message: "required" }] })).toEqual([]);
+    expect(check.response("GET", "http://w/v1/users/u/operations/op_1", 200, { ...op, status: "done" }).join()).toMatch(/status/);
+  });
+});
+
+describe("the TS types match the contract", () => {
+  it("payloads, snapshot parts and operation views", () => {
+    expectTypeOf<WebhookItem>().toEqualTypeOf<c.WebhookItem>();
+    expectTypeOf<ItemsChangedData>().toEqualTypeOf<c.WebhookData["alexa.list.items.created"]>();
+    expectTypeOf<ItemsDeletedData>().toEqualTypeOf<c.WebhookData["alexa.list.items.deleted"]>();
+    expectTypeOf<ItemMovedData>().toEqualTypeOf<c.WebhookData["alexa.list.item.moved"]>();
+    expectTypeOf<ListChangedData>().toEqualTypeOf<c.WebhookData["alexa.list.created"]>();
+    expectTypeOf<SnapshotPart>().toEqualTypeOf<c.WebhookData["alexa.list.snapshot"]>();
+    // OperationView.result is `unknown` inside the Worker; the contract narrows it.
+    expectTypeOf<Omit<OperationView, "result">>().toEqualTypeOf<Omit<c.Operation, "result">>();
+    expectTypeOf<(typeof WebhookType)[keyof typeof WebhookType]>().toExtend<c.WebhookEventType>();
+  });
+});
