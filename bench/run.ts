@@ -27,6 +27,16 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
 
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  console.log(`usage: npm run bench [-- --help]
+  Measures everything on this machine (several minutes) and rewrites BENCHMARKS.md.
+  BENCH_RUNS=N        runs per measurement (default 5)
+  BENCH_ONLY=a,b      only these sections (verify-node, verify-workerd, e2e, outbound, size);
+                      a subset prints its report and leaves BENCHMARKS.md alone
+  e.g. BENCH_ONLY=size npm run bench        BENCH_ONLY=verify-node BENCH_RUNS=2 npm run bench`);
+  process.exit(0);
+}
+
 interface Entry {
   key: string;
   title: string;
