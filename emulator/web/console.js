@@ -17,7 +17,7 @@ function h(tag, attrs = {}, ...children) {
     else if (k === "dataset") Object.assign(el.dataset, v);
     else el.setAttribute(k, v === true ? "" : String(v));
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
   return el;
 }
 
@@ -126,6 +126,10 @@ const refreshAlexa = debounce(async () => {
   if (!p) return;
   try {
     const side = await api("GET", `/_control/console/people/${enc(p.name)}/alexa`);
+    // Unchanged: keep the DOM as it is (a click in flight is not lost to a re-render).
+    const seen = JSON.stringify([p.name, side]);
+    if (seen === state.alexaSeen) return;
+    state.alexaSeen = seen;
     state.alexaLists = side.lists;
     note("alexa-note", side.note ?? "");
     renderAlexa(side);
@@ -278,6 +282,9 @@ const refreshApp = debounce(async () => {
   if (!p) return;
   try {
     const side = await api("GET", `/_control/console/people/${enc(p.name)}/app`);
+    const seen = JSON.stringify([p.name, side]);
+    if (seen === state.appSeen) return;
+    state.appSeen = seen;
     note("app-note", side.note ?? "");
     const box = $("app-lists");
     keepFocus(box, () => box.replaceChildren(...side.lists.map((l) => listCard(l, "app", (i) => appButtons(l, i)))));

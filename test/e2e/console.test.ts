@@ -150,3 +150,67 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (sk
     expect(errors).toEqual([]);
   });
 });
+
+describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (household store)", () => {
+  let e: E2E;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) throw new Error(`The console tests need Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    e = await startE2E({ alexaLists: "household" });
+    profile = mkdtempSync(join(tmpdir(), "alb-chromium-"));
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 860 } });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("console", (msg) => {
+      if (msg.type() === "error") errors.push(`console: ${msg.text()}`);
+    });
+    page.on("pageerror", (err) => errors.push(`page: ${err.message}`));
+    page.setDefaultTimeout(30_000);
+    await page.goto(`${e.stack.emulator.origin}/`);
+    await page.waitForSelector("body[data-ready='true']");
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await e?.stop();
+  }, 30_000);
+
+  const shows = (selector: string, text: string | RegExp, timeout = 30_000): Promise<void> =>
+    page.locator(selector).filter({ hasText: text }).first().waitFor({ state: "visible", timeout });
+  const alexaItem = (value: string): string => `#alexa-lists li.item[data-value="${value}"]`;
+  const appItem = (value: string): string => `#app-lists li.item[data-value="${value}"]`;
+
+  it("the Alexa app's buttons: enable, add, check off, move; each reaches the app", async () => {
+    expect(await page.locator("#store").textContent()).toBe("store: household");
+    await page.getByRole("button", { name: "Enable the skill (read, write)" }).click();
+    await page.locator("#enable[hidden]").waitFor({ state: "attached" });
+    await page.getByLabel("Add in the Alexa app").fill("milk");
+    await page.getByLabel("Add in the Alexa app").press("Enter");
+    await page.waitForSelector(alexaItem("milk"));
+    await page.waitForSelector(appItem("milk"));
+    await shows("#timeline li[data-type=delivery]", /ItemsCreated.*delivered/);
+    await page.locator("#alexa-lists").getByRole("button", { name: "Check off milk" }).click();
+    await page.waitForSelector(`${appItem("milk")}.completed`);
+    await page.locator("#alexa-lists").getByRole("button", { name: "Move milk" }).click();
+    // Moved to the to-do list, on both sides.
+    await page.waitForSelector(`#alexa-lists section.list:nth-child(2) li.item[data-value="milk"]`);
+    await page.waitForFunction(() => document.querySelector("#app-lists section.list:nth-child(2) li.item[data-value=milk]") !== null);
+    expect(await page.locator(alexaItem("milk")).count()).toBe(1);
+  }, 90_000);
+
+  it("with the List API answering 500, the timeline shows the failed calls; the app gets the item once it is off", async () => {
+    await page.locator("#fault-lists-500").check();
+    await page.getByLabel("Add in the Alexa app").fill("tea");
+    await page.getByLabel("Add in the Alexa app").press("Enter");
+    await page.waitForSelector(alexaItem("tea"));
+    await shows("#timeline li[data-type=call]", /List API GET .* 500 · fault: 500/);
+    await page.locator("#fault-lists-500").uncheck();
+    await page.waitForSelector(appItem("tea"), { timeout: 60_000 });
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
+

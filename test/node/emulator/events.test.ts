@@ -22,7 +22,7 @@ async function readEvents(body: ReadableStream<Uint8Array>, n: number): Promise<
           .filter((l) => !l.startsWith(":") && l.includes(": "))
           .map((l) => [l.slice(0, l.indexOf(": ")), l.slice(l.indexOf(": ") + 2)]),
       );
-      if (fields.event) out.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
+      if (fields.event) out.push({ id: fields.id as string, event: fields.event, data: JSON.parse(fields.data as string) as { at: string; data: unknown } });
     }
   }
   await reader.cancel();
