@@ -26,6 +26,9 @@ const DEFINITIONS = {
   Operation: c.OperationSchema,
   OperationResult: c.OperationResultSchema,
   ListsResponse: c.ListsResponseSchema,
+  DeadLetter: c.DeadLetterSchema,
+  DeadLettersResponse: c.DeadLettersResponseSchema,
+  CountResponse: c.CountResponseSchema,
   HeldList: c.HeldListSchema,
   Error: c.ErrorSchema,
   FieldIssue: c.FieldIssueSchema,
@@ -80,7 +83,7 @@ const ERRORS = {
     ],
   }),
   Unauthorized: errorResponse("No or wrong bearer token (`WWW-Authenticate: Bearer`).", { error: "UNAUTHORIZED", message: "the bearer token is not valid" }),
-  NotFound: errorResponse("`USER_NOT_FOUND`, `USER_DISABLED` (writes), `OPERATION_NOT_FOUND`, `LIST_NOT_FOUND`, `ITEM_NOT_FOUND` (skill store), `NOT_FOUND` (no such route).", {
+  NotFound: errorResponse("`USER_NOT_FOUND`, `APP_USER_NOT_LINKED`, `USER_DISABLED` (writes), `OPERATION_NOT_FOUND`, `LIST_NOT_FOUND`, `ITEM_NOT_FOUND` (skill store), `NOT_FOUND` (no such route).", {
     error: "USER_NOT_FOUND",
     message: "no request from this Alexa user has been seen",
   }),
@@ -194,6 +197,23 @@ function webhooks(): Record<string, unknown> {
  * @example writeFileSync("openapi.json", JSON.stringify(buildOpenApi("0.2.0"), null, 2) + "\n");
  */
 export function buildOpenApi(version: string): Record<string, unknown> {
+  const doc = document(version);
+  // Every /v1/users/{userId}/… route also answers as /v1/app-users/{appUserId}/… (account linking).
+  const paths = doc.paths as Record<string, { parameters?: unknown[] } & Record<string, unknown>>;
+  for (const [path, item] of Object.entries({ ...paths })) {
+    if (!path.startsWith("/v1/users/{userId}")) continue;
+    const copy: Record<string, unknown> = { ...item, parameters: [p("appUserId"), ...(item.parameters ?? []).slice(1)] };
+    for (const [method, op] of Object.entries(item)) {
+      if (method === "parameters") continue;
+      const o = op as { operationId: string; summary: string; tags: string[] };
+      copy[method] = { ...o, operationId: `${o.operationId}ByAppUser`, summary: `${o.summary} (by app user id)`, tags: ["by app user id"] };
+    }
+    paths[path.replace("/v1/users/{userId}", "/v1/app-users/{appUserId}")] = copy;
+  }
+  return doc;
+}
+
+function document(version: string): Record<string, unknown> & { paths: Record<string, unknown> } {
   return {
     openapi: "3.1.0",
     info: {
@@ -212,8 +232,10 @@ export function buildOpenApi(version: string): Record<string, unknown> {
     tags: [
       { name: "operations", description: "Writes: each is stored, then applied (an operation)." },
       { name: "reads", description: "Operations and lists." },
+      { name: "dead letters", description: "Webhooks the app did not take." },
       { name: "meta", description: "This document." },
       { name: "webhooks", description: "What the bridge sends your app." },
+      { name: "by app user id", description: "The same routes, by the app's own user id once the person linked their account (docs/account-linking.md); 404 `APP_USER_NOT_LINKED` otherwise." },
     ],
     paths: {
       "/v1/openapi.json": {
@@ -262,6 +284,32 @@ export function buildOpenApi(version: string): Record<string, unknown> {
         parameters: [p("userId")],
         post: write("sendMessage", "Send a raw skill message", "It comes back as `alexa.message.received` when Alexa delivers it. The skill message carrying `data` must stay within 6,000 bytes.", body("MessageBody", { data: { reminder: "bins tonight" }, expiresAfterSeconds: 600 })),
       },
+      "/v1/users/{userId}/dead-letters": {
+        parameters: [p("userId")],
+        get: {
+          operationId: "listDeadLetters",
+          summary: "Webhooks that could not be delivered",
+          description: "Kept after 24 h of failures (or a 410), without their bodies; redrive them to receive them again (docs/limits.md).",
+          tags: ["dead letters"],
+          responses: { "200": { description: "The dead letters.", content: { "application/json": { schema: ref("DeadLettersResponse") } } }, ...readErrors },
+        },
+        delete: {
+          operationId: "deleteDeadLetters",
+          summary: "Forget every dead letter",
+          tags: ["dead letters"],
+          responses: { "200": { description: "How many were deleted.", content: { "application/json": { schema: ref("CountResponse") } } }, ...readErrors },
+        },
+      },
+      "/v1/users/{userId}/dead-letters/redrive": {
+        parameters: [p("userId")],
+        post: {
+          operationId: "redriveDeadLetters",
+          summary: "Send every dead letter again",
+          description: "Each goes back to its place in the queue with a fresh 24 h window.",
+          tags: ["dead letters"],
+          responses: { "202": { description: "How many were put back.", content: { "application/json": { schema: ref("CountResponse") } } }, ...readErrors },
+        },
+      },
       "/v1/users/{userId}/operations/{opId}": {
         parameters: [p("userId"), p("opId")],
         get: {
@@ -292,6 +340,14 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       parameters: {
         userId: param("userId", "The Alexa user id (`context.System.user.userId`, as in the webhooks).", c.UserIdSchema, "amzn1.ask.account.AEXAMPLE"),
         list: param("list", "`shopping`, `todo`, or a list id (URL-encoded: household list ids are base64 and may contain `/`).", c.ListSchema, "shopping"),
+        appUserId: {
+          name: "appUserId",
+          in: "path",
+          required: true,
+          description: "The app's user id (the verified `sub` of the account-linking token), resolved to the current Alexa user id.",
+          schema: { type: "string", minLength: 1, maxLength: 255 },
+          example: "app-user-7",
+        },
         itemRef: param("itemRef", "The app's item id (`appItemId`) or the bridge's/Alexa's item id.", c.ItemRefSchema, "app-item-17"),
         opId: param("opId", "An operation id (`op_…`).", c.OperationIdSchema, "op_5f0c2d1e9a7b4c3d8e6f1a2b3c4d5e6f"),
         IdempotencyKey: {

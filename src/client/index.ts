@@ -20,6 +20,7 @@
 import * as v from "valibot";
 import {
   WebhookEventSchema,
+  type DeadLettersResponse,
   type ErrorBody,
   type FieldIssue,
   type ListsResponse,
@@ -30,6 +31,8 @@ import type { CreateItemBody, ListNameBody, MessageBody, UpdateItemBody } from "
 
 export type {
   ChangeSource,
+  DeadLetter,
+  DeadLettersResponse,
   ErrorBody,
   FieldIssue,
   HeldList,
@@ -174,6 +177,20 @@ export class BridgeClient {
 
   deleteList(userId: string, list: string, opts?: WriteOptions): Promise<Operation> {
     return this.#write("DELETE", ["users", userId, "lists", list], undefined, opts);
+  }
+
+  /** Webhooks the app did not take (kept without their bodies). */
+  async deadLetters(userId: string): Promise<DeadLettersResponse> {
+    return this.#judge<DeadLettersResponse>(await this.raw("GET", ["users", userId, "dead-letters"]));
+  }
+
+  /** Sends every dead letter again; answers how many. */
+  async redriveDeadLetters(userId: string): Promise<{ count: number }> {
+    return this.#judge<{ count: number }>(await this.raw("POST", ["users", userId, "dead-letters", "redrive"]));
+  }
+
+  async deleteDeadLetters(userId: string): Promise<{ count: number }> {
+    return this.#judge<{ count: number }>(await this.raw("DELETE", ["users", userId, "dead-letters"]));
   }
 
   async getOperation(userId: string, opId: string, opts: { signal?: AbortSignal } = {}): Promise<Operation> {

@@ -105,6 +105,19 @@ export const OperationSchema = v.object({
 
 export const ListsResponseSchema = v.object({ lists: v.array(HeldListSchema) });
 
+/** A webhook that failed for 24 h (or got 410) and was kept, without its body (docs/limits.md). */
+export const DeadLetterSchema = v.object({
+  msgId: v.pipe(v.string(), v.description("Its `webhook-id`.")),
+  type: v.string(),
+  createdAt: isoTime("When it was queued."),
+  deadAt: isoTime("When it became a dead letter."),
+  attempts: int(),
+  lastError: v.nullable(v.string()),
+  bytes: v.pipe(int(), v.description("Size of the webhook body.")),
+});
+export const DeadLettersResponseSchema = v.object({ total: int(), deadLetters: v.array(DeadLetterSchema) });
+export const CountResponseSchema = v.object({ count: v.pipe(int(), v.description("How many dead letters were redriven or deleted.")) });
+
 export const FieldIssueSchema = v.object({
   path: v.pipe(v.string(), v.description('A dot path into the body (`value`, `data.x`); `""` is the body itself.')),
   message: v.pipe(v.string(), v.description("What is wrong, in plain words: `required`, `unknown field`, `must not be blank`…")),
@@ -231,6 +244,8 @@ export type OperationKind = v.InferOutput<typeof OperationKindSchema>;
 export type OperationStatus = v.InferOutput<typeof OperationStatusSchema>;
 export type OperationResult = v.InferOutput<typeof OperationResultSchema>;
 export type ListsResponse = v.InferOutput<typeof ListsResponseSchema>;
+export type DeadLetter = v.InferOutput<typeof DeadLetterSchema>;
+export type DeadLettersResponse = v.InferOutput<typeof DeadLettersResponseSchema>;
 export type ErrorBody = v.InferOutput<typeof ErrorSchema>;
 export type FieldIssue = v.InferOutput<typeof FieldIssueSchema>;
 /** The `data` of each webhook type. */

@@ -74,3 +74,22 @@ describe("the TS types match the contract", () => {
     expectTypeOf<(typeof WebhookType)[keyof typeof WebhookType]>().toExtend<c.WebhookEventType>();
   });
 });
+
+describe("openapi.json and the router agree", () => {
+  it("documents exactly the routes and methods src/routes/api/router.ts answers", () => {
+    const source = readFileSync(resolve(ROOT, "src/routes/api/router.ts"), "utf8");
+    const table = [...source.matchAll(/\{ pattern: \[([^\]]*)\], methods: \{([^}]*)\} \}/g)].flatMap(([, pattern, methods]) => {
+      const path = `/v1/${pattern!.split(",").map((s) => s.trim().replace(/^"|"$/g, "").replace(/^:(.+)$/, "{$1}")).join("/")}`;
+      return [...methods!.matchAll(/([A-Z]+):/g)].map(([, m]) => `${m!.toLowerCase()} ${path.replace("{opId}", "{opId}")}`);
+    });
+    expect(table.length).toBeGreaterThan(5);
+    const doc = committed as unknown as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith("/v1/users/"))
+      .flatMap(([path, item]) => Object.keys(item).filter((k) => k !== "parameters").map((m) => `${m} ${path}`));
+    expect(documented.sort()).toEqual(table.sort());
+    for (const path of Object.keys(doc.paths).filter((x) => x.startsWith("/v1/users/"))) {
+      expect(Object.keys(doc.paths), path).toContain(path.replace("/v1/users/{userId}", "/v1/app-users/{appUserId}"));
+    }
+  });
+});
