@@ -44,7 +44,14 @@ export async function apiCall(
     return { kind: "response", status: response.status, headers: response.headers, text, json: parseJson(text) };
   } catch (e) {
     if (isFetchTimeoutError(e)) return { kind: "timeout", timeoutMs: e.timeoutMs };
-    return { kind: "network", message: e instanceof Error ? e.message : String(e) };
+    const message = e instanceof Error ? e.message : String(e);
+    if (SUBREQUEST_LIMIT.test(message)) {
+      console.error(
+        "Amazon call refused by the Workers runtime: too many subrequests in one invocation (Workers Free: 50, Paid: 10,000). " +
+          "A household full sync reads 1 + 2 per list: with more than about 20 lists it needs Workers Paid (docs/limits.md)",
+      );
+    }
+    return { kind: "network", message };
   }
 }
 
@@ -85,6 +92,9 @@ export function joinEndpoint(endpoint: string, path: string): string {
   if (u.protocol !== "https:" && u.protocol !== "http:") throw new TypeError(`not an http(s) URL: ${endpoint}`);
   return endpoint.replace(/\/+$/, "") + path;
 }
+
+/** How the Workers runtime refuses a fetch past the per-invocation subrequest limit. */
+const SUBREQUEST_LIMIT = /too many subrequests/i;
 
 function parseJson(text: string): unknown {
   if (text.trim() === "") return undefined;

@@ -13,9 +13,10 @@
  * Capacity (defaults: 64 shards, 16 shards per run, 500 users per shard visit,
  * 6 calls in flight):
  * - Subrequests: the cron invocation makes 1 (cursor) + 16 (shards) = 17; each
- *   shard visit is its own Durable Object invocation with its own budget and
- *   makes at most 500 (one per poked user). Both stay under the free plan's
- *   1,000 per invocation, let alone the paid plan's 10,000.
+ *   shard visit pokes at most 500 users, 40 per invocation (the shard's alarm
+ *   continues the visit, each batch a new invocation with its own budget).
+ *   Both stay under the free plan's 50 per invocation (paid: 10,000);
+ *   docs/limits.md.
  * - Throughput: 16 × 500 = 8,000 user pokes per run, × 288 runs a day =
  *   2.3 million a day. A million users syncing daily need ~1 million pokes a
  *   day (3,500 per run on average): 2.3× headroom, and a backlog drains
@@ -23,8 +24,8 @@
  * - Latency: a due user waits at most one cursor cycle (20 min) for its poke
  *   (the user's own Durable Object alarm is the primary sender; the sweep only
  *   re-arms alarms that were lost).
- * - CPU: one indexed SQL query per shard visit plus the RPC calls; the cron
- *   invocation itself only awaits I/O (milliseconds of CPU of the 30 s limit).
+ * - CPU: one indexed SQL query per shard batch plus the RPC calls; the cron
+ *   invocation itself only awaits I/O (well within the free plan's 10 ms).
  * - Storage: a million users are ~15,600 rows per shard (~2 MB); a user writes
  *   its entry about twice a day (see src/registry/entry.ts), ~0.5 writes/s
  *   per shard.

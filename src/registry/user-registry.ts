@@ -22,6 +22,16 @@ import { mapLimit } from "./map-limit.ts";
 
 /** After a failed poke, the user is retried no sooner than this. */
 export const POKE_RETRY_MS = 60 * 60_000;
+/**
+ * Most users one invocation of a shard pokes (each poke is a subrequest).
+ * Workers Free allows 50 subrequests per invocation (Paid: 10,000); a visit
+ * allowed more continues in the shard's own alarm, a fresh invocation per
+ * batch (docs/limits.md).
+ */
+export const POKES_PER_INVOCATION = 40;
+
+/** registry_meta keys of a visit that continues in the alarm. */
+const VISIT = { now: "visit_now", left: "visit_left", concurrency: "visit_concurrency" } as const;
 
 interface UserRow extends Record<string, SqlStorageValue> {
   user_id: string;
@@ -120,22 +130,37 @@ export class UserRegistry extends DurableObject<Env> {
   /**
    * Pokes up to `limit` users whose wake-up time has come, earliest first,
    * `concurrency` at a time, and writes back what they answer. Bounded work:
-   * at most `limit` subrequests from this invocation; the rest wait for the
-   * next visit (they stay first in line).
+   * at most {@link POKES_PER_INVOCATION} subrequests from this invocation;
+   * when more are due (and `limit` allows), the visit continues in the
+   * shard's alarm, batch by batch, each in its own invocation. Users beyond
+   * `limit` wait for the next visit (they stay first in line). The report is
+   * this invocation's batch.
    * @example const r = await shard.runDue(Date.now(), 500, 6);
    */
   async runDue(now: number, limit: number, concurrency: number): Promise<ShardRunReport> {
+    return this.#visit(now, Math.max(0, Math.floor(limit)), concurrency);
+  }
+
+  /** The continuation of a visit allowed more than one batch. */
+  override async alarm(): Promise<void> {
+    const meta = new Map(this.#sql.exec<{ k: string; v: number }>("SELECT k, v FROM registry_meta WHERE k LIKE 'visit_%'").toArray().map((r) => [r.k, r.v]));
+    this.#sql.exec("DELETE FROM registry_meta WHERE k LIKE 'visit_%'");
+    const now = meta.get(VISIT.now);
+    const left = meta.get(VISIT.left);
+    if (now === undefined || left === undefined) return;
+    const r = await this.#visit(now, left, meta.get(VISIT.concurrency) ?? 6);
+    console.log("registry: visit continued", JSON.stringify(r));
+  }
+
+  async #visit(now: number, budget: number, concurrency: number): Promise<ShardRunReport> {
     const report: ShardRunReport = { due: 0, poked: 0, removed: 0, failed: 0 };
     // Two overlapping cron runs must not poke the same users twice.
     if (this.#running) return report;
     this.#running = true;
     try {
+      const batch = Math.min(budget, POKES_PER_INVOCATION);
       const due = this.#sql
-        .exec<{ user_id: string }>(
-          "SELECT user_id FROM registry_users WHERE wake_at <= ? ORDER BY wake_at LIMIT ?",
-          now,
-          Math.max(0, Math.floor(limit)),
-        )
+        .exec<{ user_id: string }>("SELECT user_id FROM registry_users WHERE wake_at <= ? ORDER BY wake_at LIMIT ?", now, batch)
         .toArray();
       report.due = due.length;
       await mapLimit(due, concurrency, async ({ user_id: userId }) => {
@@ -154,6 +179,14 @@ export class UserRegistry extends DurableObject<Env> {
           this.#sql.exec("UPDATE registry_users SET wake_at = ? WHERE user_id = ?", now + POKE_RETRY_MS, userId);
         }
       });
+      const left = budget - due.length;
+      const more = this.#sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM (SELECT 1 FROM registry_users WHERE wake_at <= ? LIMIT 1)", now).one().n;
+      if (due.length === batch && left > 0 && more > 0) {
+        for (const [k, v] of [[VISIT.now, now], [VISIT.left, left], [VISIT.concurrency, concurrency]] as const) {
+          this.#sql.exec("INSERT INTO registry_meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", k, v);
+        }
+        await this.ctx.storage.setAlarm(Date.now());
+      }
     } finally {
       this.#running = false;
     }

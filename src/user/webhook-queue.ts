@@ -57,8 +57,12 @@ const ROW_CAP_BYTES = 2_000_000;
 export const WEBHOOK_RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Deadline of one delivery attempt (headers and nothing else: the body is ignored). */
 export const WEBHOOK_TIMEOUT_MS = 5_000;
-/** Rows sent by one drain before it yields (the alarm continues at once). */
-export const MAX_PER_DRAIN = 50;
+/**
+ * Rows sent by one drain before it yields (the alarm continues at once, a new
+ * invocation). With the outbox's send batch it keeps one invocation well
+ * within Workers Free's 50 subrequests (docs/limits.md).
+ */
+export const MAX_PER_DRAIN = 20;
 /** Backoff of the first retry (full jitter below the cap) and the largest delay. */
 export const WEBHOOK_BACKOFF = { baseMs: 5_000, maxMs: 60 * 60 * 1000 } as const;
 /** Smallest delay between two tries of the same webhook. */

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RegistryEntry } from "../../src/registry/entry.ts";
-import { POKE_RETRY_MS, type UserRegistry } from "../../src/registry/user-registry.ts";
+import { POKE_RETRY_MS, POKES_PER_INVOCATION, type UserRegistry } from "../../src/registry/user-registry.ts";
 import type { Env } from "../../src/env.ts";
 import type { AlexaUser } from "../../src/user/alexa-user.ts";
 import { LIST_READ_SCOPE } from "../../src/user/profile.ts";
@@ -114,5 +114,40 @@ describe("UserRegistry.advanceCursor", () => {
     expect(await c.advanceCursor(10, 4)).toEqual({ shards: [4, 5, 6, 7], from: 4, to: 8, wrapped: false });
     expect(await c.advanceCursor(10, 4)).toEqual({ shards: [8, 9, 0, 1], from: 8, to: 2, wrapped: true });
     expect(await c.advanceCursor(10, 20)).toEqual({ shards: [2, 3, 4, 5, 6, 7, 8, 9, 0, 1], from: 2, to: 2, wrapped: true });
+  });
+});
+
+describe("UserRegistry: a visit stays within 40 subrequests per invocation (Workers Free: 50)", () => {
+  /** Waits until the shard holds `size` entries (its alarm continues the visit on its own). */
+  async function until(s: DurableObjectStub<UserRegistry>, size: number): Promise<void> {
+    for (let i = 0; i < 200 && (await s.size()) !== size; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await s.size()).toBe(size);
+  }
+
+  /** The batches the alarm ran, as logged. */
+  function continued(log: { mock: { calls: unknown[][] } }): number[] {
+    return log.mock.calls.filter(([l]) => l === "registry: visit continued").map(([, r]) => (JSON.parse(String(r)) as { poked: number }).poked);
+  }
+
+  it("a visit allowed 500 pokes 40 now and continues in the shard's alarm, at most 40 per invocation, until none is due", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    expect(POKES_PER_INVOCATION).toBeLessThanOrEqual(40);
+    const s = shard();
+    for (let i = 0; i < 100; i++) await s.put(`amzn1.ask.account.BATCH${n}x${i}`, e({ nextSyncAt: T0 - 1000 + i }));
+
+    expect(await s.runDue(T0, 500, 6)).toEqual({ due: 40, poked: 40, removed: 40, failed: 0 });
+    await until(s, 0);
+    expect(continued(log)).toEqual([40, 20]);
+  });
+
+  it("the visit's limit still bounds the whole visit", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const s = shard();
+    for (let i = 0; i < 100; i++) await s.put(`amzn1.ask.account.LIMIT${n}x${i}`, e({ nextSyncAt: T0 - 1000 + i }));
+    expect((await s.runDue(T0, 50, 6)).poked).toBe(40);
+    await until(s, 50);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await s.size()).toBe(50);
+    expect(continued(log)).toEqual([10]);
   });
 });

@@ -32,8 +32,12 @@ export const DELIVERY_GRACE_MS = 60_000;
 export const RETRY_BASE_MS = 2_000;
 /** Largest backoff for transport failures (Retry-After may ask for more). */
 export const RETRY_MAX_MS = 15 * 60_000;
-/** Sends per alarm run; the rest continue at once in the next run. */
-export const SEND_BATCH = 50;
+/**
+ * Sends per alarm run; the rest continue at once in the next run. 20 sends,
+ * an LWA token, a registry report and a webhook drain (at most 20) keep one
+ * alarm invocation within Workers Free's 50 subrequests (docs/limits.md).
+ */
+export const SEND_BATCH = 20;
 /** Finished operations (and their idempotency keys) are kept this long. */
 export const RETENTION_MS = 7 * 86_400_000;
 /** Finished operations deleted per alarm run (bounded work). */

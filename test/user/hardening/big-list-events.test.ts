@@ -23,8 +23,8 @@ describe("big list events", () => {
       await settle(stub);
 
       expect(household.calls.filter((c) => c.path.includes("/items/"))).toEqual([]);
-      const syncs = await runInDurableObject(stub, (i: AlexaUser) =>
-        i.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox_ops WHERE kind = 'sync'").one().n,
+      const syncs = await runInDurableObject(stub, (_i: AlexaUser, state) =>
+        state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox_ops WHERE kind = 'sync'").one().n,
       );
       expect(syncs).toBe(1);
     });

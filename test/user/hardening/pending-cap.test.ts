@@ -46,7 +46,7 @@ describe("pending operations cap", () => {
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("60");
     expect(await res.json()).toMatchObject({ error: "TOO_MANY_PENDING_OPERATIONS" });
-    const stored = await runInDurableObject(stub, (i: AlexaUser) => i.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox_ops").one().n);
+    const stored = await runInDurableObject(stub, (_i: AlexaUser, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox_ops").one().n);
     expect(stored).toBe(3);
   });
 });

@@ -102,3 +102,15 @@ describe("webhooks", () => {
     });
   });
 });
+
+describe("the subrequest limit (docs/limits.md)", () => {
+  it("a fetch refused for too many subrequests is a failed try, logged with the plan requirement", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const f: typeof fetch = async () => {
+      throw new Error("Too many subrequests.");
+    };
+    const out = await apiCall(f, "https://api.amazonalexa.com/v2/householdlists/", { method: "GET" }, 1000);
+    expect(out.kind).toBe("network");
+    expect(errors.mock.calls.some(([l]) => String(l).includes("Workers Free: 50"))).toBe(true);
+  });
+});

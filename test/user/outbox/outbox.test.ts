@@ -10,6 +10,7 @@ import {
   MAX_ATTEMPTS,
   MAX_SENDS,
   RETENTION_MS,
+  SEND_BATCH,
 } from "../../../src/user/outbox/policy.ts";
 import type { TokenSource } from "../../../src/user/outbox/deliver.ts";
 import { TOKEN_URL, fakeAmazon, recordingWebhooks, type FakeAmazon } from "./fakes.ts";
@@ -105,13 +106,14 @@ describe("outbox: sending", () => {
     const runOne = () =>
       withOutbox(
         async ({ outbox }) => {
-          for (let i = 0; i < 25; i++) outbox.enqueue({ kind: "create", list: "todo", value: `task ${i}` });
+          // One batch each (SEND_BATCH per alarm run keeps an invocation within 50 subrequests).
+          for (let i = 0; i < SEND_BATCH; i++) outbox.enqueue({ kind: "create", list: "todo", value: `task ${i}` });
           await outbox.runDue(T0);
         },
         { amazon, tokens },
       );
     await Promise.all([runOne(), runOne()]);
-    expect(amazon.sent).toHaveLength(50);
+    expect(amazon.sent).toHaveLength(2 * SEND_BATCH);
     expect(amazon.tokenRequests).toBe(1);
     expect(new Set(amazon.sent.map((m) => m.token))).toEqual(new Set(["tok-1"]));
   });
