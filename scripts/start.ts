@@ -13,6 +13,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { checkPorts } from "./lib/ports.ts";
 import { newSecrets, type Stack, type StackSecrets, startStack } from "./lib/stack.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -52,6 +53,13 @@ async function main(): Promise<void> {
   const lists = alexaLists();
   const secrets = loadSecrets();
   const retryBase = process.env.ALEXA_RETRY_BASE_MS ? Number(process.env.ALEXA_RETRY_BASE_MS) : undefined;
+  const ports = { worker: port("WORKER_PORT", 8787), emulator: port("EMULATOR_PORT", 8790), app: port("APP_PORT", 8791) };
+  // Before anything starts: a Worker left over from a killed npm start would answer the readiness probe.
+  await checkPorts([
+    { what: "the Worker (wrangler dev)", variable: "WORKER_PORT", port: ports.worker },
+    { what: "the Alexa emulator", variable: "EMULATOR_PORT", port: ports.emulator },
+    { what: "the fake app backend", variable: "APP_PORT", port: ports.app },
+  ]);
   console.log("Starting the Alexa emulator, the fake app and the Worker (wrangler dev)…");
   let stack: Stack | null = null;
   let stopping = false;
@@ -66,9 +74,9 @@ async function main(): Promise<void> {
 
   stack = await startStack({
     cwd: root,
-    workerPort: port("WORKER_PORT", 8787),
-    emulatorPort: port("EMULATOR_PORT", 8790),
-    appPort: port("APP_PORT", 8791),
+    workerPort: ports.worker,
+    emulatorPort: ports.emulator,
+    appPort: ports.app,
     secrets,
     envFile: join(stateDir, "worker.env"),
     testScheduled: true,

@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
+import { portFree, portHolder } from "./ports.ts";
 
 export interface WranglerDevOptions {
   /** The project root (where wrangler.toml is). */
@@ -95,16 +96,13 @@ function wranglerBin(cwd: string): string {
 }
 
 /**
- * Starts `wrangler dev` and waits until the Worker answers `/healthz`.
- * @example
- * const dev = await startWranglerDev({ cwd, port: 8787, vars, envFile, onLine: console.log });
- * await dev.stop();
+ * The `wrangler dev` arguments (after the CLI script). `--log-level log`, not
+ * `info`: wrangler shows the Worker's own `console.log` lines only at `log`
+ * and above, and `npm start` is where a developer reads them.
+ * @example spawn(process.execPath, [wranglerBin(cwd), ...wranglerDevArgs(opts, 9229)]);
  */
-export async function startWranglerDev(opts: WranglerDevOptions): Promise<WranglerDev> {
-  writeEnvFile(opts.envFile, opts.vars);
-  const inspectorPort = await freePort();
+export function wranglerDevArgs(opts: Pick<WranglerDevOptions, "port" | "envFile" | "persistTo" | "testScheduled">, inspectorPort: number): string[] {
   const args = [
-    wranglerBin(opts.cwd),
     "dev",
     "--ip",
     "127.0.0.1",
@@ -116,10 +114,30 @@ export async function startWranglerDev(opts: WranglerDevOptions): Promise<Wrangl
     opts.envFile,
     "--show-interactive-dev-session=false",
     "--log-level",
-    "info",
+    "log",
   ];
   if (opts.persistTo) args.push("--persist-to", opts.persistTo);
   if (opts.testScheduled) args.push("--test-scheduled");
+  return args;
+}
+
+/**
+ * Starts `wrangler dev` and waits until the Worker answers `/healthz`.
+ * @example
+ * const dev = await startWranglerDev({ cwd, port: 8787, vars, envFile, onLine: console.log });
+ * await dev.stop();
+ */
+export async function startWranglerDev(opts: WranglerDevOptions): Promise<WranglerDev> {
+  writeEnvFile(opts.envFile, opts.vars);
+  // A leftover Worker on the port would answer the readiness probe below while this one fails to bind.
+  if (!(await portFree(opts.port))) {
+    const holder = portHolder(opts.port);
+    throw new Error(
+      `port ${opts.port} (the Worker, WORKER_PORT) is in use${holder ? ` by pid ${holder.pid} (${holder.command})` : ""}: stop it or choose another port`,
+    );
+  }
+  const inspectorPort = await freePort();
+  const args = [wranglerBin(opts.cwd), ...wranglerDevArgs(opts, inspectorPort)];
   const child = spawn(process.execPath, args, {
     cwd: opts.cwd,
     detached: true, // its own process group: stop() reaches workerd too
