@@ -107,6 +107,8 @@ function render(view: CliCall["view"], body: unknown): string {
       return "ok";
     case "userid":
       return (body as PersonView).userId ?? "";
+    case "token":
+      return String(body);
     case "lists":
       return renderLists(body as ListView[]);
     case "deliveries":
