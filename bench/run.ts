@@ -8,7 +8,9 @@
  * Environment: BENCH_RUNS (runs per measurement, default 5),
  * BENCH_ONLY (comma-separated section keys: verify-node, verify-workerd, e2e,
  * outbound, size) to run a subset while developing — a subset run prints its
- * report and leaves BENCHMARKS.md alone. BENCH_WORKER_LOG=1 prints the
+ * report and leaves BENCHMARKS.md alone. BENCH_E2E_SCENARIOS (comma-separated:
+ * floorEntry, floor, message, list, forgery, intentAdd, intentRead) runs only
+ * those rows of section 2 (the floor is always run). BENCH_WORKER_LOG=1 prints the
  * Worker's console output during sections 2–3 (otherwise only counted).
  */
 import { writeFile } from "node:fs/promises";
@@ -66,7 +68,11 @@ const sections: Entry[] = [
   {
     key: "e2e",
     title: "2. The Worker end to end on workerd",
-    targets: ["E2E: p99 under 50 ms at 200 connections, zero errors", "E2E duplicate suppression under load"],
+    targets: [
+      "E2E: p99 under 50 ms at 200 connections, zero errors",
+      "E2E duplicate suppression under load",
+      "E2E IntentRequest add and read: workerd CPU per request at most Messaging.MessageReceived's",
+    ],
     run: () => benchEndToEnd(root, { runs }),
   },
   {

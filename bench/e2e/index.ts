@@ -5,7 +5,8 @@
  * loopback with 200 connections. Three scenarios, interleaved within each run:
  *
  * - **message**: verified `Messaging.MessageReceived` carrying bridge `create`
- *   operations for 1,000 users; the pool holds each distinct message three
+ *   operations for 1,000 users, each queued through the REST API before the
+ *   run (so the outbox knows it); the pool holds each distinct message three
  *   times, so two deliveries in three are duplicates that the user's object
  *   must suppress (by `opId`/`requestId`). A correct run makes exactly one
  *   List API write per distinct message delivered, which is checked and shown.
@@ -14,6 +15,15 @@
  *   API stub and forwards to the app's webhook stub.
  * - **forgery**: a well-formed request whose signature does not match; must be
  *   400 every time.
+ * - **IntentRequest add / read** (skill store): verified one-shot voice
+ *   requests, signed like the others: `AddItemsIntent` with one new item on
+ *   the shopping list (the object stores it, with its webhook and undo entry,
+ *   and the webhook goes to the stub), and `ReadListIntent` on a to-do list
+ *   of 20 items (seeded by one voice add per user before the runs). They run
+ *   on a second stack with `ALEXA_LISTS=skill`, the other rows on
+ *   `ALEXA_LISTS=household`; each stack's CPU is its own workerd's. Their
+ *   timestamps must be within 150 s (interactive requests), so their pools
+ *   are signed right before each load.
  * - **floor**: `GET /healthz` (no verification, no object) on the same
  *   harness: the platform's own cost of a request, next to which the other
  *   rows read; once on the Worker's own socket (how the scenarios are run) and
@@ -40,8 +50,9 @@ import os from "node:os";
 import path from "node:path";
 import { signBody } from "../../emulator/pki.ts";
 import { encodeBridgeMessage } from "../../src/protocol/bridge-message.ts";
-import { listItemsCreated, messageReceived, sign, skillEnabled, type SignedRequest } from "../lib/alexa-requests.ts";
+import { intentRequest, listItemsCreated, messageReceived, sign, skillEnabled, type SignedRequest } from "../lib/alexa-requests.ts";
 import { pool as inFlight } from "../lib/pool.ts";
+import { enqueueCreates } from "../lib/rest.ts";
 import { fmt, table, type SectionResult, type TargetCheck } from "../lib/report.ts";
 import { median } from "../lib/stats.ts";
 import type { LoadResult } from "./load-child.ts";
@@ -61,18 +72,52 @@ const DISTINCT_LIST_EVENTS = 6000;
 /** A default shopping list id (base64 of `…-SHOPPING_ITEM`). */
 export const BENCH_LIST_ID = Buffer.from("amzn1.account.BENCH-SHOPPING_ITEM").toString("base64");
 
-type Scenario = "floorEntry" | "floor" | "message" | "list" | "forgery";
-const SCENARIOS: readonly Scenario[] = ["floorEntry", "floor", "message", "list", "forgery"];
-/** The scenarios the issue's targets are about (the floors are the reference). */
-const JUDGED: readonly Scenario[] = ["message", "list", "forgery"];
+type Scenario = "floorEntry" | "floor" | "message" | "list" | "forgery" | "intentAdd" | "intentRead";
+const ALL_SCENARIOS: readonly Scenario[] = ["floorEntry", "floor", "message", "list", "forgery", "intentAdd", "intentRead"];
+/** Scenarios on the skill-store stack (ALEXA_LISTS=skill); the others run on the household one. */
+const ON_SKILL_STORE: ReadonlySet<Scenario> = new Set(["intentAdd", "intentRead"]);
+/**
+ * The scenarios of this run: all, or BENCH_E2E_SCENARIOS (comma-separated
+ * keys, for development; the floor is always kept, the other rows read against it).
+ */
+const SCENARIOS: readonly Scenario[] = (() => {
+  const wanted = process.env.BENCH_E2E_SCENARIOS?.split(",").map((x) => x.trim());
+  if (!wanted) return ALL_SCENARIOS;
+  const unknown = wanted.filter((w) => !ALL_SCENARIOS.includes(w as Scenario));
+  if (unknown.length > 0) throw new Error(`BENCH_E2E_SCENARIOS: unknown ${unknown.join(", ")} (known: ${ALL_SCENARIOS.join(", ")})`);
+  return ALL_SCENARIOS.filter((sc) => sc === "floor" || wanted.includes(sc));
+})();
+/** The scenarios the issue's p99 targets are about (the floors are the reference). */
+const JUDGED: readonly Scenario[] = (["message", "list", "forgery"] as const).filter((sc) => SCENARIOS.includes(sc));
+/** The voice rows, judged on CPU against the Messaging row. */
+const VOICE: readonly Scenario[] = (["intentAdd", "intentRead"] as const).filter((sc) => SCENARIOS.includes(sc));
 const LABEL: Record<Scenario, string> = {
   floorEntry: "Floor via Miniflare's router: GET /healthz",
   floor: "Floor: GET /healthz",
   message: "Messaging.MessageReceived (1,000 creates, redelivered)",
   list: "List event (ItemsCreated)",
   forgery: "Forgery (bad signature → 400)",
+  intentAdd: "IntentRequest add (AddItemsIntent, one item; skill store)",
+  intentRead: "IntentRequest read (ReadListIntent, 20 items; skill store)",
 };
-const EXPECTED_STATUS: Record<Scenario, string> = { floorEntry: "200", floor: "200", message: "200", list: "200", forgery: "400" };
+const EXPECTED_STATUS: Record<Scenario, string> = {
+  floorEntry: "200",
+  floor: "200",
+  message: "200",
+  list: "200",
+  forgery: "400",
+  intentAdd: "200",
+  intentRead: "200",
+};
+/** Distinct voice adds per load (each a new item; sized above what a run sends). */
+const DISTINCT_ADDS = 16000;
+/** The to-do list every skill-store user has before the runs: 20 items, added by one voice request. */
+const SEEDED_TODOS = [
+  "call mom", "pay rent", "walk the dog", "call dad", "take out the trash", "do the laundry", "water the plants",
+  "clean the kitchen", "clean the bathroom", "vacuum", "mow the lawn", "wash the car", "pay the bills",
+  "book a dentist appointment", "pick up the dry cleaning", "return the library books", "buy a birthday card",
+  "feed the cat", "change the sheets", "empty the dishwasher",
+];
 /** Seconds of idleness after which workerd had evicted every object in trials (about 10 s); with margin. */
 const EVICTION_WAIT_SEC = 20;
 
@@ -86,6 +131,8 @@ interface RunResult extends LoadResult {
   distinctSent: number;
   /** Distinct item values the stub saw written; writes beyond this are duplicates. */
   distinctWritten: number;
+  /** Webhooks the stub received (during the load and its drain). */
+  webhooks: number;
 }
 
 /** The i-th bench user (shared by all runs: their objects exist after the warm-up). */
@@ -121,12 +168,17 @@ async function pools(stack: BenchStack, runTag: string): Promise<Record<Scenario
   const key = stack.pki.leafKey;
   const apiEndpoint = stack.stub.origin;
   const user = benchUser;
+  // The operations are queued through the REST API first (the outbox then sends each to the stub's Skill
+  // Messaging endpoint): a message is applied only for an operation the user's outbox sent.
+  const values = Array.from({ length: DISTINCT_MESSAGES }, (_, i) => `bench ${runTag} ${i}`);
+  const opIds = await enqueueCreates(stack, values.map((value, i) => ({ userId: user(i), list: BENCH_LIST_ID, value })));
+  await quiesce(stack);
   const distinct = await Promise.all(
     Array.from({ length: DISTINCT_MESSAGES }, (_, i) => {
-      const opId = `op-${runTag}-${i}`;
+      const opId = opIds[i]!;
       const body = messageReceived(
         { userId: user(i), requestId: `amzn1.echo-api.request.${runTag}-m${i}`, apiEndpoint },
-        encodeBridgeMessage({ opId, op: { kind: "create", list: BENCH_LIST_ID, value: `bench ${i}` } }),
+        encodeBridgeMessage({ opId, op: { kind: "create", list: BENCH_LIST_ID, value: values[i]! } }),
       );
       return sign(key, body, stack.certUrl);
     }),
@@ -153,7 +205,51 @@ async function pools(stack: BenchStack, runTag: string): Promise<Record<Scenario
       body: forgedBody,
     },
   ];
-  return { floorEntry: [], floor: [], message, list, forgery, distinctMessages: distinct, messageIds: distinct.map((_, i) => `op-${runTag}-${i}`) };
+  return { floorEntry: [], floor: [], message, list, forgery, intentAdd: [], intentRead: [], distinctMessages: distinct, messageIds: opIds };
+}
+
+/**
+ * A pool of voice requests for the skill-store stack, signed now (interactive
+ * requests must be within 150 s). add: one new item per request (`DISTINCT_ADDS`
+ * of them, beyond that they repeat); read: one per user, repeated.
+ */
+async function intentPool(stack: BenchStack, sc: "intentAdd" | "intentRead", runTag: string): Promise<SignedRequest[]> {
+  const apiEndpoint = stack.stub.origin;
+  const n = sc === "intentAdd" ? DISTINCT_ADDS : USERS;
+  return Promise.all(
+    Array.from({ length: n }, (_, i) => {
+      const c = { userId: benchUser(i), requestId: `amzn1.echo-api.request.${runTag}-${sc}-${i}`, apiEndpoint };
+      const body =
+        sc === "intentAdd"
+          ? intentRequest(c, "AddItemsIntent", { items: `bench item ${runTag} ${i}`, list: ["shopping", "shopping"] })
+          : intentRequest(c, "ReadListIntent", { list: ["to-do", "todo"] });
+      return sign(stack.pki.leafKey, body, stack.certUrl);
+    }),
+  );
+}
+
+/** Gives every skill-store user the 20 seeded to-do items (one voice add each) and checks one user's lists by REST. */
+async function seedTodos(stack: BenchStack): Promise<Record<string, number>> {
+  const items = `${SEEDED_TODOS.slice(0, -1).join(", ")} and ${SEEDED_TODOS.at(-1)}`;
+  const reqs = await Promise.all(
+    Array.from({ length: USERS }, (_, i) =>
+      sign(
+        stack.pki.leafKey,
+        intentRequest(
+          { userId: benchUser(i), requestId: `amzn1.echo-api.request.seed-${i}`, apiEndpoint: stack.stub.origin },
+          "AddItemsIntent",
+          { items, list: ["to-do", "todo"] },
+        ),
+        stack.certUrl,
+      ),
+    ),
+  );
+  const { statuses } = await onePerUser(stack, reqs);
+  const res = await fetch(`${stack.workerUrl}/v1/users/${encodeURIComponent(benchUser(0))}/lists`, { headers: { authorization: `Bearer ${stack.apiToken}` } });
+  const body = (await res.json()) as { lists?: { defaultKind: string | null; items: { value: string }[] }[] };
+  const todo = body.lists?.find((l) => l.defaultKind === "todo")?.items.map((x) => x.value) ?? [];
+  if (todo.length !== SEEDED_TODOS.length) throw new Error(`seeding the to-do lists: ${res.status}, ${todo.length} items (${todo.join("; ")})`);
+  return statuses;
 }
 
 /** Polls the stub until no call arrived for 1 s (at most 60 s); returns how long and how many calls came in. */
@@ -204,34 +300,53 @@ async function onePerUser(stack: BenchStack, reqs: SignedRequest[]): Promise<{ c
 export async function benchEndToEnd(root: string, opts: { runs: number }): Promise<SectionResult> {
   const runs = Math.max(1, Math.min(opts.runs, 3));
   const dir = await mkdtemp(path.join(os.tmpdir(), "alb-bench-load-"));
-  const stack = await startBenchStack(root);
+  const stack = await startBenchStack(root, { alexaLists: "household" });
+  let skill: BenchStack | null = null;
   try {
     const enabled = await enableUsers(stack);
     if (enabled.statuses["200"] !== USERS) throw new Error(`enabling users: ${JSON.stringify(enabled.statuses)}`);
+    let seeded: Record<string, number> = {};
+    if (VOICE.length > 0) {
+      skill = await startBenchStack(root, { alexaLists: "skill" });
+      const skillEnabledUsers = await enableUsers(skill);
+      if (skillEnabledUsers.statuses["200"] !== USERS) throw new Error(`enabling skill-store users: ${JSON.stringify(skillEnabledUsers.statuses)}`);
+      seeded = await seedTodos(skill);
+    }
+    const stackOf = (sc: Scenario): BenchStack => (ON_SKILL_STORE.has(sc) ? skill! : stack);
+    const poolFor = async (sc: Scenario, p: Record<Scenario, SignedRequest[]>, tag: string): Promise<SignedRequest[]> =>
+      sc === "intentAdd" || sc === "intentRead" ? intentPool(skill!, sc, tag) : p[sc];
     // Warm-up (not reported): JIT, connection pools, the objects' first writes.
     const warm = await pools(stack, "warm");
     await load(root, dir, stack, "warm", [...warm.message.slice(0, 200), ...warm.list.slice(0, 200)], 3, 50);
+    if (skill) {
+      const [adds, reads] = [await intentPool(skill, "intentAdd", "warm"), await intentPool(skill, "intentRead", "warm")];
+      await load(root, dir, skill, "warm", [...adds.slice(0, 200), ...reads.slice(0, 200)], 3, 50);
+      await quiesce(skill);
+    }
 
-    const results: Record<Scenario, RunResult[]> = { floorEntry: [], floor: [], message: [], list: [], forgery: [] };
+    const results: Record<Scenario, RunResult[]> = { floorEntry: [], floor: [], message: [], list: [], forgery: [], intentAdd: [], intentRead: [] };
     for (let r = 0; r < runs; r++) {
       const p = await pools(stack, `r${r}`);
       const order = SCENARIOS.map((_, i) => SCENARIOS[(i + r) % SCENARIOS.length]!);
       for (const sc of order) {
-        stack.stub.reset();
-        const cpu0 = await stack.workerdCpuSeconds();
-        const lr = await load(root, dir, stack, sc, p[sc], DURATION_SEC, CONNECTIONS);
-        const cpu1 = await stack.workerdCpuSeconds();
+        const st = stackOf(sc);
+        const pool = await poolFor(sc, p, `r${r}`);
+        st.stub.reset();
+        const cpu0 = await st.workerdCpuSeconds();
+        const lr = await load(root, dir, st, sc, pool, DURATION_SEC, CONNECTIONS);
+        const cpu1 = await st.workerdCpuSeconds();
         const served = Math.max(lr.requests, 1);
         // Wait for the work this scenario queued (webhooks, alarms) before the next one starts.
-        const drain = await quiesce(stack);
+        const drain = await quiesce(st);
         results[sc].push({
           ...lr,
           drainMs: drain.ms,
           callsAfterLoad: drain.calls,
           cpuMsPerRequest: ((cpu1 - cpu0) * 1000) / served,
-          listWrites: stack.stub.counts.listWrites,
+          listWrites: st.stub.counts.listWrites,
           distinctSent: sc === "message" ? Math.min(lr.sent, DISTINCT_MESSAGES) : 0,
-          distinctWritten: stack.stub.distinctListWriteValues(),
+          distinctWritten: st.stub.distinctListWriteValues(),
+          webhooks: st.stub.counts.webhooks,
         });
       }
     }
@@ -239,8 +354,9 @@ export async function benchEndToEnd(root: string, opts: { runs: number }): Promi
     const reference: Record<Scenario, LoadResult> = {} as Record<Scenario, LoadResult>;
     const refPools = await pools(stack, "ref");
     for (const sc of SCENARIOS) {
-      reference[sc] = await load(root, dir, stack, sc, refPools[sc], DURATION_SEC, REFERENCE_CONNECTIONS);
-      await quiesce(stack);
+      const pool = await poolFor(sc, refPools, "ref");
+      reference[sc] = await load(root, dir, stackOf(sc), sc, pool, DURATION_SEC, REFERENCE_CONNECTIONS);
+      await quiesce(stackOf(sc));
     }
 
     // Evicted vs warm objects: the reference run's messages again (all duplicates now), one per user.
@@ -306,6 +422,40 @@ export async function benchEndToEnd(root: string, opts: { runs: number }): Promi
         met: p99 < 50 && errors === 0 && wrong === 0,
       };
     });
+    // The voice rows: workerd CPU per request against the Messaging row's, run by run (back to back in the same run).
+    const msgCpu = med(results.message, (x) => x.cpuMsPerRequest);
+    const voiceNotes: string[] = [];
+    for (const sc of VOICE) {
+      const xs = results[sc];
+      const cpu = med(xs, (x) => x.cpuMsPerRequest);
+      const ref = reference[sc];
+      const errors = xs.reduce((n, x) => n + x.errors + x.timeouts, 0);
+      const wrong = xs.reduce(
+        (n, x) => n + Object.entries(x.statusCodes).filter(([c]) => c !== EXPECTED_STATUS[sc]).reduce((a, [, k]) => a + k, 0),
+        0,
+      );
+      const base = `${fmt(cpu)} ms workerd CPU per request; at ${REFERENCE_CONNECTIONS} connections p99 ${fmt(ref.p99Ms)} ms ` +
+        `(queueing floor ${fmt(queueMs(REFERENCE_CONNECTIONS, ref.rps))} ms); at ${CONNECTIONS} connections p99 ` +
+        `${fmt(med(xs, (x) => x.p99Ms))} ms at ${fmt(med(xs, (x) => x.rps))} req/s; ${errors} errors/timeouts, ${wrong} unexpected statuses`;
+      if (results.message.length === 0) {
+        targets.push({ target: `E2E ${LABEL[sc]}: workerd CPU per request at most Messaging.MessageReceived's`, measured: `${base}; the Messaging row was not run`, met: null });
+        continue;
+      }
+      const ratios = xs.map((x, i) => x.cpuMsPerRequest / results.message[i]!.cpuMsPerRequest);
+      const ratio = median(ratios);
+      targets.push({
+        target: `E2E ${LABEL[sc]}: workerd CPU per request at most Messaging.MessageReceived's`,
+        measured:
+          `${base}; ${fmt(ratio)}× the Messaging row's CPU (${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))} over the runs; ` +
+          `Messaging ${fmt(msgCpu)} ms, p99 ${fmt(reference.message.p99Ms)} ms at ${REFERENCE_CONNECTIONS} connections)`,
+        met: ratio <= 1 && errors === 0 && wrong === 0,
+      });
+      voiceNotes.push(
+        `${LABEL[sc]}: ${fmt(ratio)}× the Messaging row's workerd CPU per request (per-run ratios ` +
+          `${ratios.map((x) => fmt(x)).join(", ")}); webhooks sent to the stub per run: ${xs.map((x) => x.webhooks).join(", ")}` +
+          (sc === "intentAdd" ? `; adds beyond the ${DISTINCT_ADDS} distinct ones repeat earlier ones: ${xs.map((x) => Math.max(0, x.requests - DISTINCT_ADDS)).join(", ")} per run` : ""),
+      );
+    }
     const dupWrites = msg.reduce((n, x) => n + x.listWrites - x.distinctWritten, 0);
     targets.push({
       target: "E2E duplicate suppression under load: no message written twice to the List API",
@@ -317,7 +467,7 @@ export async function benchEndToEnd(root: string, opts: { runs: number }): Promi
       tool === "wrk"
         ? `wrk (${wrkVersion()}, one thread, separate process; latencies corrected for coordinated omission, i.e. as an open-loop sender such as Alexa sees them)`
         : "autocannon (separate Node process; uncorrected latencies; wrk was not on PATH)";
-    const tail = JUDGED.map((sc) => {
+    const tail = [...JUDGED, ...VOICE].map((sc) => {
       const xs = results[sc];
       const p99 = med(xs, (x) => x.p99Ms);
       const q = med(xs, (x) => queueMs(CONNECTIONS, x.rps));
@@ -328,7 +478,17 @@ export async function benchEndToEnd(root: string, opts: { runs: number }): Promi
       `Load generator: ${toolText}. ${CONNECTIONS} connections, ${DURATION_SEC} s per scenario, ${runs} runs ` +
         "(scenarios interleaved, order rotated per run; a 3 s warm-up before); cells are medians over runs, " +
         "max latency is the worst run's, errors and unexpected statuses are summed over runs. The scenarios load the " +
-        "Worker's own socket; the first row goes through Miniflare's entry router instead (bench/e2e/stack.ts).",
+        "Worker's own socket; the first row goes through Miniflare's entry router instead (bench/e2e/stack.ts)." +
+        (VOICE.length > 0
+          ? ` The IntentRequest rows run on a second stack with \`ALEXA_LISTS=skill\` (the lists in the user's object; ${USERS} users, ` +
+            `each given ${SEEDED_TODOS.length} to-do items by one voice add before the runs: ${Object.entries(seeded).map(([c, n]) => `${n}× ${c}`).join(", ")}), ` +
+            "the other rows on `ALEXA_LISTS=household`; each row's CPU is its own stack's workerd, and its \"above the floor\" " +
+            "subtracts the household stack's GET /healthz (the same code: /healthz reads no store). One-shot requests " +
+            "(a new session each, as \"ask list helper to …\"), signed right before each load (interactive requests must be within 150 s); " +
+            "add: one new item on the shopping list per request (stored with its webhook and undo entry; the webhook goes to the stub); " +
+            "read: the 20-item to-do list (5 items spoken, a card with all). The shopping lists grow by the adds over the section " +
+            "(to about 50 items per user)."
+          : ""),
       "",
       table(
         [
@@ -385,6 +545,7 @@ export async function benchEndToEnd(root: string, opts: { runs: number }): Promi
       "",
       `Duplicate suppression: ${dedupeNote}.`,
       "",
+      ...(voiceNotes.length > 0 ? [`Voice rows: ${voiceNotes.join("; ")}.`, ""] : []),
       "Work left after the load (the Worker still calling the stubs: webhook queue, alarms), waited out before the " +
         "next scenario: " +
         SCENARIOS.map((sc) => `${LABEL[sc]}: ${results[sc].map((x) => `${x.callsAfterLoad} calls over ${fmt(x.drainMs / 1000)} s`).join(", ")}`).join("; ") +
@@ -400,6 +561,7 @@ export async function benchEndToEnd(root: string, opts: { runs: number }): Promi
     ].join("\n");
     return { markdown, targets };
   } finally {
+    await skill?.stop();
     await stack.stop();
     await rm(dir, { recursive: true, force: true });
   }

@@ -14,6 +14,11 @@
  * machine where the load generator already shares the 2 cores. The Worker's
  * own console output is drained and counted rather than printed.
  *
+ * `ALEXA_LISTS` is always set by the caller (wrangler.toml's default is the
+ * skill store): section 2 runs one stack per list store side by side, and each
+ * stack's CPU is that of the workerd processes it started (the ones that
+ * appeared while it started), so two stacks do not count each other's work.
+ *
  * Two ways in: `workerUrl` is a socket of the Worker itself (Miniflare's
  * `unsafeDirectSockets`), as a deployed Worker is reached; `entryUrl` is
  * Miniflare's usual entry socket, where a JavaScript router worker of
@@ -47,7 +52,7 @@ export interface BenchStack {
   apiToken: string;
   /** Certificate URL the signed requests carry (on the stub, via ALEXA_CERT_ORIGIN). */
   certUrl: string;
-  /** CPU seconds (user + system) used so far by the workerd process running the Worker. */
+  /** CPU seconds (user + system) used so far by the workerd process(es) this stack started. */
   workerdCpuSeconds(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -73,8 +78,8 @@ async function procStat(pid: number): Promise<{ ppid: number; comm: string; cpuT
   }
 }
 
-/** CPU ticks of the workerd processes descending from `root` (this process). */
-async function workerdTicks(root: number): Promise<number> {
+/** The workerd processes descending from `root` (this process), with their CPU ticks. */
+async function workerdProcesses(root: number): Promise<Map<number, number>> {
   const stats = new Map<number, { ppid: number; comm: string; cpuTicks: number }>();
   for (const name of await readdir("/proc")) {
     if (!/^\d+$/.test(name)) continue;
@@ -88,16 +93,25 @@ async function workerdTicks(root: number): Promise<number> {
     }
     return false;
   };
+  const out = new Map<number, number>();
+  for (const [pid, st] of stats) if (st.comm.startsWith("workerd") && descends(pid)) out.set(pid, st.cpuTicks);
+  return out;
+}
+
+/** CPU ticks of the given processes (one that exited counts 0). */
+async function ticksOf(pids: readonly number[]): Promise<number> {
   let ticks = 0;
-  for (const [pid, st] of stats) if (st.comm.startsWith("workerd") && descends(pid)) ticks += st.cpuTicks;
+  for (const pid of pids) ticks += (await procStat(pid))?.cpuTicks ?? 0;
   return ticks;
 }
 
 /**
- * Starts stub + Worker; a few seconds (bundling, workerd start-up).
- * @example const s = await startBenchStack(root); try { ... } finally { await s.stop(); }
+ * Starts stub + Worker with `alexaLists` as ALEXA_LISTS; a few seconds
+ * (bundling, workerd start-up). Start stacks one after the other: each claims
+ * the workerd processes that appeared while it started.
+ * @example const s = await startBenchStack(root, { alexaLists: "household" }); try { ... } finally { await s.stop(); }
  */
-export async function startBenchStack(root: string): Promise<BenchStack> {
+export async function startBenchStack(root: string, opts: { alexaLists: "skill" | "household" }): Promise<BenchStack> {
   const pki = await createTestPki();
   const stub = await startAmazonStub(pki.chainPem);
   const dir = await mkdtemp(path.join(os.tmpdir(), "alb-bench-e2e-"));
@@ -110,6 +124,7 @@ export async function startBenchStack(root: string): Promise<BenchStack> {
     const { modulesRules: _rules, ...bindingOptions } = workerOptions as Record<string, unknown>;
     const vars: Record<string, string> = {
       ENVIRONMENT: "development",
+      ALEXA_LISTS: opts.alexaLists,
       ALEXA_SKILL_ID: BENCH_SKILL_ID,
       ALEXA_CERT_ORIGIN: stub.origin,
       ALEXA_EXTRA_ROOTS_PEM: pki.rootPem,
@@ -122,6 +137,7 @@ export async function startBenchStack(root: string): Promise<BenchStack> {
       APP_API_TOKEN: apiToken,
     };
     const port = await freePort();
+    const before = new Set((await workerdProcesses(process.pid)).keys());
     let logLines = 0;
     const mf = new mod.Miniflare(
       mod.convertV4MiniflareOptions({
@@ -144,6 +160,8 @@ export async function startBenchStack(root: string): Promise<BenchStack> {
     );
     const entryUrl = (await mf.ready).origin;
     const url = (await mf.unsafeGetDirectURL()).origin;
+    const mine = [...(await workerdProcesses(process.pid)).keys()].filter((pid) => !before.has(pid));
+    if (mine.length === 0) throw new Error("no workerd process appeared for this stack");
     return {
       pki,
       stub,
@@ -152,7 +170,7 @@ export async function startBenchStack(root: string): Promise<BenchStack> {
       logLines: () => logLines,
       apiToken,
       certUrl: `${stub.origin}/echo.api/echo-api-cert-bench.pem`,
-      workerdCpuSeconds: async () => (await workerdTicks(process.pid)) / CLK_TCK,
+      workerdCpuSeconds: async () => (await ticksOf(mine)) / CLK_TCK,
       stop: async () => {
         await mf.dispose();
         await stub.close();

@@ -93,6 +93,57 @@ export function skillEnabled(c: Common): string {
   });
 }
 
+/** A slot as Alexa sends it: with `id`, a successful entity resolution (LIST_NAME), as for "shopping" or "to-do". */
+function slotOf(name: string, value: string | undefined, id?: string): Record<string, unknown> {
+  if (value === undefined) return { name, confirmationStatus: "NONE" };
+  const resolutions = id
+    ? {
+        resolutions: {
+          resolutionsPerAuthority: [
+            {
+              authority: `amzn1.er-authority.echo-sdk.${BENCH_SKILL_ID}.LIST_NAME`,
+              status: { code: "ER_SUCCESS_MATCH" },
+              values: [{ value: { name: value, id } }],
+            },
+          ],
+        },
+      }
+    : {};
+  return { name, value, ...resolutions, confirmationStatus: "NONE", source: "USER", slotValue: { type: "Simple", value, ...resolutions } };
+}
+
+/**
+ * An `IntentRequest` as the emulator (emulator/voice.ts) and Alexa send it:
+ * a one-shot request ("ask list helper to …"), so a new session without
+ * attributes, every slot the intent declares present, filled or not, and a
+ * device in `context.System`. `slots`: value, or `[value, resolved id]`.
+ * @example intentRequest({ userId, requestId, apiEndpoint }, "AddItemsIntent", { items: "milk", list: ["shopping", "shopping"] })
+ */
+export function intentRequest(c: Common, intent: string, slots: Record<string, string | [string, string] | undefined>, locale = "en-US"): string {
+  const filled: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(slots)) filled[name] = Array.isArray(v) ? slotOf(name, v[0], v[1]) : slotOf(name, v);
+  const ctx = context(c) as { System: Record<string, unknown> };
+  ctx.System.device = { deviceId: `amzn1.ask.device.BENCH${c.userId.slice(-8)}`, supportedInterfaces: {} };
+  return JSON.stringify({
+    version: "1.0",
+    session: {
+      new: true,
+      sessionId: `amzn1.echo-api.session.${c.requestId}`,
+      application: { applicationId: BENCH_SKILL_ID },
+      attributes: {},
+      user: ctx.System.user,
+    },
+    context: ctx,
+    request: {
+      type: "IntentRequest",
+      requestId: c.requestId,
+      timestamp: c.timestamp ?? new Date().toISOString(),
+      locale,
+      intent: { name: intent, confirmationStatus: "NONE", slots: filled },
+    },
+  });
+}
+
 /**
  * Signs `body` with the leaf key (header `Signature-256`) for `certUrl`.
  * @example const req = await sign(pki.leafKey, body);

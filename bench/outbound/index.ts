@@ -18,6 +18,7 @@ import { encodeBridgeMessage } from "../../src/protocol/bridge-message.ts";
 import { BENCH_LIST_ID } from "../e2e/index.ts";
 import { startBenchStack, type BenchStack } from "../e2e/stack.ts";
 import { messageReceived, sign, skillEnabled } from "../lib/alexa-requests.ts";
+import { enqueueCreates } from "../lib/rest.ts";
 import { pool } from "../lib/pool.ts";
 import { fmt, table, type SectionResult, type TargetCheck } from "../lib/report.ts";
 
@@ -82,9 +83,15 @@ async function tokenRequests(stack: BenchStack): Promise<{ rows: string[][]; tar
 async function concurrentDuplicates(stack: BenchStack): Promise<{ rows: string[][]; target: TargetCheck }> {
   const apiEndpoint = stack.stub.origin;
   const userId = "amzn1.ask.account.BENCHDUP";
+  // The user is known and its outbox sent the operation: a message for an operation it never sent has no effect.
+  await postAlexa(stack, await sign(stack.pki.leafKey, skillEnabled({ userId, requestId: "amzn1.echo-api.request.dup-enable", apiEndpoint }), stack.certUrl));
+  const sentBefore = stack.stub.counts.skillMessages;
+  const [opId] = await enqueueCreates(stack, [{ userId, list: BENCH_LIST_ID, value: "duplicate me" }]);
+  const deadline = Date.now() + 30_000;
+  while (stack.stub.counts.skillMessages === sentBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const body = messageReceived(
     { userId, requestId: "amzn1.echo-api.request.dup-1", apiEndpoint },
-    encodeBridgeMessage({ opId: "op-dup-1", op: { kind: "create", list: BENCH_LIST_ID, value: "duplicate me" } }),
+    encodeBridgeMessage({ opId: opId!, op: { kind: "create", list: BENCH_LIST_ID, value: "duplicate me" } }),
   );
   const req = await sign(stack.pki.leafKey, body, stack.certUrl);
   // Warm the chain cache and the isolate with an unrelated user first, so the 100 arrive at a warm Worker.
@@ -116,10 +123,11 @@ async function concurrentDuplicates(stack: BenchStack): Promise<{ rows: string[]
  * @example const section = await benchOutbound("/work/main");
  */
 export async function benchOutbound(root: string): Promise<SectionResult> {
-  const stack = await startBenchStack(root);
+  const stack = await startBenchStack(root, { alexaLists: "household" });
   try {
-    const dup = await concurrentDuplicates(stack);
+    // Tokens first: the duplicate check queues an operation, which fetches (and caches) the LWA token.
     const tok = await tokenRequests(stack);
+    const dup = await concurrentDuplicates(stack);
     return {
       markdown: [
         "Counted at the local stub that stands in for Login-with-Amazon, the Skill Messaging API and the List API.",
