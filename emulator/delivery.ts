@@ -149,7 +149,8 @@ export class DeliveryQueue {
         this.#finish(d, "dropped");
         break;
       case "delay":
-        this.#schedule(d, fault.delayMs ?? DEFAULT_DELAY_MS);
+        // Counted from when Alexa queued it, not from this line (a busy machine adds milliseconds).
+        this.#schedule(d, fault.delayMs ?? DEFAULT_DELAY_MS, d.createdAt);
         break;
       case "duplicate":
         this.#duplicate(d, fault);
@@ -246,11 +247,12 @@ export class DeliveryQueue {
     })();
   }
 
-  #schedule(d: Delivery, delayMs: number): void {
+  /** Schedules the next attempt `delayMs` after `from` (default: now). */
+  #schedule(d: Delivery, delayMs: number, from: number = this.deps.now()): void {
     if (this.#closed) return;
     d.view.state = "pending";
-    d.view.nextAttemptAt = new Date(this.deps.now() + delayMs).toISOString();
-    d.timer = setTimeout(() => void this.#attempt(d), Math.max(0, delayMs));
+    d.view.nextAttemptAt = new Date(from + delayMs).toISOString();
+    d.timer = setTimeout(() => void this.#attempt(d), Math.max(0, from + delayMs - this.deps.now()));
     this.deps.onChange?.(d.view);
   }
 

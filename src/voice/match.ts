@@ -95,8 +95,31 @@ function sameWord(a: string, b: string, locale: Locale): boolean {
       (ending) => long === short + ending && (ending !== "s" || short.length >= 3),
     );
   }
-  return pluralize.singular(a) === pluralize.singular(b) || pluralize.plural(a) === pluralize.plural(b);
+  return singular(a) === singular(b) || plural(a) === plural(b);
 }
+
+/**
+ * pluralize's rules are a list of regular expressions tried one by one: about
+ * 20 µs a word. A turn compares every word of the new items with every word
+ * on the list, so the forms are memoised per isolate (bounded: cleared when
+ * full); the words people put on lists repeat.
+ */
+const FORMS_MAX = 10_000;
+const singulars = new Map<string, string>();
+const plurals = new Map<string, string>();
+
+function memo(cache: Map<string, string>, word: string, compute: (w: string) => string): string {
+  let form = cache.get(word);
+  if (form === undefined) {
+    if (cache.size >= FORMS_MAX) cache.clear();
+    form = compute(word);
+    cache.set(word, form);
+  }
+  return form;
+}
+
+const singular = (word: string): string => memo(singulars, word, (w) => pluralize.singular(w));
+const plural = (word: string): string => memo(plurals, word, (w) => pluralize.plural(w));
 
 /**
  * True when two item names are the same item (case, articles, singular/plural ignored).
@@ -112,7 +135,7 @@ export function sameItem(a: string, b: string, locale: Locale): boolean {
 function fuzzyKey(text: string, locale: Locale): string {
   const ws = itemWords(text, locale);
   if (locale === "de-DE") return ws.map(germanFold).join(" ");
-  return ws.map((w) => pluralize.singular(w)).join(" ");
+  return ws.map(singular).join(" ");
 }
 
 function atWordEdge(key: string, ranges: readonly (readonly [number, number])[], locale: Locale): boolean {

@@ -36,7 +36,7 @@ if (!HAVE_CHROMIUM && !IN_CI) {
   console.warn(`console.test: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 }
 
-describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (skill store)", () => {
+describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (skill store)", { timeout: 90_000 }, () => {
   let e: E2E;
   let context: BrowserContext;
   let page: Page;
@@ -151,7 +151,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (sk
   });
 });
 
-describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (household store)", () => {
+describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (household store)", { timeout: 90_000 }, () => {
   let e: E2E;
   let context: BrowserContext;
   let page: Page;
