@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { BridgeClient, type BridgeResponse, type Operation } from "../../emulator/app/bridge-client.ts";
 import type { REFUSE } from "../../emulator/node-http.ts";
+import { eventually } from "../lib/eventually.ts";
 import { newSecrets, type Stack, startStack } from "../lib/stack.ts";
 import { freePort } from "../lib/wrangler-dev.ts";
 import { AppView, type AskedOp } from "./app-view.ts";
@@ -214,20 +215,9 @@ export interface RunResult {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, check: () => Promise<T> | T, timeoutMs: number, pollMs = 200): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await sleep(pollMs);
-  }
+/** Polls like the e2e tests, every 200 ms. */
+function until<T>(what: string, check: () => Promise<T> | T, timeoutMs: number, pollMs = 200): Promise<NonNullable<T>> {
+  return eventually(what, check, timeoutMs, pollMs);
 }
 
 let personSeq = 0;

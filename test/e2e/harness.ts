@@ -16,6 +16,7 @@ import { BridgeClient } from "../../emulator/app/bridge-client.ts";
 import type { PersonView } from "../../emulator/people.ts";
 import { newSecrets, type Stack, startStack } from "../../scripts/lib/stack.ts";
 import { freePort } from "../../scripts/lib/wrangler-dev.ts";
+import { eventually } from "../../scripts/lib/eventually.ts";
 import { contractChecker } from "./contract.ts";
 
 export interface E2E {
@@ -96,27 +97,7 @@ export async function startE2E(opts: { alexaLists: "skill" | "household" }): Pro
   };
 }
 
-/**
- * Polls until `check` returns something truthy; on timeout throws with
- * `what` and the last value or error seen.
- */
-export async function eventually<T>(what: string, check: () => T | Promise<T>, timeoutMs = 30_000, pollMs = 100): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    }
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
-}
+export { eventually };
 
 /** Webhooks the app received for `userId`, optionally of one type. */
 export function webhooks(e: E2E, userId: string, type?: string): WebhookRecord[] {

@@ -131,26 +131,10 @@ export class Outbox implements OutboxPort, AlarmParticipant {
    */
   enqueue(op: BridgeOperation, opts: EnqueueOptions = {}): EnqueueResult {
     const lifetime = messageLifetimeS(opts.expiresAfterSeconds);
-    const sql = this.#d.sql;
     const prior = this.#prior(op, opts, lifetime);
     if (prior) return prior;
     const now = this.#now();
-    const id = this.#newId();
-    const row = sql
-      .exec<OpRow>(
-        `INSERT INTO outbox_ops (id, kind, op, item_key, status, created_at, updated_at, lifetime_s, next_at, idem_key)
-         VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?) RETURNING *`,
-        id,
-        op.kind,
-        JSON.stringify(op),
-        itemKeyOf(op),
-        now,
-        now,
-        lifetime,
-        now,
-        opts.idempotencyKey ?? null,
-      )
-      .one();
+    const row = this.#insert(this.#newId(), op, opts, lifetime, now, { status: "queued", nextAt: now, result: null });
     this.#d.wake(now);
     return { outcome: "created", view: toView(row) };
   }
@@ -171,24 +155,37 @@ export class Outbox implements OutboxPort, AlarmParticipant {
     if (prior) return prior;
     const id = this.#newId();
     const result = apply(id) ?? null;
-    const now = this.#now();
-    const row = this.#d.sql
+    const row = this.#insert(id, op, opts, lifetime, this.#now(), { status: "completed", nextAt: null, result: JSON.stringify(result) });
+    this.#d.webhooks.enqueue("outbox.completed", { opId: id, kind: op.kind, result, source: "app" });
+    return { outcome: "created", view: toView(row) };
+  }
+
+  /** Stores a new operation row: queued (to send at `nextAt`) or already completed (applied at once). */
+  #insert(
+    id: string,
+    op: BridgeOperation,
+    opts: EnqueueOptions,
+    lifetime: number,
+    now: number,
+    state: { status: "queued" | "completed"; nextAt: number | null; result: string | null },
+  ): OpRow {
+    return this.#d.sql
       .exec<OpRow>(
         `INSERT INTO outbox_ops (id, kind, op, item_key, status, created_at, updated_at, lifetime_s, next_at, idem_key, result)
-         VALUES (?, ?, ?, ?, 'completed', ?, ?, ?, NULL, ?, ?) RETURNING *`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
         id,
         op.kind,
         JSON.stringify(op),
         itemKeyOf(op),
+        state.status,
         now,
         now,
         lifetime,
+        state.nextAt,
         opts.idempotencyKey ?? null,
-        JSON.stringify(result),
+        state.result,
       )
       .one();
-    this.#d.webhooks.enqueue("outbox.completed", { opId: id, kind: op.kind, result, source: "app" });
-    return { outcome: "created", view: toView(row) };
   }
 
   /** The operation stored under the request's idempotency key, as a replay or a conflict; null when new. */
