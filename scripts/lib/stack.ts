@@ -16,6 +16,8 @@ import { randomBytes } from "node:crypto";
 import { type RunningApp, startFakeApp } from "../../emulator/app/server.ts";
 import type { EmulatorOptions } from "../../emulator/emulator.ts";
 import { type RunningEmulator, startEmulator } from "../../emulator/server.ts";
+import { eventually } from "./eventually.ts";
+import { portFree } from "./ports.ts";
 import { startWranglerDev, type WranglerDev } from "./wrangler-dev.ts";
 
 export interface StackSecrets {
@@ -132,6 +134,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       vars,
       restartWorker: async () => {
         await stack.worker.stop();
+        // A killed workerd can hold its port for a moment after wrangler exits; the
+        // new wrangler refuses a taken port (scripts/lib/ports.ts), so wait for it.
+        await eventually(`port ${opts.workerPort} to be free`, () => portFree(opts.workerPort), 15_000, 100);
         stack.worker = await launch();
       },
       stop: async () => {
