@@ -199,6 +199,8 @@ export class AlexaUser extends DurableObject<Env> {
     this.schedule.register(
       new HeldDeleteReleaser({ held: this.held, items: this.items, webhooks: this.webhooks }, (fn) => this.#commit(fn)),
     );
+    // Before the outbox: a sync it finds lost is sent again in the same run.
+    this.schedule.register(this.syncs);
     this.schedule.register(this.outbound.participant);
     this.schedule.register({ name: "dead-letters", runDue: (now) => this.webhooks.expireDeadLetters(now) });
     this.schedule.register({ name: "webhook-delivery", runDue: () => this.#deliverWebhooks() });
@@ -446,6 +448,7 @@ export class AlexaUser extends DurableObject<Env> {
       this.echoes.nextExpiry(),
       this.held.nextReleaseAt(),
       this.progress.nextExpiry(),
+      this.syncs.nextCheckAt(now),
       this.tombstone.expiresAt(),
       this.webhooks.nextDeadLetterExpiry(),
       this.webhooks.pendingCount() > 0 ? now + WEBHOOK_BACKSTOP_MS : null,

@@ -97,6 +97,14 @@ export class OpProgress implements AlarmParticipant {
     return row?.kind === "sync" ? row.started_at : null;
   }
 
+  /** The syncs marked as applying, oldest first. @example progress.syncs()[0]?.startedAt */
+  syncs(): { opId: string; startedAt: number }[] {
+    return this.#sql
+      .exec<{ op_id: string; started_at: number }>(`SELECT op_id, started_at FROM op_progress WHERE kind = 'sync' ORDER BY started_at`)
+      .toArray()
+      .map((r) => ({ opId: r.op_id, startedAt: r.started_at }));
+  }
+
   /** The create attempt on record for an operation, or `null`. @example progress.createAttempt(opId) */
   createAttempt(opId: string): CreateAttempt | null {
     const row = this.#row(opId);

@@ -38,6 +38,8 @@ export interface OutboxPort {
   complete(opId: string, result: unknown): void;
   /** Marks it failed for good; also queues `outbox.failed`. */
   fail(opId: string, reason: string): void;
+  /** Sends a sent, unconfirmed operation again now (its receiver lost it); false when it is not `sent` or has no sends left. */
+  resend(opId: string): boolean;
 }
 
 /** What the user's object knows of the user (implemented by user/profile). */

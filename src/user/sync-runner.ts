@@ -18,6 +18,10 @@
  *   instance (eviction, crash) leaves the operation incomplete: the outbox
  *   re-sends it once its message expired (plus grace), and that delivery (or
  *   any other, with a fresh token) finds no run in memory and starts one;
+ *   a run that died is noticed sooner: {@link SYNC_ORPHAN_MS} after its
+ *   acceptance the alarm finds the operation marked as applying with no run
+ *   in this instance, and has the outbox send it again at once (found by the
+ *   soak: otherwise the app waited the message's lifetime, an hour);
  *   a permanent failure (401/403, invalid answer) fails the operation;
  * - a delivery after completion finds the operation completed and does nothing.
  *
@@ -31,7 +35,15 @@
  */
 import { ListApiError, type ListApi } from "../alexa/list-api.ts";
 import type { InboundParts } from "./inbound/context.ts";
+import type { AlarmParticipant } from "./schedule.ts";
 import { applySync, readHousehold } from "./inbound/full-sync.ts";
+
+/**
+ * How long after its acceptance a sync with no run in this instance counts as
+ * lost (its instance died) and is sent again. Longer than the request that
+ * accepted it takes to start the run; a run still going is never touched.
+ */
+export const SYNC_ORPHAN_MS = 2 * 60 * 1000;
 
 /** What the inbound handler needs to hand a sync over. */
 export interface SyncPort {
@@ -60,7 +72,8 @@ export interface SyncRunnerDeps {
  * transactionSync(() => syncs.accept(opId, api, now)); // in the request
  * syncs.startAccepted();                                // after its commit
  */
-export class SyncRunner implements SyncPort {
+export class SyncRunner implements SyncPort, AlarmParticipant {
+  readonly name = "sync-orphans";
   readonly #d: SyncRunnerDeps;
   /** Accepted in a request whose commit has not been followed by {@link startAccepted} yet. */
   readonly #accepted = new Map<string, ListApi>();
@@ -92,6 +105,29 @@ export class SyncRunner implements SyncPort {
       this.#running.add(opId);
       this.#d.background(this.#d.serial(() => this.#run(opId, api)).finally(() => this.#running.delete(opId)));
     }
+  }
+
+  /**
+   * Alarm part: a sync marked as applying for {@link SYNC_ORPHAN_MS} with no
+   * run in this instance lost its run; the outbox sends it again now.
+   * @example schedule.register(syncs);
+   */
+  async runDue(now: number): Promise<number | null> {
+    const { progress, outbox } = this.#d.parts;
+    for (const s of progress.syncs()) {
+      if (s.startedAt + SYNC_ORPHAN_MS > now || this.busy(s.opId)) continue;
+      this.#d.commit(() => {
+        progress.clear(s.opId);
+        if (outbox.resend(s.opId)) console.warn(`sync ${s.opId}: its run died with an earlier instance; sent again`);
+      });
+    }
+    return this.nextCheckAt(now);
+  }
+
+  /** When {@link runDue} next has something to look at, or `null`. @example syncs.nextCheckAt(now) */
+  nextCheckAt(now: number): number | null {
+    const times = this.#d.parts.progress.syncs().map((s) => (this.busy(s.opId) ? now + SYNC_ORPHAN_MS : s.startedAt + SYNC_ORPHAN_MS));
+    return times.length > 0 ? Math.min(...times) : null;
   }
 
   /**

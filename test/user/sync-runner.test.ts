@@ -2,12 +2,12 @@
 // answer: the message is acknowledged at once, the lists are read in the
 // background with the request's token held in memory only, and the snapshot
 // and the operation's completion commit together when the reads are done.
-import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
 import type { ListApi } from "../../src/alexa/list-api.ts";
 import type { AlexaUser } from "../../src/user/alexa-user.ts";
-import { SyncRunner } from "../../src/user/sync-runner.ts";
-import { bridge, enqueueOp, envelope, newUserId, operation, rid, settle, SHOPPING, skillEvent, T0, userStub } from "./fakes.ts";
+import { SYNC_ORPHAN_MS, SyncRunner } from "../../src/user/sync-runner.ts";
+import { bridge, clock, enqueueOp, envelope, newUserId, operation, rid, settle, SHOPPING, skillEvent, T0, userStub } from "./fakes.ts";
 import { ACK, send, useFakes } from "./harness.ts";
 
 const { household, app } = useFakes();
@@ -149,6 +149,41 @@ describe("full sync in the background", () => {
     expect((await operation(restarted, opId)).status).toBe("completed");
     expect(app.types().filter((t) => t === "outbox.completed")).toHaveLength(1);
     expect(await progressRows(restarted)).toEqual([]);
+  });
+});
+
+describe("a sync whose run died", () => {
+  it("is sent again by the alarm soon after, instead of after its message's lifetime (found by the soak)", async () => {
+    const { user, stub } = await knownUser("orphan");
+    household.addItem(SHOPPING, "tea");
+    const slow = household.hold("GET", "/active");
+    const opId = await enqueueOp(stub, { kind: "sync" });
+    // As if the outbox had sent it (the skill message is on its way).
+    await runInDurableObject(stub, (_i: AlexaUser, state) => {
+      state.storage.sql.exec(`UPDATE outbox_ops SET status = 'sent', sends = 1, next_at = ? WHERE id = ?`, T0 + 3_660_000, opId);
+    });
+    expect(await send(syncMessage(user, opId))).toEqual(ACK);
+    await abortAllDurableObjects();
+    slow.release();
+    const restarted = await userStub(user);
+    // Not yet: within SYNC_ORPHAN_MS a run may still be starting.
+    clock.t = T0 + SYNC_ORPHAN_MS - 1;
+    await runDurableObjectAlarm(restarted);
+    expect((await operation(restarted, opId)).status).toBe("sent");
+
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    clock.t = T0 + SYNC_ORPHAN_MS;
+    await runDurableObjectAlarm(restarted);
+    expect((await operation(restarted, opId)).status).toBe("queued");
+    expect(await progressRows(restarted)).toEqual([]);
+    expect(warn.mock.calls.some((c) => String(c[0]).includes("sent again"))).toBe(true);
+
+    // The re-sent message arrives with a fresh token: one sync, one completion.
+    expect(await send(syncMessage(user, opId, "atza|resent"))).toEqual(ACK);
+    await settle(restarted);
+    expect((await operation(restarted, opId)).status).toBe("completed");
+    expect(app.types().filter((t) => t === "outbox.completed")).toHaveLength(1);
   });
 });
 

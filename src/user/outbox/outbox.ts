@@ -252,6 +252,25 @@ export class Outbox implements OutboxPort, AlarmParticipant {
   }
 
   /**
+   * Sends a sent, unconfirmed operation again now instead of at its delivery
+   * deadline: the receiver knows it lost the work (a full sync whose run died
+   * with its instance). Bounded like any re-send by {@link MAX_SENDS}.
+   * @example if (orphaned) outbox.resend(opId);
+   */
+  resend(opId: string): boolean {
+    const now = this.#now();
+    const changed = this.#d.sql.exec(
+      `UPDATE outbox_ops SET status = 'queued', attempts = 0, next_at = ?, updated_at = ? WHERE id = ? AND status = 'sent' AND sends < ?`,
+      now,
+      now,
+      opId,
+      MAX_SENDS,
+    ).rowsWritten;
+    if (changed > 0) this.#d.wake(now);
+    return changed > 0;
+  }
+
+  /**
    * The earliest time this outbox has work (ms since epoch), or `null`.
    * @example const at = outbox.nextDueAt(); if (at !== null) await schedule.wakeAt(at);
    */
