@@ -13,21 +13,49 @@ import { parseArgs } from "node:util";
 import { existsSync, readFileSync } from "node:fs";
 import { type Cmd, describeFailure, runSequence, soakSeed, startSoakStack, type SoakStack, type Store, workerErrors } from "./soak/run.ts";
 
-const { values } = parseArgs({
-  options: {
-    minutes: { type: "string" },
-    seed: { type: "string" },
-    path: { type: "string" },
-    store: { type: "string" },
-    commands: { type: "string", default: "25" },
-    "shrink-minutes": { type: "string", default: "10" },
-    quiet: { type: "boolean", default: false },
-    replay: { type: "string" },
-  },
-});
+const USAGE = `usage: npm run soak -- [--minutes M] [--seed S] [--store skill|household] [--commands N]
+                      [--shrink-minutes M] [--replay '<json>'|file] [--quiet]
+  --minutes M     run seeded sequences for M minutes (default 5; with --seed alone: replay that seed once)
+  --seed S        the first seed (default: random); printed on every failure
+  --store         one store only (default: both)
+  --commands N    commands per sequence (default 25)
+  --replay        run exactly this command sequence (as printed by a failure)
+Exits 1 on the first violation, after shrinking it (docs/soak.md).`;
+
+function usageError(message: string): never {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      minutes: { type: "string" },
+      seed: { type: "string" },
+      path: { type: "string" },
+      store: { type: "string" },
+      commands: { type: "string", default: "25" },
+      "shrink-minutes": { type: "string", default: "10" },
+      quiet: { type: "boolean", default: false },
+      replay: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+} catch (e) {
+  usageError(e instanceof Error ? e.message : String(e));
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+for (const [name, v] of [["minutes", values.minutes], ["seed", values.seed], ["commands", values.commands], ["shrink-minutes", values["shrink-minutes"]]] as const) {
+  if (v !== undefined && !Number.isFinite(Number(v))) usageError(`--${name} must be a number, got ${v}`);
+}
 
 const stores: Store[] = values.store === undefined ? ["household", "skill"] : [values.store as Store];
-for (const st of stores) if (st !== "skill" && st !== "household") throw new Error(`--store must be skill or household, not ${st}`);
+for (const st of stores) if (st !== "skill" && st !== "household") usageError(`--store must be skill or household, not ${st}`);
 const replay = values.seed !== undefined && values.minutes === undefined;
 const minutes = Number(values.minutes ?? (replay ? "0" : "5"));
 const firstSeed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
