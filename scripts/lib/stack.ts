@@ -13,12 +13,15 @@
  * Worker's `/alexa`; the fake app at the Worker's `/v1`.
  */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { type RunningApp, startFakeApp } from "../../emulator/app/server.ts";
 import type { EmulatorOptions } from "../../emulator/emulator.ts";
 import { type RunningEmulator, startEmulator } from "../../emulator/server.ts";
 import { eventually } from "./eventually.ts";
 import { portFree } from "./ports.ts";
-import { startWranglerDev, type WranglerDev } from "./wrangler-dev.ts";
+import { freePort, startWranglerDev, type WranglerDev } from "./wrangler-dev.ts";
 
 export interface StackSecrets {
   /** `whsec_<base64>` */
@@ -149,5 +152,60 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   } catch (e) {
     await Promise.all([emulator.close(), app?.close()]);
     throw e;
+  }
+}
+
+/** A throwaway stack for tests and the soak: its state, secrets and log of its own. */
+export interface ScratchStack {
+  stack: Stack;
+  secrets: StackSecrets;
+  /** The Worker's output so far, the last `maxLogLines` lines. */
+  workerLog: string[];
+  /** Stops everything and removes the state directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole stack on free ports with its state in a new temp directory
+ * (kept on disk across Worker restarts) and Alexa's redelivery scaled to
+ * milliseconds (200 ms doubling, 2 s cap, 2 min window); ~5-10 s, most of it
+ * wrangler's start-up. A failed start removes the directory and carries the
+ * Worker's output in its error.
+ * @example const { stack, stop } = await startScratchStack({ alexaLists: "skill", tmpPrefix: "alb-e2e-" });
+ */
+export async function startScratchStack(opts: { alexaLists: "skill" | "household"; tmpPrefix: string; maxLogLines?: number }): Promise<ScratchStack> {
+  const dir = mkdtempSync(join(tmpdir(), opts.tmpPrefix));
+  const workerLog: string[] = [];
+  const max = opts.maxLogLines ?? 2000;
+  const secrets = newSecrets();
+  try {
+    const stack = await startStack({
+      cwd: resolve(import.meta.dirname, "../.."),
+      workerPort: await freePort(),
+      emulatorPort: 0,
+      appPort: 0,
+      secrets,
+      envFile: join(dir, "worker.env"),
+      persistTo: join(dir, "state"),
+      testScheduled: true,
+      alexaLists: opts.alexaLists,
+      emulator: { retry: { baseMs: 200, maxDelayMs: 2000, eventWindowMs: 120_000 } },
+      onWorkerLine: (line) => {
+        workerLog.push(line);
+        if (workerLog.length > max) workerLog.shift();
+      },
+    });
+    return {
+      stack,
+      secrets,
+      workerLog,
+      stop: async () => {
+        await stack.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- worker output ---\n${workerLog.slice(-50).join("\n")}`, { cause: e });
   }
 }

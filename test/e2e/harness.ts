@@ -8,14 +8,11 @@
  * Worker keeps its production delays (its own backoffs are short enough for
  * the faults injected here).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import type { WebhookRecord } from "../../emulator/app/webhook-log.ts";
 import { BridgeClient } from "../../emulator/app/bridge-client.ts";
 import type { PersonView } from "../../emulator/people.ts";
-import { newSecrets, type Stack, startStack } from "../../scripts/lib/stack.ts";
-import { freePort } from "../../scripts/lib/wrangler-dev.ts";
+import { type Stack, startScratchStack } from "../../scripts/lib/stack.ts";
 import { eventually } from "../../scripts/lib/eventually.ts";
 import { contractChecker } from "./contract.ts";
 
@@ -32,35 +29,9 @@ export interface E2E {
   stop(): Promise<void>;
 }
 
-const ROOT = resolve(import.meta.dirname, "../..");
-
 /** Starts the stack (the Worker with `alexaLists` as ALEXA_LISTS); ~5-10 s, most of it wrangler's start-up. */
 export async function startE2E(opts: { alexaLists: "skill" | "household" }): Promise<E2E> {
-  const dir = mkdtempSync(join(tmpdir(), "alb-e2e-"));
-  const workerLog: string[] = [];
-  const secrets = newSecrets();
-  let stack: Stack;
-  try {
-    stack = await startStack({
-      cwd: ROOT,
-      workerPort: await freePort(),
-      emulatorPort: 0,
-      appPort: 0,
-      secrets,
-      envFile: join(dir, "worker.env"),
-      persistTo: join(dir, "state"),
-      testScheduled: true,
-      alexaLists: opts.alexaLists,
-      emulator: { retry: { baseMs: 200, maxDelayMs: 2000, eventWindowMs: 120_000 } },
-      onWorkerLine: (line) => {
-        workerLog.push(line);
-        if (workerLog.length > 2000) workerLog.shift();
-      },
-    });
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- worker output ---\n${workerLog.join("\n")}`, { cause: e });
-  }
+  const { stack, secrets, workerLog, stop } = await startScratchStack({ alexaLists: opts.alexaLists, tmpPrefix: "alb-e2e-" });
   // The contract, checked in one place: the REST client's fetch and the fake app's webhook log.
   const contract = contractChecker();
   const contractViolations: string[] = [];
@@ -88,13 +59,32 @@ export async function startE2E(opts: { alexaLists: "skill" | "household" }): Pro
     contractViolations,
     workerLog,
     stop: async () => {
-      await stack.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await stop();
       if (contractViolations.length > 0) {
         throw new Error(`responses or webhooks off the contract (openapi.json):\n${[...new Set(contractViolations)].join("\n")}`);
       }
     },
   };
+}
+
+/**
+ * The usual lifecycle of an e2e file: one stack for the file (started before
+ * its tests, stopped after), handed to `use`; a failing test prints the
+ * Worker's last lines.
+ * @example let e: E2E; useE2E({ alexaLists: "skill" }, (started) => (e = started));
+ */
+export function useE2E(opts: { alexaLists: "skill" | "household" }, use: (e: E2E) => void): void {
+  let e: E2E | undefined;
+  beforeAll(async () => {
+    e = await startE2E(opts);
+    use(e);
+  }, 120_000);
+  afterAll(async () => {
+    await e?.stop();
+  }, 30_000);
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === "fail" && e) console.log(`--- worker output (last 80 lines) ---\n${e.workerLog.slice(-80).join("\n")}`);
+  });
 }
 
 export { eventually };

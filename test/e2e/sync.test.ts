@@ -5,7 +5,7 @@
  * holds and delivered, and what the app received. One stack for the file;
  * every scenario uses its own person (so its own Alexa user).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Operation } from "../../emulator/app/bridge-client.ts";
 import {
   alexaValues,
@@ -14,23 +14,12 @@ import {
   eventually,
   itemsCreatedAtApp,
   runCron,
-  startE2E,
+  useE2E,
   webhooks,
 } from "./harness.ts";
 
 let e: E2E;
-
-beforeAll(async () => {
-  e = await startE2E({ alexaLists: "household" });
-}, 120_000);
-
-afterAll(async () => {
-  await e?.stop();
-}, 30_000);
-
-afterEach((ctx) => {
-  if (ctx.task.result?.state === "fail" && e) console.log(`--- worker output (last 80 lines) ---\n${e.workerLog.slice(-80).join("\n")}`);
-});
+useE2E({ alexaLists: "household" }, (started) => (e = started));
 
 const emu = (): E2E["stack"]["emulator"]["emulator"] => e.stack.emulator.emulator;
 

@@ -8,25 +8,14 @@
  * received, and what `GET /v1/users/{userId}/lists` holds. One stack for the
  * file; every scenario uses its own person (so its own Alexa user).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Operation } from "../../emulator/app/bridge-client.ts";
 import type { WebhookRecord } from "../../emulator/app/webhook-log.ts";
 import type { VoiceTurn } from "../../emulator/voice.ts";
-import { type E2E, enabledPerson, eventually, startE2E, webhooks } from "./harness.ts";
+import { type E2E, enabledPerson, eventually, useE2E, webhooks } from "./harness.ts";
 
 let e: E2E;
-
-beforeAll(async () => {
-  e = await startE2E({ alexaLists: "skill" });
-}, 120_000);
-
-afterAll(async () => {
-  await e?.stop();
-}, 30_000);
-
-afterEach((ctx) => {
-  if (ctx.task.result?.state === "fail" && e) console.log(`--- worker output (last 80 lines) ---\n${e.workerLog.slice(-80).join("\n")}`);
-});
+useE2E({ alexaLists: "skill" }, (started) => (e = started));
 
 const emu = (): E2E["stack"]["emulator"]["emulator"] => e.stack.emulator.emulator;
 
