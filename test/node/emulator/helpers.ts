@@ -3,6 +3,7 @@
  * key generation is slow), a fake skill endpoint behind an injected `fetch`
  * (no sockets), and polling for asynchronous deliveries.
  */
+import { eventually } from "../../../scripts/lib/eventually.ts";
 import { AlexaEmulator, type EmulatorOptions } from "../../../emulator/emulator.ts";
 import { createTestPki, type TestPki } from "../../../emulator/pki.ts";
 
@@ -80,20 +81,9 @@ export async function emulatorWithSkill(
   return { emu, skill };
 }
 
-/** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000, what = "condition"): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+/** Polls `check` every 5 ms until it returns a truthy value (or throws after `timeoutMs`). */
+export function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000, what = "condition"): Promise<NonNullable<T>> {
+  return eventually(what, check, timeoutMs, 5);
 }
 
 /** A request to the emulator's own routes. */
