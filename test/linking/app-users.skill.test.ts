@@ -3,23 +3,14 @@
 // object, webhooks of voice changes carrying appUserId.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AlexaUser } from "../../src/user/alexa-user.ts";
 import { newUserId, settle, skillEvent, userStub } from "../user/fakes.ts";
-import { useFakes } from "../user/harness.ts";
 import { slot } from "../user/lists/skill-harness.ts";
-import { apiCall, deliver, enableAndLink, installLinkingFetch, linkingEnv, voiceEnvelope } from "./linking-harness.ts";
-import { OAuthFixture } from "./oauth-fixture.ts";
+import { apiCall, deliver, enableAndLink, linkingEnv, useLinkingFakes, voiceEnvelope } from "./linking-harness.ts";
 
-const { household, app } = useFakes();
-let oauth: OAuthFixture;
-beforeAll(async () => {
-  oauth = await OAuthFixture.create();
-});
-beforeEach(() => {
-  oauth.down = false;
-  installLinkingFetch(oauth, household, app);
-});
+const fx = useLinkingFakes();
+const { app } = fx;
 
 const addMilk = { type: "IntentRequest", intent: { name: "AddItemsIntent", confirmationStatus: "NONE", slots: { items: slot("items", "milk"), list: slot("list", "shopping", "shopping") } } };
 
@@ -27,7 +18,7 @@ describe("account linking (skill store)", () => {
   it("REST by app user id: create and read lists of the linked Alexa user, across re-enable", async () => {
     const e = linkingEnv();
     const first = newUserId("skill-before");
-    await enableAndLink(e, first, await oauth.token({ sub: "app-user-s1" }));
+    await enableAndLink(e, first, await fx.oauth.token({ sub: "app-user-s1" }));
     const created = await apiCall(e, "POST", "/v1/app-users/app-user-s1/lists/shopping/items", { value: "oat milk" });
     expect(created.status).toBe(202);
     const read = await apiCall(e, "GET", "/v1/app-users/app-user-s1/lists");
@@ -39,7 +30,7 @@ describe("account linking (skill store)", () => {
 
     await deliver(e, skillEvent(first, "SkillDisabled"));
     const second = newUserId("skill-after");
-    await enableAndLink(e, second, await oauth.token({ sub: "app-user-s1" }));
+    await enableAndLink(e, second, await fx.oauth.token({ sub: "app-user-s1" }));
     const fresh = await apiCall(e, "GET", "/v1/app-users/app-user-s1/lists");
     expect(fresh.status).toBe(200);
     expect(JSON.stringify(fresh.body)).not.toContain("oat milk");
@@ -53,10 +44,10 @@ describe("account linking (skill store)", () => {
     await deliver(e, skillEvent(userId, "SkillEnabled"));
     const refused = await deliver(e, voiceEnvelope(userId, addMilk, null));
     expect(refused).toMatchObject({ status: 200, body: { response: { card: { type: "LinkAccount" } } } });
-    const gb = await deliver(e, voiceEnvelope(userId, { ...addMilk, locale: "de-DE" }, await oauth.token({ nowMs: Date.now() - 7200_000 })));
+    const gb = await deliver(e, voiceEnvelope(userId, { ...addMilk, locale: "de-DE" }, await fx.oauth.token({ nowMs: Date.now() - 7200_000 })));
     expect(JSON.stringify(gb.body)).toContain("verknüpfe bitte dein Konto");
 
-    const ok = await deliver(e, voiceEnvelope(userId, addMilk, await oauth.token({ sub: "app-user-s2" })));
+    const ok = await deliver(e, voiceEnvelope(userId, addMilk, await fx.oauth.token({ sub: "app-user-s2" })));
     expect(ok.status).toBe(200);
     expect(JSON.stringify(ok.body)).toMatch(/milk/i);
     await settle(env.ALEXA_USER.getByName(userId));

@@ -3,23 +3,14 @@
 // Worker answers voice here, without the user's object).
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { resetLinking } from "../../src/linking/index.ts";
 import type { AlexaUser } from "../../src/user/alexa-user.ts";
 import { newUserId, skillEvent } from "../user/fakes.ts";
-import { useFakes } from "../user/harness.ts";
-import { apiCall, deliver, enableAndLink, installLinkingFetch, linkingEnv, voiceEnvelope } from "./linking-harness.ts";
-import { OAuthFixture } from "./oauth-fixture.ts";
+import { apiCall, deliver, enableAndLink, linkingEnv, useLinkingFakes, voiceEnvelope } from "./linking-harness.ts";
 
-const { household, app } = useFakes();
-let oauth: OAuthFixture;
-beforeAll(async () => {
-  oauth = await OAuthFixture.create();
-});
-beforeEach(() => {
-  oauth.down = false;
-  installLinkingFetch(oauth, household, app);
-});
+const fx = useLinkingFakes();
+const { app } = fx;
 
 async function linkedToken(userId: string): Promise<string | null> {
   return runInDurableObject(env.ALEXA_USER.getByName(userId), (i: AlexaUser) => i.profile.get()?.linkedAccessToken ?? null);
@@ -29,7 +20,7 @@ describe("account linking (household store)", () => {
   it("SkillAccountLinked: the app hears appUserId, not the token; the profile keeps no token", async () => {
     const e = linkingEnv();
     const userId = newUserId("link");
-    const token = await oauth.token({ sub: "app-user-h1" });
+    const token = await fx.oauth.token({ sub: "app-user-h1" });
     expect((await enableAndLink(e, userId, token)).status).toBe(200);
     const linked = app.accepted().find((b) => b.type === "alexa.user.account_linked");
     expect(linked).toMatchObject({ userId, appUserId: "app-user-h1", data: { appUserId: "app-user-h1" } });
@@ -51,7 +42,7 @@ describe("account linking (household store)", () => {
   it("a refused token is acknowledged; the user is not linked (REST: APP_USER_NOT_LINKED)", async () => {
     const e = linkingEnv();
     const userId = newUserId("refused");
-    const token = await oauth.token({ sub: "app-user-h2", nowMs: Date.now() - 7200_000 });
+    const token = await fx.oauth.token({ sub: "app-user-h2", nowMs: Date.now() - 7200_000 });
     expect((await enableAndLink(e, userId, token)).status).toBe(200);
     expect(app.types()).not.toContain("alexa.user.account_linked");
     expect(await linkedToken(userId)).toBeNull();
@@ -61,18 +52,18 @@ describe("account linking (household store)", () => {
 
   it("JWKS down: the event is answered 503 so Alexa redelivers it", async () => {
     const e = linkingEnv();
-    oauth.down = true;
+    fx.oauth.down = true;
     const userId = newUserId("down");
-    const r = await enableAndLink(e, userId, await oauth.token({ sub: "app-user-h3" }));
+    const r = await enableAndLink(e, userId, await fx.oauth.token({ sub: "app-user-h3" }));
     expect(r.status).toBe(503);
-    oauth.down = false;
-    expect((await deliver(e, skillEvent(userId, "SkillAccountLinked", { accessToken: await oauth.token({ sub: "app-user-h3" }) }))).status).toBe(200);
+    fx.oauth.down = false;
+    expect((await deliver(e, skillEvent(userId, "SkillAccountLinked", { accessToken: await fx.oauth.token({ sub: "app-user-h3" }) }))).status).toBe(200);
   });
 
   it("re-enable moves the mapping; REST by app user id reaches the new Alexa user", async () => {
     const e = linkingEnv();
     const first = newUserId("before");
-    await enableAndLink(e, first, await oauth.token({ sub: "app-user-h4" }));
+    await enableAndLink(e, first, await fx.oauth.token({ sub: "app-user-h4" }));
     expect(await env.APP_USERS.getByName("app-user-h4").resolve()).toBe(first);
     const sync1 = await apiCall(e, "POST", "/v1/app-users/app-user-h4/sync");
     expect(sync1.status).toBe(202);
@@ -80,7 +71,7 @@ describe("account linking (household store)", () => {
 
     await deliver(e, skillEvent(first, "SkillDisabled"));
     const second = newUserId("after");
-    await enableAndLink(e, second, await oauth.token({ sub: "app-user-h4" }));
+    await enableAndLink(e, second, await fx.oauth.token({ sub: "app-user-h4" }));
     expect(await env.APP_USERS.getByName("app-user-h4").resolve()).toBe(second);
     const read = await apiCall(e, "GET", "/v1/app-users/app-user-h4/lists");
     expect(read).toMatchObject({ status: 409, body: { error: "LISTS_HELD_BY_ALEXA" } });
@@ -98,20 +89,20 @@ describe("account linking (household store)", () => {
     const e = linkingEnv({ require: true });
     const userId = newUserId("voice");
     const launch = { type: "LaunchRequest" };
-    for (const token of [null, await oauth.token({ nowMs: Date.now() - 7200_000 }), "not-a-jwt"]) {
+    for (const token of [null, await fx.oauth.token({ nowMs: Date.now() - 7200_000 }), "not-a-jwt"]) {
       const r = await deliver(e, voiceEnvelope(userId, launch, token));
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ response: { card: { type: "LinkAccount" }, shouldEndSession: true } });
       expect(JSON.stringify(r.body)).toContain("link your account");
     }
-    const ok = await deliver(e, voiceEnvelope(userId, launch, await oauth.token({ sub: "app-user-h5" })));
+    const ok = await deliver(e, voiceEnvelope(userId, launch, await fx.oauth.token({ sub: "app-user-h5" })));
     expect(ok.status).toBe(200);
     expect((ok.body.response as { card?: { type: string } }).card?.type).not.toBe("LinkAccount");
     expect(await env.APP_USERS.getByName("app-user-h5").resolve()).toBe(userId);
     // A fresh isolate (no key set cached yet) while the JWKS is down.
     resetLinking();
-    oauth.down = true;
-    const down = await deliver(e, voiceEnvelope(userId, launch, await oauth.token({ sub: "app-user-h6" })));
+    fx.oauth.down = true;
+    const down = await deliver(e, voiceEnvelope(userId, launch, await fx.oauth.token({ sub: "app-user-h6" })));
     expect(down.status).toBe(200);
     expect(JSON.stringify(down.body)).toContain("try again shortly");
   });

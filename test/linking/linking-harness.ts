@@ -4,13 +4,14 @@
 // deliver envelopes and REST calls with that env.
 import { env } from "cloudflare:workers";
 import type { RequestEnvelope } from "ask-sdk-model";
-import { vi } from "vitest";
+import { beforeAll, beforeEach, vi } from "vitest";
 import type { Env } from "../../src/env.ts";
 import { resetLinking } from "../../src/linking/index.ts";
 import { handleApi } from "../../src/routes/api/router.ts";
 import { dispatchAlexaRequest } from "../../src/user/dispatch.ts";
 import { API, APP_URL, envelope, settle, skillEvent, userStub, type FakeApp, type FakeHousehold } from "../user/fakes.ts";
-import { JWKS_URL, LINKING_VARS, type OAuthFixture } from "./oauth-fixture.ts";
+import { useFakes } from "../user/harness.ts";
+import { JWKS_URL, LINKING_VARS, OAuthFixture } from "./oauth-fixture.ts";
 
 export const API_TOKEN = "test-api-token-1";
 
@@ -65,4 +66,29 @@ export async function apiCall(e: Env, method: string, path: string, body?: unkno
     e,
   );
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+}
+
+/**
+ * The linking tests' lifecycle: the user-object fakes, one OAuth server for
+ * the file (up again before every test), and the fetch that routes to them.
+ * `oauth` is read after the file's `beforeAll` has created it.
+ */
+export function useLinkingFakes(): { household: FakeHousehold; app: FakeApp; readonly oauth: OAuthFixture } {
+  const { household, app } = useFakes();
+  let oauth: OAuthFixture | undefined;
+  beforeAll(async () => {
+    oauth = await OAuthFixture.create();
+  });
+  beforeEach(() => {
+    oauth!.down = false;
+    installLinkingFetch(oauth!, household, app);
+  });
+  return {
+    household,
+    app,
+    get oauth(): OAuthFixture {
+      if (!oauth) throw new Error("useLinkingFakes: the OAuth fixture is created in beforeAll");
+      return oauth;
+    },
+  };
 }
