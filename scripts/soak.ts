@@ -10,7 +10,9 @@
  * shrunk one fast-check reported.
  */
 import { parseArgs } from "node:util";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type Cmd, describeFailure, runSequence, soakSeed, startSoakStack, type SoakStack, type Store, workerErrors } from "./soak/run.ts";
 
 const USAGE = `usage: npm run soak -- [--minutes M] [--seed S] [--store skill|household] [--commands N]
@@ -102,6 +104,10 @@ try {
       done += 1;
       if (!o.ok) {
         console.error(describeFailure(st, o));
+        // The Worker's whole output (bounded to its last 20,000 lines) for reading around the failure.
+        const file = join(tmpdir(), `alb-soak-${st}-${seed}-worker.log`);
+        writeFileSync(file, `${s.workerLog.join("\n")}\n`);
+        console.error(`[soak] the Worker's output: ${file}`);
         exit = 1;
         break outer;
       }

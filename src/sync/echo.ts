@@ -7,6 +7,11 @@
  * an item id; an event whose item, read back, still has one of those exact
  * versions is its own echo and is not sent to the app again.
  *
+ * An echo also matches the list the bridge wrote to: an item of the bridge's
+ * moved by a person before its echo arrived keeps its id and version on the
+ * new list, and that create is a move the app must hear of (found by the
+ * soak, docs/soak.md finding 5).
+ *
  * Trade-off: matching on the version read back (not on the event alone) means
  * a user edit that lands after the bridge's write (a higher version) is never
  * mistaken for an echo; the price is that an event for an earlier user edit,
@@ -22,13 +27,14 @@ export interface OwnWrite {
 }
 
 /**
- * True when `item` (as read after an event) is exactly what the bridge wrote.
+ * True when `item`, as read on `listId` after an event, is exactly what the bridge wrote there.
  * @example
- * isOwnItemEcho({ id: "i1", version: 2 }, [{ itemId: "i1", listId: "L", version: 2 }]); // true
- * isOwnItemEcho({ id: "i1", version: 3 }, [{ itemId: "i1", listId: "L", version: 2 }]); // false: a user edit
+ * isOwnItemEcho({ id: "i1", version: 2 }, "L", [{ itemId: "i1", listId: "L", version: 2 }]); // true
+ * isOwnItemEcho({ id: "i1", version: 3 }, "L", [{ itemId: "i1", listId: "L", version: 2 }]); // false: a user edit
+ * isOwnItemEcho({ id: "i1", version: 2 }, "M", [{ itemId: "i1", listId: "L", version: 2 }]); // false: a user move
  */
-export function isOwnItemEcho(item: { id: string; version: number }, writes: readonly OwnWrite[]): boolean {
-  return writes.some((w) => w.itemId === item.id && w.version !== null && w.version === item.version);
+export function isOwnItemEcho(item: { id: string; version: number }, listId: string, writes: readonly OwnWrite[]): boolean {
+  return writes.some((w) => w.itemId === item.id && w.listId === listId && w.version !== null && w.version === item.version);
 }
 
 /**

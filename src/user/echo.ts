@@ -34,7 +34,7 @@ export function migrateEcho(sql: SqlStorage): void {
  * @example
  * const echoes = new EchoLog(sql);
  * echoes.recordWrite(item.id, listId, item.version, now);
- * isOwnItemEcho(fetched, echoes.writesFor(fetched.id)); // true
+ * isOwnItemEcho(fetched, listId, echoes.writesFor(fetched.id)); // true
  */
 export class EchoLog implements AlarmParticipant {
   readonly name = "echo";

@@ -97,7 +97,7 @@ function applyCreated(parts: InboundParts, listId: string, items: ListItem[], no
   const created: WebhookItem[] = [];
   for (const item of items) {
     const known = parts.items.byAlexaId(item.id);
-    if (isOwnItemEcho(item, parts.echoes.writesFor(item.id))) {
+    if (isOwnItemEcho(item, listId, parts.echoes.writesFor(item.id))) {
       parts.items.upsert({ alexaItemId: item.id, listId, version: item.version }, now);
       continue;
     }
@@ -126,7 +126,7 @@ function applyUpdated(parts: InboundParts, listId: string, items: ListItem[], no
   for (const item of items) {
     const known = parts.items.byAlexaId(item.id);
     parts.items.upsert({ alexaItemId: item.id, listId, version: item.version }, now);
-    if (isOwnItemEcho(item, parts.echoes.writesFor(item.id))) continue;
+    if (isOwnItemEcho(item, listId, parts.echoes.writesFor(item.id))) continue;
     updated.push(webhookItem(item, known?.appItemId ?? null));
   }
   if (updated.length > 0) {
