@@ -60,7 +60,7 @@ export class AppView {
   readonly applied = new Set<string>();
   readonly violations: string[] = [];
   /** Outcome webhooks per operation id. */
-  readonly outcomes = new Map<string, { type: string; kind: string; status?: string }[]>();
+  readonly outcomes = new Map<string, { type: string; kind: string; status?: string; webhookId: string }[]>();
   /** Alexa ids the app's own creates produced (the no-echo check). */
   readonly ownCreates = new Set<string>();
   /** Ids named by `alexa.list.items.created`. */
@@ -143,7 +143,7 @@ export class AppView {
   #outcome(w: WebhookIn, ts: number): void {
     const d = w.data as { opId: string; kind: string; status?: string; result?: Record<string, unknown> };
     const list = this.outcomes.get(d.opId) ?? [];
-    list.push({ type: w.type, kind: d.kind, ...(d.status ? { status: d.status } : {}) });
+    list.push({ type: w.type, kind: d.kind, webhookId: w.webhookId, ...(d.status ? { status: d.status } : {}) });
     this.outcomes.set(d.opId, list);
     if (w.type !== "outbox.completed" || !d.result) return;
     const r = d.result as { alexaItemId?: string; listId?: string; version?: number; appItemId?: string | null; deleted?: boolean; item?: WireItem };

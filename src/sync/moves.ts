@@ -18,6 +18,11 @@
  *   be told apart from a real delete on the other list; the delete is dropped
  *   if the item is by then known to live on another list, so the app never
  *   loses an item that still exists.
+ * - events of several moves arrive in any order (redelivery, 503s): a create
+ *   on the list the app already has the item on is no news (A→B→A); a delete
+ *   from the list the app has it on is confirmed by reading the item first
+ *   ({@link deleteNeedsRead}): still there, the delete is a stale half of an
+ *   earlier move and is dropped. Found by the soak (docs/soak.md, finding 6).
  *
  * Trade-off: every user delete reaches the app up to {@link DELETE_HOLD_MS}
  * late, in exchange for never reporting a move as a loss.
@@ -37,7 +42,9 @@ export interface HeldDelete {
 /** What an `ItemsCreated` for one item means. */
 export type CreatedOutcome =
   | { kind: "created"; cancelHeld: boolean }
-  | { kind: "moved"; fromListId: string; cancelHeld: boolean };
+  | { kind: "moved"; fromListId: string; cancelHeld: boolean }
+  /** The app already has it on this list (the bridge's own create edited before its echo, a sync's read, a move back). */
+  | { kind: "known"; cancelHeld: boolean };
 
 /**
  * Classifies an item created on `toListId`, given where the object last knew
@@ -45,6 +52,7 @@ export type CreatedOutcome =
  * @example
  * classifyCreated("i1", "B", "A", null);                 // moved from A (create first)
  * classifyCreated("i1", "B", "A", { listId: "A", ... }); // moved from A (delete first)
+ * classifyCreated("i1", "A", "A", { listId: "A", ... }); // known: back where it was, the hold is cancelled
  * classifyCreated("i1", "B", null, null);                // created
  */
 export function classifyCreated(
@@ -54,9 +62,10 @@ export function classifyCreated(
   held: Pick<HeldDelete, "listId"> | null,
 ): CreatedOutcome {
   if (held && held.listId !== toListId) return { kind: "moved", fromListId: held.listId, cancelHeld: true };
-  // A delete then a create on the same list: the item is back where it was.
   const cancelHeld = held !== null;
-  if (knownListId !== null && knownListId !== toListId) return { kind: "moved", fromListId: knownListId, cancelHeld };
+  if (knownListId === toListId) return { kind: "known", cancelHeld };
+  if (knownListId !== null) return { kind: "moved", fromListId: knownListId, cancelHeld };
+  // Unknown, or deleted then created again on a list the app never had it on: new to the app.
   return { kind: "created", cancelHeld };
 }
 
@@ -66,23 +75,42 @@ export type DeletedOutcome =
   | { kind: "echo" }
   /** The item lives on another list now (create-first move): nothing to tell. */
   | { kind: "moved-away" }
+  /** Read back, the item is still on that list: a stale half of an earlier move. */
+  | { kind: "stale" }
   /** Hold it until `releaseAt`. */
   | { kind: "hold"; releaseAt: number };
 
 /**
- * Classifies an item deleted from `fromListId`.
+ * True when a delete must be confirmed by reading the item before it is
+ * held: the app has the item on that very list, so a delete that arrives
+ * after the item came back there (A→B→A, reordered) would otherwise remove
+ * an item that exists.
  * @example
- * classifyDeleted("B", "A", false, now); // moved-away: the create already arrived on A
- * classifyDeleted("A", "A", false, now); // hold until now + DELETE_HOLD_MS
+ * deleteNeedsRead("A", "A", false); // true
+ * deleteNeedsRead("A", "B", false); // false: moved away, nothing to confirm
+ */
+export function deleteNeedsRead(fromListId: string, knownListId: string | null, ownDelete: boolean): boolean {
+  return !ownDelete && knownListId === fromListId;
+}
+
+/**
+ * Classifies an item deleted from `fromListId`; `stillOnList` is what reading
+ * it back found (false when it was not read, see {@link deleteNeedsRead}).
+ * @example
+ * classifyDeleted("B", "A", false, now);       // moved-away: the create already arrived on A
+ * classifyDeleted("A", "A", false, now);       // hold until now + DELETE_HOLD_MS
+ * classifyDeleted("A", "A", false, now, true); // stale: the item is back on A
  */
 export function classifyDeleted(
   fromListId: string,
   knownListId: string | null,
   ownDelete: boolean,
   now: number,
+  stillOnList = false,
 ): DeletedOutcome {
   if (ownDelete) return { kind: "echo" };
   if (knownListId !== null && knownListId !== fromListId) return { kind: "moved-away" };
+  if (stillOnList) return { kind: "stale" };
   return { kind: "hold", releaseAt: now + DELETE_HOLD_MS };
 }
 

@@ -9,17 +9,21 @@ const writes: OwnWrite[] = [
 
 describe("echo suppression", () => {
   it("an item read back at a version the bridge wrote is an echo", () => {
-    expect(isOwnItemEcho({ id: "i1", version: 1 }, writes)).toBe(true);
-    expect(isOwnItemEcho({ id: "i1", version: 2 }, writes)).toBe(true);
+    expect(isOwnItemEcho({ id: "i1", version: 1 }, "L", writes)).toBe(true);
+    expect(isOwnItemEcho({ id: "i1", version: 2 }, "L", writes)).toBe(true);
   });
 
   it("a later version (a user edit) or another item is not", () => {
-    expect(isOwnItemEcho({ id: "i1", version: 3 }, writes)).toBe(false);
-    expect(isOwnItemEcho({ id: "i3", version: 1 }, writes)).toBe(false);
+    expect(isOwnItemEcho({ id: "i1", version: 3 }, "L", writes)).toBe(false);
+    expect(isOwnItemEcho({ id: "i3", version: 1 }, "L", writes)).toBe(false);
+  });
+
+  it("the same item and version read on another list (a person moved it) is not", () => {
+    expect(isOwnItemEcho({ id: "i1", version: 2 }, "M", writes)).toBe(false);
   });
 
   it("a recorded delete never matches a created or updated item", () => {
-    expect(isOwnItemEcho({ id: "i2", version: 0 }, writes)).toBe(false);
+    expect(isOwnItemEcho({ id: "i2", version: 0 }, "L", writes)).toBe(false);
   });
 
   it("a delete is an echo only for the same item and list", () => {

@@ -2,7 +2,9 @@
  * @module user/inbound/list-events
  * `AlexaHouseholdListEvent.*`: items created, updated, deleted; lists created,
  * updated, deleted. Items are read back with the event's token (events carry
- * ids only); an item gone meanwhile (404) is skipped. Echoes of the bridge's
+ * ids only); an item gone meanwhile (404) is skipped. A delete of an item the
+ * app has on that list is read back too: still there, it is a stale half of a
+ * reordered move and is dropped. Echoes of the bridge's
  * own writes are dropped (src/sync/echo.ts) and moves between lists reach the
  * app as `alexa.list.item.moved` (src/sync/moves.ts: user deletes are held
  * {@link DELETE_HOLD_MS} durably and released by this module's alarm part).
@@ -14,7 +16,7 @@
  */
 import { ListApiError, type ListApi, type ListItem } from "../../alexa/list-api.ts";
 import { isOwnDeleteEcho, isOwnItemEcho } from "../../sync/echo.ts";
-import { classifyCreated, classifyDeleted, DELETE_HOLD_MS, releaseHeldDelete } from "../../sync/moves.ts";
+import { classifyCreated, classifyDeleted, DELETE_HOLD_MS, deleteNeedsRead, releaseHeldDelete } from "../../sync/moves.ts";
 import {
   itemMoved,
   listChanged,
@@ -64,7 +66,8 @@ export async function handleListEvent(req: InboundRequest, parts: InboundParts, 
     }
     case "ItemsDeleted": {
       const { listId, listItemIds } = itemsBody(req.body);
-      return () => applyDeleted(parts, listId, listItemIds, now);
+      const stillThere = await confirmDeleted(parts, req, listId, listItemIds);
+      return () => applyDeleted(parts, listId, listItemIds, stillThere, now);
     }
     case "ListCreated":
     case "ListUpdated": {
@@ -102,16 +105,11 @@ function applyCreated(parts: InboundParts, listId: string, items: ListItem[], no
       continue;
     }
     const held = parts.held.get(item.id);
-    // Already known on this list (the bridge's own create, edited before its
-    // echo arrived; or read by a sync): the app has it, and an edit reaches it
-    // as ItemsUpdated. Found by the soak (docs/soak.md).
-    if (known?.listId === listId && !held) {
-      parts.items.upsert({ alexaItemId: item.id, listId, version: item.version }, now);
-      continue;
-    }
     const outcome = classifyCreated(item.id, listId, known?.listId ?? null, held);
     if (outcome.cancelHeld) parts.held.remove(item.id);
     parts.items.upsert({ alexaItemId: item.id, listId, version: item.version }, now);
+    // "known": the app has it on this list already (an edit reaches it as ItemsUpdated).
+    if (outcome.kind === "known") continue;
     const payload = webhookItem(item, known?.appItemId ?? null);
     if (outcome.kind === "moved") parts.webhooks.enqueue(WebhookType.itemMoved, itemMoved(outcome.fromListId, listId, payload, "alexa-app"));
     else created.push(payload);
@@ -134,15 +132,33 @@ function applyUpdated(parts: InboundParts, listId: string, items: ListItem[], no
   }
 }
 
-function applyDeleted(parts: InboundParts, listId: string, ids: string[], now: number): void {
+function applyDeleted(parts: InboundParts, listId: string, ids: string[], stillThere: ReadonlySet<string>, now: number): void {
   for (const id of ids) {
     const known = parts.items.byAlexaId(id);
     const own = isOwnDeleteEcho(id, listId, parts.echoes.writesFor(id));
-    const outcome = classifyDeleted(listId, known?.listId ?? null, own, now);
+    const outcome = classifyDeleted(listId, known?.listId ?? null, own, now, stillThere.has(id));
     if (outcome.kind === "echo") parts.items.remove(id);
     else if (outcome.kind === "hold") parts.held.hold({ itemId: id, listId, heldAt: now, releaseAt: outcome.releaseAt });
+    else if (outcome.kind === "stale") console.log(`list event ItemsDeleted: ${id} is still on its list (a stale half of a move); dropped`);
     // "moved-away": the create half already told the app; nothing to do.
   }
+}
+
+/**
+ * The ids of a delete event that, read back, are still on the list
+ * (src/sync/moves.ts, deleteNeedsRead): only items the app has on that list,
+ * at most {@link MAX_EVENT_ITEM_READS} (above it none is read, and all are
+ * held as before). A read that cannot be answered for good (401/403) counts as
+ * gone; 429/5xx throw, and Alexa redelivers.
+ */
+async function confirmDeleted(parts: InboundParts, req: InboundRequest, listId: string, ids: string[]): Promise<Set<string>> {
+  const toRead = ids.filter((id) =>
+    deleteNeedsRead(listId, parts.items.byAlexaId(id)?.listId ?? null, isOwnDeleteEcho(id, listId, parts.echoes.writesFor(id))),
+  );
+  // Without a token (not sent by Alexa for this event) the delete is held unconfirmed, as before.
+  if (toRead.length === 0 || toRead.length > MAX_EVENT_ITEM_READS || !req.apiAccessToken) return new Set();
+  const found = await readItems(parts.listApi(req), listId, toRead);
+  return new Set(found.map((i) => i.id));
 }
 
 /**

@@ -352,6 +352,67 @@ describe("moves between lists", () => {
     });
   });
 
+  // Found by the soak (docs/soak.md, finding 6): the events of a move there and back, reordered.
+  it("there and back (A→B→A) with the B create delayed: nothing is reported, not a second creation", async () => {
+    const user = newUserId("move-back");
+    const stub = await userStub(user);
+    const item = household.addItem(SHOPPING, "candles");
+    await send(listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [item.id] }));
+
+    household.moveItem(item.id, SHOPPING, CUSTOM);
+    household.moveItem(item.id, CUSTOM, SHOPPING);
+    await send(listEvent(user, "ItemsDeleted", { listId: SHOPPING, listItemIds: [item.id] }));
+    await send(listEvent(user, "ItemsDeleted", { listId: CUSTOM, listItemIds: [item.id] }));
+    await send(listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [item.id] }));
+    await send(listEvent(user, "ItemsCreated", { listId: CUSTOM, listItemIds: [item.id] }));
+    await settle(stub);
+    clock.t = T0 + DELETE_HOLD_MS * 3;
+    await runDurableObjectAlarm(stub);
+    await settle(stub);
+
+    expect(app.types()).toEqual(["alexa.list.items.created"]);
+  });
+
+  it("a stale delete of a move, arriving after the item came back, does not remove it from the app", async () => {
+    const user = newUserId("move-stale");
+    const stub = await userStub(user);
+    const item = household.addItem(SHOPPING, "matches");
+    await send(listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [item.id] }));
+
+    household.moveItem(item.id, SHOPPING, CUSTOM);
+    await send(listEvent(user, "ItemsCreated", { listId: CUSTOM, listItemIds: [item.id] }));
+    household.moveItem(item.id, CUSTOM, SHOPPING);
+    await send(listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [item.id] }));
+    await send(listEvent(user, "ItemsDeleted", { listId: CUSTOM, listItemIds: [item.id] }));
+    // The first move's delete, redelivered late: the item is back on the shopping list.
+    await send(listEvent(user, "ItemsDeleted", { listId: SHOPPING, listItemIds: [item.id] }));
+    await settle(stub);
+    clock.t = T0 + DELETE_HOLD_MS * 3;
+    await runDurableObjectAlarm(stub);
+    await settle(stub);
+
+    expect(app.types()).toEqual(["alexa.list.items.created", "alexa.list.item.moved", "alexa.list.item.moved"]);
+    expect(app.accepted()[2]!.data).toMatchObject({ fromListId: CUSTOM, toListId: SHOPPING });
+  });
+
+  it("a delete confirmed by reading the item needs the List API: a 429 answers 503 and records nothing", async () => {
+    const user = newUserId("move-429");
+    const stub = await userStub(user);
+    const item = household.addItem(SHOPPING, "rope");
+    await send(listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [item.id] }));
+    household.lists.get(SHOPPING)!.items.delete(item.id);
+
+    household.fail("GET", `/items/${item.id}`, 429);
+    const res = await send(listEvent(user, "ItemsDeleted", { listId: SHOPPING, listItemIds: [item.id] }));
+    expect(res.status).toBe(503);
+    expect((await send(listEvent(user, "ItemsDeleted", { listId: SHOPPING, listItemIds: [item.id] }))).status).toBe(200);
+    clock.t = T0 + DELETE_HOLD_MS * 3;
+    await runDurableObjectAlarm(stub);
+    await settle(stub);
+
+    expect(app.types()).toEqual(["alexa.list.items.created", "alexa.list.items.deleted"]);
+  });
+
   it("create first, then delete on the old list: one alexa.list.item.moved, the delete is dropped", async () => {
     const user = newUserId("move-cf");
     const stub = await userStub(user);
