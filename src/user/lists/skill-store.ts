@@ -20,9 +20,10 @@
  * (with the item's new state), as the household store suppresses the echo of
  * the app's writes; `alexa.list.snapshot` on a sync.
  *
- * Undo: each voice change keeps what reverts it ({@link UNDO_WINDOW_MS},
- * at most {@link UNDO_DEPTH} entries). Reverting skips items changed since
- * (their version moved on), so undo never overwrites a newer edit.
+ * Undo: each voice change keeps what reverts it in the {@link UndoJournal}
+ * (undo-journal.ts: for an hour, the latest 20). Reverting skips items
+ * changed since (their version moved on), so undo never overwrites a newer
+ * edit.
  */
 import type { ResponseEnvelope } from "ask-sdk-model";
 import { converse, errorReply } from "../../voice/dialogue/index.ts";
@@ -58,14 +59,10 @@ import {
   type ItemRow,
   type ListRow,
 } from "./skill-tables.ts";
+import { UndoJournal } from "./undo-journal.ts";
 
 /** Shopping, then to-do, then custom lists in the order they were made. */
 const LIST_ORDER = "CASE l.default_kind WHEN 'shopping' THEN 0 WHEN 'todo' THEN 1 ELSE 2 END, l.seq";
-
-/** How long "undo" can revert a voice change. */
-export const UNDO_WINDOW_MS = 60 * 60 * 1000;
-/** Voice changes kept for "undo" (undo after undo goes further back). */
-export const UNDO_DEPTH = 20;
 
 /** What reverts a voice change. */
 type Inverse =
@@ -94,11 +91,13 @@ export interface SkillStoreDeps {
 export class SkillStore implements ListStore, VoiceLists {
   readonly kind = "skill" as const;
   readonly #d: SkillStoreDeps;
+  readonly #undoJournal: UndoJournal<UndoEntry>;
   #defaultsReady = false;
 
   constructor(deps: SkillStoreDeps) {
     this.#d = deps;
     migrateSkillLists(deps.sql);
+    this.#undoJournal = new UndoJournal(deps.sql);
   }
 
   // ------------------------------------------------------------ reading
@@ -123,7 +122,7 @@ export class SkillStore implements ListStore, VoiceLists {
 
   /** @example store.lastChange()?.values // ["milk", "eggs"] */
   lastChange(): UndoableChange | null {
-    return this.#latestUndo()?.entry.summary ?? null;
+    return this.#undoJournal.latest(this.#d.now())?.summary ?? null;
   }
 
   /** Every list with its items (as snapshots show them), for `GET /v1/users/{id}/lists`. @example store.read()[0]?.items */
@@ -377,24 +376,14 @@ export class SkillStore implements ListStore, VoiceLists {
   // --------------------------------------------------------------- undo
 
   #remember(summary: UndoableChange, inverse: Inverse, now: number): void {
-    const entry: UndoEntry = { summary, inverse };
-    this.#d.sql.exec(`INSERT INTO skill_undo (at, entry) VALUES (?, ?)`, now, JSON.stringify(entry));
-    this.#d.sql.exec(`DELETE FROM skill_undo WHERE seq NOT IN (SELECT seq FROM skill_undo ORDER BY seq DESC LIMIT ?)`, UNDO_DEPTH);
-  }
-
-  #latestUndo(): { seq: number; entry: UndoEntry } | null {
-    const row = this.#d.sql
-      .exec<{ seq: number; entry: string }>(`SELECT seq, entry FROM skill_undo WHERE at > ? ORDER BY seq DESC LIMIT 1`, this.#d.now() - UNDO_WINDOW_MS)
-      .toArray()[0];
-    return row ? { seq: row.seq, entry: JSON.parse(row.entry) as UndoEntry } : null;
+    this.#undoJournal.remember({ summary, inverse }, now);
   }
 
   #undo(now: number): void {
-    const latest = this.#latestUndo();
+    const latest = this.#undoJournal.take(this.#d.now());
     if (!latest) throw new StoreError("NOTHING_TO_UNDO", "no voice change to undo");
-    this.#d.sql.exec(`DELETE FROM skill_undo WHERE seq = ?`, latest.seq);
-    const inv = latest.entry.inverse;
-    const listId = latest.entry.summary.listId;
+    const inv = latest.inverse;
+    const listId = latest.summary.listId;
     switch (inv.kind) {
       case "delete": {
         const rows = this.#unchanged(inv.items);

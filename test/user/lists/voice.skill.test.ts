@@ -8,7 +8,8 @@ import { HANDLED_INTENTS, LOCALES } from "../../../src/voice/intents.ts";
 import { LIMITS } from "../../../src/voice/types.ts";
 import type { AlexaUser } from "../../../src/user/alexa-user.ts";
 import type { SkillStore } from "../../../src/user/lists/skill-store.ts";
-import { listEvent, newUserId, T0 } from "../fakes.ts";
+import { UNDO_WINDOW_MS } from "../../../src/user/lists/undo-journal.ts";
+import { clock, listEvent, newUserId, T0 } from "../fakes.ts";
 import { send, useFakes } from "../harness.ts";
 import { api, Conversation, enabledUser, hooks, slot, userPath, values } from "./skill-harness.ts";
 
@@ -168,6 +169,20 @@ describe("changing and reading by voice", () => {
     expect(last).toMatchObject({ type: "alexa.list.items.deleted", data: { source: "voice" } });
     const nothing = await c.intent("UndoIntent");
     expect(nothing.status).toBe(200);
+  });
+
+  it("undo after undo goes further back; an hour on there is nothing left to undo", async () => {
+    const c = await person("undo-journal");
+    await c.intent("AddItemsIntent", { items: "cheese" });
+    await c.intent("AddItemsIntent", { items: "butter" });
+    await c.intent("UndoIntent");
+    await c.intent("UndoIntent");
+    expect(await values(c.userId, "shopping")).toEqual([]);
+    await c.intent("AddItemsIntent", { items: "tea" });
+    clock.t += UNDO_WINDOW_MS;
+    const late = await c.intent("UndoIntent");
+    expect(late.ssml).toContain("There's nothing to undo.");
+    expect(await values(c.userId, "shopping")).toEqual(["tea"]);
   });
 
   it("clear completed removes the checked-off items only", async () => {
