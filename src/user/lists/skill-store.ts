@@ -18,7 +18,10 @@
  * (`alexa.list.items.created` / `updated` / `deleted`, `alexa.list.created`)
  * with `source: "voice"`; its own operations only as `outbox.completed`
  * (with the item's new state), as the household store suppresses the echo of
- * the app's writes; `alexa.list.snapshot` on a sync.
+ * the app's writes; `alexa.list.snapshot` on a sync. Adding by voice an item
+ * that is on the list checked off puts that item back (`updated`, as an
+ * uncheck would) instead of creating a second one; a REST create always
+ * creates.
  *
  * Undo: each voice change keeps what reverts it in the {@link UndoJournal}
  * (undo-journal.ts: for an hour, the latest 20). Reverting skips items
@@ -69,7 +72,9 @@ type Inverse =
   | { kind: "delete"; items: { id: string; version: number }[] }
   | { kind: "restore"; items: ItemRow[] }
   | { kind: "status"; items: { id: string; version: number; status: ItemStatus }[] }
-  | { kind: "deleteList"; listId: string };
+  | { kind: "deleteList"; listId: string }
+  /** Several of the above, on different items (an add that created some items and put others back). */
+  | { kind: "combined"; parts: Inverse[] };
 
 interface UndoEntry {
   summary: UndoableChange;
@@ -166,15 +171,28 @@ export class SkillStore implements ListStore, VoiceLists {
    * (`source: "voice"`) and its undo entry. Checks everything before writing,
    * so a {@link StoreError} leaves nothing behind.
    * @example store.applyVoice({ kind: "add", listId, values: ["milk", "eggs"] }, now);
+   * @example store.applyVoice({ kind: "add", listId, values: ["eggs"], reactivateIds: [checkedOffMilk.id] }, now);
    */
   applyVoice(change: VoiceChange, now: number): void {
     this.#ensureDefaults();
     switch (change.kind) {
       case "add": {
+        // New items first (#addItems checks before it writes), then the checked-off ones put back, as an uncheck would.
         const list = this.#list(change.listId);
-        const rows = this.#addItems(list, change.values.map((value) => ({ value })), now);
-        this.#emitChanged(WebhookType.itemsCreated, list.id, rows, "voice");
-        this.#remember({ kind: "add", ...this.#about(list), values: rows.map((r) => r.value) }, { kind: "delete", items: rows.map((r) => ({ id: r.id, version: r.version })) }, now);
+        const checkedOff = this.#rowsOn(list.id, change.reactivateIds ?? []).filter((r) => r.status === "completed");
+        const rows = change.values.length > 0 ? this.#addItems(list, change.values.map((value) => ({ value })), now) : [];
+        const reactivated = checkedOff.map((r) => this.#updateItem(r, { status: "active" }, now));
+        if (rows.length === 0 && reactivated.length === 0) return;
+        if (rows.length > 0) this.#emitChanged(WebhookType.itemsCreated, list.id, rows, "voice");
+        if (reactivated.length > 0) this.#emitChanged(WebhookType.itemsUpdated, list.id, reactivated, "voice");
+        const inverses: Inverse[] = [];
+        if (rows.length > 0) inverses.push({ kind: "delete", items: rows.map((r) => ({ id: r.id, version: r.version })) });
+        if (reactivated.length > 0) inverses.push({ kind: "status", items: reactivated.map((r) => ({ id: r.id, version: r.version, status: "completed" })) });
+        this.#remember(
+          { kind: "add", ...this.#about(list), values: rows.map((r) => r.value), ...(reactivated.length > 0 ? { reactivated: reactivated.map((r) => r.value) } : {}) },
+          inverses.length === 1 ? inverses[0]! : { kind: "combined", parts: inverses },
+          now,
+        );
         return;
       }
       case "remove":
@@ -382,8 +400,10 @@ export class SkillStore implements ListStore, VoiceLists {
   #undo(now: number): void {
     const latest = this.#undoJournal.take(this.#d.now());
     if (!latest) throw new StoreError("NOTHING_TO_UNDO", "no voice change to undo");
-    const inv = latest.inverse;
-    const listId = latest.summary.listId;
+    this.#revert(latest.inverse, latest.summary.listId, now);
+  }
+
+  #revert(inv: Inverse, listId: string, now: number): void {
     switch (inv.kind) {
       case "delete": {
         const rows = this.#unchanged(inv.items);
@@ -421,6 +441,9 @@ export class SkillStore implements ListStore, VoiceLists {
         this.#d.webhooks.enqueue(WebhookType.listDeleted, { listId: list.id, source: "voice" });
         return;
       }
+      case "combined":
+        for (const part of inv.parts) this.#revert(part, listId, now);
+        return;
     }
   }
 
