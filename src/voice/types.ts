@@ -44,10 +44,12 @@ export interface UndoableChange {
   listId: string;
   listName: string;
   defaultKind: DefaultListKind | null;
-  /** The item values it touched (the list's name for createList). */
+  /** The item values it touched (the list's name for createList); for `add`, the items it created. */
   values: string[];
   /** For `status`: the status it set. */
   status?: ItemStatus;
+  /** For `add`: the values of the checked-off items it put back (set active), if any. */
+  reactivated?: string[];
 }
 
 /** Read access to one user's lists (the skill store implements it). */
@@ -60,9 +62,14 @@ export interface VoiceLists {
   lastChange(): UndoableChange | null;
 }
 
-/** The one change a turn asks the store to make (applied in the turn's transaction). */
+/**
+ * The one change a turn asks the store to make (applied in the turn's transaction).
+ * An `add` creates `values` and sets the checked-off items `reactivateIds` (on
+ * the same list, matching what was said) back to active: saying an item that
+ * is there but checked off puts it back instead of adding it twice.
+ */
 export type VoiceChange =
-  | { kind: "add"; listId: string; values: string[] }
+  | { kind: "add"; listId: string; values: string[]; reactivateIds?: string[] }
   | { kind: "remove"; listId: string; itemIds: string[] }
   | { kind: "status"; listId: string; itemIds: string[]; status: ItemStatus }
   | { kind: "clearCompleted"; listId: string }

@@ -159,6 +159,23 @@ describe("voice ⇄ app", () => {
   }, 60_000);
 });
 
+describe("adding what is there checked off", () => {
+  it("the app's milk is checked off; 'add milk to my shopping list' puts that item back: items.updated with the app's id at version 2, no second milk", async () => {
+    const p = await enabledPerson(e, "ida");
+    const res = await e.bridge.createItem(p.userId, "shopping", { value: "milk", status: "completed", appItemId: "app-milk" });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+
+    const t = await say("ida", "add milk to my shopping list");
+    expect(t.request).toMatchObject({ type: "IntentRequest", intent: "AddItemsIntent" });
+    expect(t.speech).toMatch(/milk was checked off; I put it back on your shopping list/i);
+    const updated = await eventually("items.updated", () => itemHooks(p.userId, "alexa.list.items.updated").at(-1));
+    expect(updated.data).toMatchObject({ source: "voice", items: [{ value: "milk", status: "active", version: 2, appItemId: "app-milk" }] });
+    expect((await defaultList(p.userId, "shopping")).items).toEqual([expect.objectContaining({ value: "milk", status: "active", version: 2, appItemId: "app-milk" })]);
+    await drainWebhooks("ida", p.userId);
+    expect(itemHooks(p.userId, "alexa.list.items.created").filter((w) => w.data.items.some((i) => i.value === "milk"))).toEqual([]);
+  }, 60_000);
+});
+
 describe("a long session", () => {
   /** What the skill store should hold: items with versions, and the voice undo stack (depth 20). */
   class Model {

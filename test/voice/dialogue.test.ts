@@ -41,6 +41,12 @@ const L = {
     added: "Added milk, eggs and bread to your shopping list.",
     addedSome: "Added eggs and bread to your shopping list. Milk was already on it.",
     allThere: "Milk was already on your shopping list.",
+    putBack: "Milk was checked off; I put it back on your shopping list.",
+    putBackTwo: "Milk and eggs were checked off; I put them back on your shopping list.",
+    putBackSomeAlready: "Milk was checked off; I put it back on your shopping list. Eggs were already on it.",
+    addedPutBackAlready: "Added bread to your shopping list. Milk was checked off; I put it back. Eggs were already on it.",
+    undoPutBack: "Undone: milk is checked off again.",
+    undoAddedPutBack: "Undone: I took bread off your shopping list again, and milk is checked off again.",
     which: "Oat milk or almond milk?",
     removedOat: "Removed oat milk from your shopping list.",
     checked: "Checked off bread on your shopping list.",
@@ -72,6 +78,12 @@ const L = {
     added: "Added milk, eggs and bread to your shopping list.",
     addedSome: "Added eggs and bread to your shopping list. Milk was already on it.",
     allThere: "Milk was already on your shopping list.",
+    putBack: "Milk was ticked off; I put it back on your shopping list.",
+    putBackTwo: "Milk and eggs were ticked off; I put them back on your shopping list.",
+    putBackSomeAlready: "Milk was ticked off; I put it back on your shopping list. Eggs were already on it.",
+    addedPutBackAlready: "Added bread to your shopping list. Milk was ticked off; I put it back. Eggs were already on it.",
+    undoPutBack: "Undone: milk is ticked off again.",
+    undoAddedPutBack: "Undone: I took bread off your shopping list again, and milk is ticked off again.",
     which: "Oat milk or almond milk?",
     removedOat: "Removed oat milk from your shopping list.",
     checked: "Ticked off bread on your shopping list.",
@@ -103,6 +115,12 @@ const L = {
     added: "Ich habe Milch, Eier und Brot auf deine Einkaufsliste gesetzt.",
     addedSome: "Ich habe Eier und Brot auf deine Einkaufsliste gesetzt. Milch hattest du schon drauf.",
     allThere: "Milch hattest du schon auf deiner Einkaufsliste.",
+    putBack: "Milch hattest du auf deiner Einkaufsliste abgehakt; ich habe den Haken entfernt.",
+    putBackTwo: "Milch und Eier hattest du auf deiner Einkaufsliste abgehakt; ich habe die Haken entfernt.",
+    putBackSomeAlready: "Milch hattest du auf deiner Einkaufsliste abgehakt; ich habe den Haken entfernt. Eier hattest du schon drauf.",
+    addedPutBackAlready: "Ich habe Brot auf deine Einkaufsliste gesetzt. Milch hattest du abgehakt; ich habe den Haken entfernt. Eier hattest du schon drauf.",
+    undoPutBack: "Rückgängig gemacht: Ich habe Milch auf deiner Einkaufsliste wieder abgehakt.",
+    undoAddedPutBack: "Rückgängig gemacht: Ich habe Brot wieder von deiner Einkaufsliste genommen und Milch wieder abgehakt.",
     which: "Hafermilch oder Mandelmilch?",
     removedOat: "Ich habe Hafermilch von deiner Einkaufsliste entfernt.",
     checked: "Ich habe Brot auf deiner Einkaufsliste abgehakt.",
@@ -208,9 +226,54 @@ describe.each(LOCALES)("converse (%s)", (locale) => {
       expect(r.change).toMatchObject({ values: [t.banana.split(" ").pop()] });
     });
 
-    it("a checked-off item with the same name is not a duplicate", () => {
-      const r = chat(standardLists(locale, [[t.milk, "completed"]]), locale).say("AddItemsIntent", { items: t.milk });
-      expect(r.change).toEqual({ kind: "add", listId: "S", values: [t.milk] });
+    it("a checked-off item with the same name is put back, not added twice", () => {
+      const lists = standardLists(locale, [[t.milk, "completed"]]);
+      const milk = lists.list("S").items[0]!.id;
+      const r = chat(lists, locale).say("AddItemsIntent", { items: t.milk.toUpperCase() });
+      expect(r).toMatchObject({ speech: t.putBack, change: { kind: "add", listId: "S", values: [], reactivateIds: [milk] } });
+      expect(lists.list("S").items).toEqual([{ id: milk, value: t.milk, status: "active" }]);
+    });
+
+    it("several put back, in one sentence; said twice, put back once", () => {
+      const lists = standardLists(locale, [[t.milk, "completed"], [t.eggs, "completed"]]);
+      const [milk, eggs] = lists.list("S").items.map((i) => i.id);
+      const r = chat(lists, locale).say("AddItemsIntent", { items: `${t.milk}, ${t.eggs} ${locale === "de-DE" ? "und" : "and"} ${t.milk}` });
+      expect(r).toMatchObject({ speech: t.putBackTwo, change: { values: [], reactivateIds: [milk, eggs] } });
+      expect(lists.values("S", "active")).toEqual([t.milk, t.eggs]);
+    });
+
+    it("new, checked off and already there in one request: one change, one answer", () => {
+      const lists = standardLists(locale, [[t.milk, "completed"], t.eggs]);
+      const milk = lists.list("S").items[0]!.id;
+      const r = chat(lists, locale).say("AddItemsIntent", { items: t.spoken });
+      expect(r.change).toEqual({ kind: "add", listId: "S", values: [t.bread], reactivateIds: [milk] });
+      expect(r.speech).toBe(t.addedPutBackAlready);
+      expect(lists.values("S", "active")).toEqual([t.milk, t.eggs, t.bread]);
+      const noneNew = standardLists(locale, [[t.milk, "completed"], t.eggs]);
+      expect(chat(noneNew, locale).say("AddItemsIntent", { items: `${t.milk} ${locale === "de-DE" ? "und" : "and"} ${t.eggs}` })).toMatchObject({
+        speech: t.putBackSomeAlready,
+        change: { values: [], reactivateIds: [noneNew.list("S").items[0]!.id] },
+      });
+    });
+
+    it("an active item wins over a checked-off one of the same name: nothing changes", () => {
+      const lists = standardLists(locale, [[t.milk, "completed"], t.milk]);
+      expect(chat(lists, locale).say("AddItemsIntent", { items: t.milk })).toMatchObject({ change: null, speech: t.allThere });
+      expect(lists.values("S", "completed")).toEqual([t.milk]);
+    });
+
+    it("a checked-off item on another list is not put back: the item is added here", () => {
+      const lists = standardLists(locale, [], [[t.milk, "completed"]]);
+      expect(chat(lists, locale).say("AddItemsIntent", { items: t.milk }).change).toEqual({ kind: "add", listId: "S", values: [t.milk] });
+      expect(lists.values("T", "completed")).toEqual([t.milk]);
+    });
+
+    it("putting back fits a full list; a new item with it does not", () => {
+      const full = () => standardLists(locale, [[t.milk, "completed"], ...Array.from({ length: 499 }, (_, i) => `item ${i}`)]);
+      expect(chat(full(), locale).say("AddItemsIntent", { items: t.milk }).change).toMatchObject({ values: [], reactivateIds: [expect.any(String)] });
+      const r = chat(full(), locale).say("AddItemsIntent", { items: `${t.milk}, ${t.bread}` });
+      expect(r.change).toBeNull();
+      expect(r.speech).toContain("500");
     });
 
     it("refuses a value longer than the limit", () => {
@@ -500,6 +563,15 @@ describe.each(LOCALES)("converse (%s)", (locale) => {
         values: [t.milk, t.eggs],
       };
       expect(chat(lists, locale).say("UndoIntent")).toMatchObject({ speech: t.undoAdd, change: { kind: "undo" } });
+    });
+
+    it("undo of an add that put checked-off items back says they are checked off again", () => {
+      const lists = standardLists(locale);
+      const add = { kind: "add", listId: "S", listName: "x", defaultKind: "shopping" } as const;
+      lists.last = { ...add, values: [], reactivated: [t.milk] };
+      expect(chat(lists, locale).say("UndoIntent")).toMatchObject({ speech: t.undoPutBack, change: { kind: "undo" } });
+      lists.last = { ...add, values: [t.bread], reactivated: [t.milk] };
+      expect(chat(lists, locale).say("UndoIntent")).toMatchObject({ speech: t.undoAddedPutBack, change: { kind: "undo" } });
     });
 
     it("undo has a sentence for every kind of change", () => {

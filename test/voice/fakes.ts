@@ -75,9 +75,12 @@ export class FakeLists implements VoiceLists {
   apply(change: VoiceChange): void {
     this.applied.push(change);
     switch (change.kind) {
-      case "add":
-        this.list(change.listId).items.push(...change.values.map((v) => this.item(v)));
+      case "add": {
+        const l = this.list(change.listId);
+        for (const i of l.items) if (change.reactivateIds?.includes(i.id)) i.status = "active";
+        l.items.push(...change.values.map((v) => this.item(v)));
         break;
+      }
       case "remove": {
         const l = this.list(change.listId);
         l.items = l.items.filter((i) => !change.itemIds.includes(i.id));

@@ -18,11 +18,15 @@
  * (`alexa.list.items.created` / `updated` / `deleted`, `alexa.list.created`)
  * with `source: "voice"`; its own operations only as `outbox.completed`
  * (with the item's new state), as the household store suppresses the echo of
- * the app's writes; `alexa.list.snapshot` on a sync.
+ * the app's writes; `alexa.list.snapshot` on a sync. Adding by voice an item
+ * that is on the list checked off puts that item back (`updated`, as an
+ * uncheck would) instead of creating a second one; a REST create always
+ * creates.
  *
- * Undo: each voice change keeps what reverts it ({@link UNDO_WINDOW_MS},
- * at most {@link UNDO_DEPTH} entries). Reverting skips items changed since
- * (their version moved on), so undo never overwrites a newer edit.
+ * Undo: each voice change keeps what reverts it in the {@link UndoJournal}
+ * (undo-journal.ts: for an hour, the latest 20). Reverting skips items
+ * changed since (their version moved on), so undo never overwrites a newer
+ * edit.
  */
 import type { ResponseEnvelope } from "ask-sdk-model";
 import { converse, errorReply } from "../../voice/dialogue/index.ts";
@@ -58,21 +62,19 @@ import {
   type ItemRow,
   type ListRow,
 } from "./skill-tables.ts";
+import { UndoJournal } from "./undo-journal.ts";
 
 /** Shopping, then to-do, then custom lists in the order they were made. */
 const LIST_ORDER = "CASE l.default_kind WHEN 'shopping' THEN 0 WHEN 'todo' THEN 1 ELSE 2 END, l.seq";
-
-/** How long "undo" can revert a voice change. */
-export const UNDO_WINDOW_MS = 60 * 60 * 1000;
-/** Voice changes kept for "undo" (undo after undo goes further back). */
-export const UNDO_DEPTH = 20;
 
 /** What reverts a voice change. */
 type Inverse =
   | { kind: "delete"; items: { id: string; version: number }[] }
   | { kind: "restore"; items: ItemRow[] }
   | { kind: "status"; items: { id: string; version: number; status: ItemStatus }[] }
-  | { kind: "deleteList"; listId: string };
+  | { kind: "deleteList"; listId: string }
+  /** Several of the above, on different items (an add that created some items and put others back). */
+  | { kind: "combined"; parts: Inverse[] };
 
 interface UndoEntry {
   summary: UndoableChange;
@@ -94,11 +96,13 @@ export interface SkillStoreDeps {
 export class SkillStore implements ListStore, VoiceLists {
   readonly kind = "skill" as const;
   readonly #d: SkillStoreDeps;
+  readonly #undoJournal: UndoJournal<UndoEntry>;
   #defaultsReady = false;
 
   constructor(deps: SkillStoreDeps) {
     this.#d = deps;
     migrateSkillLists(deps.sql);
+    this.#undoJournal = new UndoJournal(deps.sql);
   }
 
   // ------------------------------------------------------------ reading
@@ -123,7 +127,7 @@ export class SkillStore implements ListStore, VoiceLists {
 
   /** @example store.lastChange()?.values // ["milk", "eggs"] */
   lastChange(): UndoableChange | null {
-    return this.#latestUndo()?.entry.summary ?? null;
+    return this.#undoJournal.latest(this.#d.now())?.summary ?? null;
   }
 
   /** Every list with its items (as snapshots show them), for `GET /v1/users/{id}/lists`. @example store.read()[0]?.items */
@@ -167,15 +171,28 @@ export class SkillStore implements ListStore, VoiceLists {
    * (`source: "voice"`) and its undo entry. Checks everything before writing,
    * so a {@link StoreError} leaves nothing behind.
    * @example store.applyVoice({ kind: "add", listId, values: ["milk", "eggs"] }, now);
+   * @example store.applyVoice({ kind: "add", listId, values: ["eggs"], reactivateIds: [checkedOffMilk.id] }, now);
    */
   applyVoice(change: VoiceChange, now: number): void {
     this.#ensureDefaults();
     switch (change.kind) {
       case "add": {
+        // New items first (#addItems checks before it writes), then the checked-off ones put back, as an uncheck would.
         const list = this.#list(change.listId);
-        const rows = this.#addItems(list, change.values.map((value) => ({ value })), now);
-        this.#emitChanged(WebhookType.itemsCreated, list.id, rows, "voice");
-        this.#remember({ kind: "add", ...this.#about(list), values: rows.map((r) => r.value) }, { kind: "delete", items: rows.map((r) => ({ id: r.id, version: r.version })) }, now);
+        const checkedOff = this.#rowsOn(list.id, change.reactivateIds ?? []).filter((r) => r.status === "completed");
+        const rows = change.values.length > 0 ? this.#addItems(list, change.values.map((value) => ({ value })), now) : [];
+        const reactivated = checkedOff.map((r) => this.#updateItem(r, { status: "active" }, now));
+        if (rows.length === 0 && reactivated.length === 0) return;
+        if (rows.length > 0) this.#emitChanged(WebhookType.itemsCreated, list.id, rows, "voice");
+        if (reactivated.length > 0) this.#emitChanged(WebhookType.itemsUpdated, list.id, reactivated, "voice");
+        const inverses: Inverse[] = [];
+        if (rows.length > 0) inverses.push({ kind: "delete", items: rows.map((r) => ({ id: r.id, version: r.version })) });
+        if (reactivated.length > 0) inverses.push({ kind: "status", items: reactivated.map((r) => ({ id: r.id, version: r.version, status: "completed" })) });
+        this.#remember(
+          { kind: "add", ...this.#about(list), values: rows.map((r) => r.value), ...(reactivated.length > 0 ? { reactivated: reactivated.map((r) => r.value) } : {}) },
+          inverses.length === 1 ? inverses[0]! : { kind: "combined", parts: inverses },
+          now,
+        );
         return;
       }
       case "remove":
@@ -377,24 +394,16 @@ export class SkillStore implements ListStore, VoiceLists {
   // --------------------------------------------------------------- undo
 
   #remember(summary: UndoableChange, inverse: Inverse, now: number): void {
-    const entry: UndoEntry = { summary, inverse };
-    this.#d.sql.exec(`INSERT INTO skill_undo (at, entry) VALUES (?, ?)`, now, JSON.stringify(entry));
-    this.#d.sql.exec(`DELETE FROM skill_undo WHERE seq NOT IN (SELECT seq FROM skill_undo ORDER BY seq DESC LIMIT ?)`, UNDO_DEPTH);
-  }
-
-  #latestUndo(): { seq: number; entry: UndoEntry } | null {
-    const row = this.#d.sql
-      .exec<{ seq: number; entry: string }>(`SELECT seq, entry FROM skill_undo WHERE at > ? ORDER BY seq DESC LIMIT 1`, this.#d.now() - UNDO_WINDOW_MS)
-      .toArray()[0];
-    return row ? { seq: row.seq, entry: JSON.parse(row.entry) as UndoEntry } : null;
+    this.#undoJournal.remember({ summary, inverse }, now);
   }
 
   #undo(now: number): void {
-    const latest = this.#latestUndo();
+    const latest = this.#undoJournal.take(this.#d.now());
     if (!latest) throw new StoreError("NOTHING_TO_UNDO", "no voice change to undo");
-    this.#d.sql.exec(`DELETE FROM skill_undo WHERE seq = ?`, latest.seq);
-    const inv = latest.entry.inverse;
-    const listId = latest.entry.summary.listId;
+    this.#revert(latest.inverse, latest.summary.listId, now);
+  }
+
+  #revert(inv: Inverse, listId: string, now: number): void {
     switch (inv.kind) {
       case "delete": {
         const rows = this.#unchanged(inv.items);
@@ -432,6 +441,9 @@ export class SkillStore implements ListStore, VoiceLists {
         this.#d.webhooks.enqueue(WebhookType.listDeleted, { listId: list.id, source: "voice" });
         return;
       }
+      case "combined":
+        for (const part of inv.parts) this.#revert(part, listId, now);
+        return;
     }
   }
 

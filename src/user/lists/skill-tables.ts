@@ -11,7 +11,8 @@
  *   / `…-TASK`), so `defaultListKind` recognises them everywhere.
  * - `skill_items`: one row per item; `seq` (AUTOINCREMENT, never reused) is the
  *   list order, so an item restored by "undo" goes back to its place.
- * - `skill_undo`: the latest voice changes with what reverts them (JSON).
+ * - `skill_undo`: the latest voice changes with what reverts them (JSON),
+ *   read and written only by the undo journal (undo-journal.ts).
  */
 import type { ListItem, ListMetadata } from "../../alexa/list-api.ts";
 import type { DefaultListKind, ItemStatus } from "../../voice/types.ts";

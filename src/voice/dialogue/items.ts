@@ -1,9 +1,10 @@
 /**
  * @module voice/dialogue/items
- * Requests about items: add ("milk eggs and bread", split into items), and
- * remove, check off, uncheck, which match what was said against the items
- * and act only on a sure match. Otherwise they ask (see session.ts for the
- * session rule), and the next turn's answer is taken here too.
+ * Requests about items: add ("milk eggs and bread", split into items; an
+ * item already there is not added twice, one there but checked off is put
+ * back), and remove, check off, uncheck, which match what was said against
+ * the items and act only on a sure match. Otherwise they ask (see session.ts
+ * for the session rule), and the next turn's answer is taken here too.
  *
  * A pending question is answered by AnswerItemIntent or by the same intent
  * again ("remove the oat milk"); for a "which list?" question also by any
@@ -29,7 +30,7 @@ import {
   type VoiceSlot,
 } from "../types.ts";
 import { createList, defaultList, listById, resolveList } from "./lists.ts";
-import { phrase, ref } from "./phrasing.ts";
+import { phrase, ref, sentences } from "./phrasing.ts";
 import { finish, type Candidate, type Ctx, type Pending } from "./session.ts";
 
 /** The item operations by intent. */
@@ -61,16 +62,28 @@ export function addItems(ctx: Ctx, text: string, listSlot: VoiceSlot | undefined
     return finish(ctx, { speech: ctx.say.valueTooLong(LIMITS.maxValueLength), listId: list.id });
   }
 
+  // What is there already stays as it is; what is there checked off is put
+  // back (the active one wins when both are); the rest is new.
   const items = ctx.lists.items(list.id);
   const active = items.filter((i) => i.status === "active");
+  const completed = items.filter((i) => i.status === "completed");
   const already: string[] = [];
+  const reactivated: VoiceItem[] = [];
   const fresh: string[] = [];
   for (const v of values) {
     const existing = active.find((i) => sameItem(i.value, v, ctx.locale));
-    if (existing) already.push(existing.value);
-    else if (!fresh.some((f) => sameItem(f, v, ctx.locale))) fresh.push(v); // "banana and bananas": once
+    if (existing) {
+      already.push(existing.value);
+      continue;
+    }
+    const checkedOff = completed.find((i) => sameItem(i.value, v, ctx.locale));
+    if (checkedOff) {
+      if (!reactivated.includes(checkedOff)) reactivated.push(checkedOff);
+      continue;
+    }
+    if (!fresh.some((f) => sameItem(f, v, ctx.locale))) fresh.push(v); // "banana and bananas": once
   }
-  if (fresh.length === 0) {
+  if (fresh.length === 0 && reactivated.length === 0) {
     return finish(ctx, { speech: ctx.say.alreadyThere(phrase(ctx, already), ref(list)), listId: list.id });
   }
   const room = LIMITS.maxItemsPerList - items.length;
@@ -80,12 +93,20 @@ export function addItems(ctx: Ctx, text: string, listSlot: VoiceSlot | undefined
       listId: list.id,
     });
   }
+  const putBack = phrase(ctx, reactivated.map((i) => i.value));
   return finish(ctx, {
-    speech:
-      already.length > 0
-        ? ctx.say.addedSomeAlready(phrase(ctx, fresh), phrase(ctx, already), ref(list))
-        : ctx.say.added(phrase(ctx, fresh), ref(list)),
-    change: { kind: "add", listId: list.id, values: fresh },
+    // The first sentence names the list, the others refer to it.
+    speech: sentences(
+      fresh.length > 0 && ctx.say.added(phrase(ctx, fresh), ref(list)),
+      reactivated.length > 0 && (fresh.length > 0 ? ctx.say.alsoPutBack(putBack) : ctx.say.putBack(putBack, ref(list))),
+      already.length > 0 && ctx.say.alsoAlreadyThere(phrase(ctx, already)),
+    ),
+    change: {
+      kind: "add",
+      listId: list.id,
+      values: fresh,
+      ...(reactivated.length > 0 ? { reactivateIds: reactivated.map((i) => i.id) } : {}),
+    },
     listId: list.id,
   });
 }

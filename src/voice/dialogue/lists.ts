@@ -8,6 +8,7 @@
 import { DEFAULT_LIST_IDS, type Locale } from "../intents.ts";
 import { matchList, listNameTaken } from "../match.ts";
 import { CARD_LIMIT } from "../response.ts";
+import type { UndoneChange } from "../speech/index.ts";
 import { escapeSsml, joinAnd } from "../ssml.ts";
 import { LIMITS, type VoiceCard, type VoiceItem, type VoiceListSummary, type VoiceReply, type VoiceSlot } from "../types.ts";
 import { labels, phrase, ref, sentences } from "./phrasing.ts";
@@ -150,9 +151,11 @@ export function undo(ctx: Ctx): VoiceReply {
   const last = ctx.lists.lastChange();
   if (!last) return finish(ctx, { speech: ctx.say.nothingToUndo });
   const list = ref({ defaultKind: last.defaultKind, name: last.listName });
-  const change = { kind: last.kind, list, items: phrase(ctx, last.values) };
+  const change: UndoneChange = { kind: last.kind, list, items: phrase(ctx, last.values) };
+  if (last.status) change.status = last.status;
+  if (last.reactivated?.length) change.reactivated = phrase(ctx, last.reactivated);
   return finish(ctx, {
-    speech: ctx.say.undone(last.status ? { ...change, status: last.status } : change),
+    speech: ctx.say.undone(change),
     change: { kind: "undo" },
   });
 }

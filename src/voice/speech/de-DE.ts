@@ -23,14 +23,20 @@ const dat = (list: ListRef): string => `deiner ${listName(list)}`;
 const entries = (n: number): string => (n === 1 ? "ein Eintrag" : `${n} Einträge`);
 const stands = (n: number): string => (n === 1 ? "steht" : "stehen");
 const is = (n: number): string => (n === 1 ? "ist" : "sind");
+const checkMarks = (n: number): string => (n === 1 ? "den Haken" : "die Haken");
 
 // Sentences about items agree with "ich" or "du", never with the item: whether
 // "Eier" or "Milch" is plural is not known without a dictionary.
 function undone(change: UndoneChange): string {
   const what = change.items.text;
   switch (change.kind) {
-    case "add":
-      return `Rückgängig gemacht: Ich habe ${what} wieder von ${dat(change.list)} genommen.`;
+    case "add": {
+      const back = change.reactivated;
+      if (!back) return `Rückgängig gemacht: Ich habe ${what} wieder von ${dat(change.list)} genommen.`;
+      return change.items.count > 0
+        ? `Rückgängig gemacht: Ich habe ${what} wieder von ${dat(change.list)} genommen und ${back.text} wieder abgehakt.`
+        : `Rückgängig gemacht: Ich habe ${back.text} auf ${dat(change.list)} wieder abgehakt.`;
+    }
     case "remove":
       return `Rückgängig gemacht: Ich habe ${what} wieder auf ${acc(change.list)} gesetzt.`;
     case "status":
@@ -90,8 +96,9 @@ export const deDE: Speech = {
 
   added: (it, l) => `Ich habe ${it.text} auf ${acc(l)} gesetzt.`,
   alreadyThere: (it, l) => `${capitalize(it.text)} hattest du schon auf ${dat(l)}.`,
-  addedSomeAlready: (added, already, l) =>
-    `Ich habe ${added.text} auf ${acc(l)} gesetzt. ${capitalize(already.text)} hattest du schon drauf.`,
+  putBack: (it, l) => `${capitalize(it.text)} hattest du auf ${dat(l)} abgehakt; ich habe ${checkMarks(it.count)} entfernt.`,
+  alsoPutBack: (it) => `${capitalize(it.text)} hattest du abgehakt; ich habe ${checkMarks(it.count)} entfernt.`,
+  alsoAlreadyThere: (it) => `${capitalize(it.text)} hattest du schon drauf.`,
   askItemsToAdd: (l) => `Was soll ich auf ${acc(l)} setzen?`,
   listFull: (l, max, room) =>
     room > 0

@@ -33,14 +33,19 @@ function plural(what: string | ItemsPhrase): boolean {
 const was = (what: string | ItemsPhrase): string => (plural(what) ? "were" : "was");
 const is = (what: string | ItemsPhrase): string => (plural(what) ? "are" : "is");
 const isnt = (what: string | ItemsPhrase): string => (plural(what) ? "aren't" : "isn't");
+const them = (what: string | ItemsPhrase): string => (plural(what) ? "them" : "it");
 
 function undone(change: UndoneChange, words: EnglishWords): string {
   const { checkedOff, checkedOffItems, anymore } = words;
   const list = change.kind === "createList" ? `the ${englishListName(change.list)}` : your(change.list);
   const what = change.items.text;
   switch (change.kind) {
-    case "add":
-      return `Undone: I took ${what} off ${list} again.`;
+    case "add": {
+      const back = change.reactivated;
+      if (!back) return `Undone: I took ${what} off ${list} again.`;
+      const checkedAgain = `${back.text} ${is(back)} ${checkedOff} again`;
+      return change.items.count > 0 ? `Undone: I took ${what} off ${list} again, and ${checkedAgain}.` : `Undone: ${checkedAgain}.`;
+    }
     case "remove":
       return `Undone: ${what} ${is(change.items)} back on ${list}.`;
     case "status":
@@ -108,8 +113,9 @@ export function english(words: EnglishWords): Speech {
 
     added: (it, l) => `Added ${it.text} to ${your(l)}.`,
     alreadyThere: (it, l) => `${capitalize(it.text)} ${was(it)} already on ${your(l)}.`,
-    addedSomeAlready: (added, already, l) =>
-      `Added ${added.text} to ${your(l)}. ${capitalize(already.text)} ${was(already)} already on it.`,
+    putBack: (it, l) => `${capitalize(it.text)} ${was(it)} ${words.checkedOff}; I put ${them(it)} back on ${your(l)}.`,
+    alsoPutBack: (it) => `${capitalize(it.text)} ${was(it)} ${words.checkedOff}; I put ${them(it)} back.`,
+    alsoAlreadyThere: (it) => `${capitalize(it.text)} ${was(it)} already on it.`,
     askItemsToAdd: (l) => `What should I add to ${your(l)}?`,
     listFull: (l, max, room) =>
       room > 0

@@ -44,6 +44,8 @@ export interface UndoneChange {
   items: ItemsPhrase;
   /** For `status`: the status the undone change had set. */
   status?: "active" | "completed";
+  /** For `add`: the checked-off items it had put back (`items` are those it created, count 0 if none). */
+  reactivated?: ItemsPhrase;
 }
 
 /**
@@ -82,7 +84,12 @@ export interface Speech {
 
   added(items: ItemsPhrase, list: ListRef): string;
   alreadyThere(items: ItemsPhrase, list: ListRef): string;
-  addedSomeAlready(added: ItemsPhrase, already: ItemsPhrase, list: ListRef): string;
+  /** Checked-off items an add put back: "Milk was checked off; I put it back on your shopping list." */
+  putBack(items: ItemsPhrase, list: ListRef): string;
+  /** The same after a sentence that named the list: "Milk was checked off; I put it back." */
+  alsoPutBack(items: ItemsPhrase): string;
+  /** Active items an add left alone, after a sentence that named the list: "Milk was already on it." */
+  alsoAlreadyThere(items: ItemsPhrase): string;
   askItemsToAdd(list: ListRef): string;
   listFull(list: ListRef, max: number, room: number): string;
   valueTooLong(max: number): string;

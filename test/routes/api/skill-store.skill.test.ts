@@ -63,6 +63,15 @@ describe("skill store: items through the REST API", () => {
     expect(await values(u, "shopping")).toEqual(["milk"]);
   });
 
+  it("a create of a value that is on the list checked off creates a second item (only voice puts a checked-off item back)", async () => {
+    const u = await user("create-completed");
+    await api("POST", userPath(u, "/lists/shopping/items"), { value: "milk", status: "completed" });
+    const r = await api("POST", userPath(u, "/lists/shopping/items"), { value: "milk" });
+    expect(r.body).toMatchObject({ kind: "create", status: "completed", result: { version: 1, item: { value: "milk", status: "active" } } });
+    expect(await values(u, "shopping", "completed")).toEqual(["milk"]);
+    expect(await values(u, "shopping", "active")).toEqual(["milk"]);
+  });
+
   it("Idempotency-Key: the same request replays the operation; a different one is 422", async () => {
     const u = await user("idem");
     const headers = { "idempotency-key": "k-1" };

@@ -8,9 +8,10 @@ import { HANDLED_INTENTS, LOCALES } from "../../../src/voice/intents.ts";
 import { LIMITS } from "../../../src/voice/types.ts";
 import type { AlexaUser } from "../../../src/user/alexa-user.ts";
 import type { SkillStore } from "../../../src/user/lists/skill-store.ts";
-import { listEvent, newUserId, T0 } from "../fakes.ts";
+import { UNDO_WINDOW_MS } from "../../../src/user/lists/undo-journal.ts";
+import { clock, listEvent, newUserId, T0 } from "../fakes.ts";
 import { send, useFakes } from "../harness.ts";
-import { api, Conversation, enabledUser, hooks, slot, userPath, values } from "./skill-harness.ts";
+import { api, Conversation, enabledUser, hooks, lists, slot, userPath, values } from "./skill-harness.ts";
 
 const { app } = useFakes();
 
@@ -121,6 +122,113 @@ describe("adding by voice", () => {
   });
 });
 
+describe("adding what is there checked off", () => {
+  /** The shopping list's items as the REST API shows them. */
+  async function shopping(userId: string): Promise<{ id: string; value: string; status: string; version: number }[]> {
+    return (await lists(userId)).find((l) => l.defaultKind === "shopping")!.items;
+  }
+
+  it("'add milk' with milk checked off puts that item back: the same id, version up, an updated webhook as an uncheck's, no second item", async () => {
+    const c = await person("readd");
+    await c.intent("AddItemsIntent", { items: "milk" });
+    await c.intent("CheckOffItemIntent", { item: "milk" });
+    const [before] = await shopping(c.userId);
+    expect(before).toMatchObject({ status: "completed", version: 2 });
+    const t = await c.intent("AddItemsIntent", { items: "milk", list: slot("list", "shopping", "shopping") });
+    expect(t.ssml).toContain("Milk was checked off; I put it back on your shopping list.");
+    expect(await shopping(c.userId)).toEqual([{ ...before, status: "active", version: 3 }]);
+    expect(await hooks(app, c.userId, "alexa.list.items.created")).toHaveLength(1);
+    const updated = (await hooks(app, c.userId, "alexa.list.items.updated")).at(-1)!;
+    expect(updated.data).toMatchObject({ defaultKind: "shopping", source: "voice", items: [{ id: before!.id, value: "milk", status: "active", version: 3 }] });
+  });
+
+  it("undo checks it off again (and the app hears it); undo leaves it alone if the app changed it since", async () => {
+    const c = await person("readd-undo");
+    await c.intent("AddItemsIntent", { items: "milk" });
+    await c.intent("CheckOffItemIntent", { item: "milk" });
+    await c.intent("AddItemsIntent", { items: "milk" });
+    const t = await c.intent("UndoIntent");
+    expect(t.ssml).toContain("Undone: milk is checked off again.");
+    expect(await shopping(c.userId)).toMatchObject([{ value: "milk", status: "completed", version: 4 }]);
+    expect((await hooks(app, c.userId)).at(-1)).toMatchObject({ type: "alexa.list.items.updated", data: { source: "voice", items: [{ status: "completed", version: 4 }] } });
+
+    await c.intent("AddItemsIntent", { items: "milk" });
+    const [milk] = await shopping(c.userId);
+    await api("PATCH", userPath(c.userId, `/lists/shopping/items/${milk!.id}`), { value: "oat milk" });
+    await c.intent("UndoIntent");
+    expect(await shopping(c.userId)).toMatchObject([{ value: "oat milk", status: "active", version: 6 }]);
+  });
+
+  it("'add milk, eggs and bread' with milk checked off and eggs there: bread created, milk put back, eggs alone; one answer, one undo", async () => {
+    const c = await person("readd-mix");
+    await c.intent("AddItemsIntent", { items: "milk and eggs" });
+    await c.intent("CheckOffItemIntent", { item: "milk" });
+    const before = (await hooks(app, c.userId)).length;
+    const t = await c.intent("AddItemsIntent", { items: "milk eggs and bread" });
+    expect(t.ssml).toContain("Added bread to your shopping list. Milk was checked off; I put it back. Eggs were already on it.");
+    expect(await shopping(c.userId)).toMatchObject([
+      { value: "milk", status: "active", version: 3 },
+      { value: "eggs", status: "active", version: 1 },
+      { value: "bread", status: "active", version: 1 },
+    ]);
+    const turn = (await hooks(app, c.userId)).slice(before).map((h) => [h.type, h.data.source, (h.data.items as { value: string }[]).map((i) => i.value)]);
+    expect(turn).toEqual([
+      ["alexa.list.items.created", "voice", ["bread"]],
+      ["alexa.list.items.updated", "voice", ["milk"]],
+    ]);
+    const undone = await c.intent("UndoIntent");
+    expect(undone.ssml).toContain("Undone: I took bread off your shopping list again, and milk is checked off again.");
+    // (Active items first, as the REST API lists them.)
+    expect(await shopping(c.userId)).toMatchObject([
+      { value: "eggs", status: "active", version: 1 },
+      { value: "milk", status: "completed", version: 4 },
+    ]);
+    // Further back: the check-off, then the first add; both leave milk alone, changed since (version 4).
+    await c.intent("UndoIntent");
+    await c.intent("UndoIntent");
+    expect(await shopping(c.userId)).toMatchObject([{ value: "milk", status: "completed", version: 4 }]);
+  });
+
+  it("an active milk and a checked-off one: the active one wins and nothing changes", async () => {
+    const c = await person("readd-both");
+    await api("POST", userPath(c.userId, "/lists/shopping/items"), { value: "milk", status: "completed" });
+    await api("POST", userPath(c.userId, "/lists/shopping/items"), { value: "milk" });
+    const before = await shopping(c.userId);
+    const t = await c.intent("AddItemsIntent", { items: "milk" });
+    expect(t.ssml).toContain("Milk was already on your shopping list.");
+    expect(await shopping(c.userId)).toEqual(before);
+    expect(await hooks(app, c.userId, "alexa.list.items.updated")).toEqual([]);
+  });
+
+  it("German: 'füge Milch hinzu' with Milch checked off answers in German and puts it back", async () => {
+    const c = await person("readd-de", "de-DE");
+    await c.intent("AddItemsIntent", { items: "Milch" });
+    await c.intent("CheckOffItemIntent", { item: "Milch" });
+    const t = await c.intent("AddItemsIntent", { items: "Milch" });
+    expect(t.ssml).toContain("Milch hattest du auf deiner Einkaufsliste abgehakt; ich habe den Haken entfernt.");
+    expect(await values(c.userId, "shopping", "active")).toEqual(["Milch"]);
+  });
+
+  it("applyVoice puts back only checked-off items of that list; otherwise nothing changes and nothing is kept for undo", async () => {
+    const c = await person("readd-store");
+    await c.intent("AddItemsIntent", { items: "milk" });
+    await c.intent("AddItemsIntent", { items: "call mom", list: slot("list", "to do", "todo") });
+    await c.intent("CheckOffItemIntent", { item: "call mom" });
+    const before = await lists(c.userId);
+    await runInDurableObject(env.ALEXA_USER.getByName(c.userId), (o: AlexaUser) => {
+      const store = o.lists as SkillStore;
+      const shoppingId = store.listId("shopping")!;
+      const [milk] = store.items(shoppingId);
+      const [callMom] = store.items(store.listId("todo")!);
+      const last = store.lastChange();
+      // milk is active; call mom is on another list.
+      store.applyVoice({ kind: "add", listId: shoppingId, values: [], reactivateIds: [milk!.id, callMom!.id, "itm_unknown"] }, T0);
+      expect(store.lastChange()).toEqual(last);
+    });
+    expect(await lists(c.userId)).toEqual(before);
+  });
+});
+
 describe("changing and reading by voice", () => {
   it("the app adds by REST; the person hears it read back, with a card", async () => {
     const c = await person("read");
@@ -168,6 +276,20 @@ describe("changing and reading by voice", () => {
     expect(last).toMatchObject({ type: "alexa.list.items.deleted", data: { source: "voice" } });
     const nothing = await c.intent("UndoIntent");
     expect(nothing.status).toBe(200);
+  });
+
+  it("undo after undo goes further back; an hour on there is nothing left to undo", async () => {
+    const c = await person("undo-journal");
+    await c.intent("AddItemsIntent", { items: "cheese" });
+    await c.intent("AddItemsIntent", { items: "butter" });
+    await c.intent("UndoIntent");
+    await c.intent("UndoIntent");
+    expect(await values(c.userId, "shopping")).toEqual([]);
+    await c.intent("AddItemsIntent", { items: "tea" });
+    clock.t += UNDO_WINDOW_MS;
+    const late = await c.intent("UndoIntent");
+    expect(late.ssml).toContain("There's nothing to undo.");
+    expect(await values(c.userId, "shopping")).toEqual(["tea"]);
   });
 
   it("clear completed removes the checked-off items only", async () => {
