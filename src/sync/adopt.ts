@@ -24,7 +24,9 @@
  *   wins, which is the bridge's unless the user's landed first; the other
  *   item reaches the app as an ordinary `alexa.list.items.created`;
  * - an item the user edited (value), moved to another list or ticked off
- *   (status) before the retry is not found, and the retry creates another;
+ *   (status) before both the retry and the item's own `ItemsCreated` (which
+ *   adopts it as it arrives, with the same rule) is not found, and the retry
+ *   creates another;
  * - an item whose `createdTime` Amazon did not send (or sent unreadable) is
  *   never adopted: without a time it could be anyone's.
  */

@@ -113,6 +113,20 @@ export class OpProgress implements AlarmParticipant {
     return { listId: d.listId, value: d.value, status: d.status, attemptedAt: row.started_at };
   }
 
+  /**
+   * Every create attempt on record (operations whose answer was lost), oldest first.
+   * @example for (const { opId, attempt } of progress.createAttempts()) …
+   */
+  createAttempts(): { opId: string; attempt: CreateAttempt }[] {
+    return this.#sql
+      .exec<Row>(`SELECT * FROM op_progress WHERE kind = 'create' ORDER BY started_at, op_id`)
+      .toArray()
+      .map((r) => {
+        const d = JSON.parse(r.detail) as Omit<CreateAttempt, "attemptedAt">;
+        return { opId: r.op_id, attempt: { listId: d.listId, value: d.value, status: d.status, attemptedAt: r.started_at } };
+      });
+  }
+
   /** Forgets an operation's progress (call in the transaction that finishes it). @example progress.clear(opId) */
   clear(opId: string): void {
     this.#sql.exec(`DELETE FROM op_progress WHERE op_id = ?`, opId);

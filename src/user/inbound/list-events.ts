@@ -16,6 +16,7 @@
  */
 import { ListApiError, type ListApi, type ListItem } from "../../alexa/list-api.ts";
 import { isOwnDeleteEcho, isOwnItemEcho } from "../../sync/echo.ts";
+import { pickAdoptable } from "../../sync/adopt.ts";
 import { classifyCreated, classifyDeleted, DELETE_HOLD_MS, deleteNeedsRead, releaseHeldDelete } from "../../sync/moves.ts";
 import {
   itemMoved,
@@ -110,6 +111,7 @@ function applyCreated(parts: InboundParts, listId: string, items: ListItem[], no
     parts.items.upsert({ alexaItemId: item.id, listId, version: item.version }, now);
     // "known": the app has it on this list already (an edit reaches it as ItemsUpdated).
     if (outcome.kind === "known") continue;
+    if (outcome.kind === "created" && !known && completeLostCreate(parts, listId, item, now)) continue;
     const payload = webhookItem(item, known?.appItemId ?? null);
     if (outcome.kind === "moved") parts.webhooks.enqueue(WebhookType.itemMoved, itemMoved(outcome.fromListId, listId, payload, "alexa-app"));
     else created.push(payload);
@@ -117,6 +119,30 @@ function applyCreated(parts: InboundParts, listId: string, items: ListItem[], no
   if (created.length > 0) {
     for (const data of splitItemsChanged(listId, created, "alexa-app")) parts.webhooks.enqueue(WebhookType.itemsCreated, data);
   }
+}
+
+/**
+ * A new item that is what a create whose answer was lost made (an attempt on
+ * record, src/sync/adopt.ts: same list, value and status, created since the
+ * attempt): the operation completes now, with this item, and the app hears of
+ * it once, as its own (`outbox.completed`), not as an Alexa item too. Its
+ * redelivered message then finds the operation completed. Found by the soak
+ * (docs/soak.md, finding 7). Synchronous SQL, in the event's transaction.
+ */
+function completeLostCreate(parts: InboundParts, listId: string, item: ListItem, now: number): boolean {
+  for (const { opId, attempt } of parts.progress.createAttempts()) {
+    if (attempt.listId !== listId || attempt.status !== item.status) continue;
+    if (!pickAdoptable([item], attempt, () => false)) continue;
+    const op = parts.storedOperation(opId);
+    const appItemId = op?.kind === "create" && typeof op.appItemId === "string" && op.appItemId !== "" ? op.appItemId : null;
+    parts.echoes.recordWrite(item.id, listId, item.version, now);
+    parts.items.upsert({ alexaItemId: item.id, listId, version: item.version, appItemId }, now);
+    parts.outbox.complete(opId, { alexaItemId: item.id, listId, version: item.version, appItemId });
+    parts.progress.clear(opId);
+    console.log(`list event ItemsCreated: ${item.id} is what the lost create ${opId} made; completed with it`);
+    return true;
+  }
+  return false;
 }
 
 function applyUpdated(parts: InboundParts, listId: string, items: ListItem[], now: number): void {

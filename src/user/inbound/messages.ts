@@ -28,8 +28,10 @@
  * attempt, is adopted instead of creating another (the heuristic and its
  * limit, two identical values in the same window: src/sync/adopt.ts). The
  * attempt is cleared in the transaction that completes or fails the
- * operation. An operation whose `appItemId` is already mapped is not created
- * twice either. No operation creates lists, so there is no list counterpart.
+ * operation. The lost create's own `ItemsCreated` may come first: the item it
+ * names then completes the operation at once (src/user/inbound/list-events.ts),
+ * and the redelivery finds it completed. An operation whose `appItemId` is
+ * already mapped is not created twice either. No operation creates lists, so there is no list counterpart.
  */
 import { ListApiError, type ListApi, type ListItem } from "../../alexa/list-api.ts";
 import type { DefaultListKind } from "../../alexa/list-ids.ts";

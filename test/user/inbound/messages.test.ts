@@ -283,6 +283,52 @@ describe("a create whose answer was lost (Amazon created the item)", () => {
     expect(app.types()).toEqual(["alexa.user.enabled", "outbox.completed"]);
   });
 
+  // Found by the soak (docs/soak.md, finding 7): the lost create's own ItemsCreated beat the redelivery.
+  it("its ItemsCreated arriving before the redelivery completes the operation with that item: the app hears of it once, as its own", async () => {
+    const { user, stub } = await knownUser("lost-event-first");
+    household.loseAnswer("POST", "/items", 500);
+    const op = { kind: "create", list: "shopping", value: "rye bread", appItemId: "app-rye" };
+    const opId = await enqueueOp(stub, op);
+    const message = messageEnvelope(user, bridge(opId, op), rid());
+    expect((await send(message)).status).toBe(503);
+    const made = [...household.lists.get(SHOPPING)!.items.values()][0]!;
+
+    clock.t = T0 + 2000;
+    await send(envelope(user, { type: "AlexaHouseholdListEvent.ItemsCreated", body: { listId: SHOPPING, listItemIds: [made.id] } }));
+    await settle(stub);
+    expect((await operation(stub, opId)).result).toEqual({ alexaItemId: made.id, listId: SHOPPING, version: 1, appItemId: "app-rye" });
+    expect(await attempts(stub)).toEqual([]);
+
+    // The person renames it; then the message is redelivered: nothing more is created.
+    household.editItem(SHOPPING, made.id, "sourdough");
+    await send(envelope(user, { type: "AlexaHouseholdListEvent.ItemsUpdated", body: { listId: SHOPPING, listItemIds: [made.id] } }));
+    clock.t = T0 + 30_000;
+    expect(await send(message)).toEqual(ACK);
+    await settle(stub);
+
+    expect([...household.lists.get(SHOPPING)!.items.values()].map((i) => i.value)).toEqual(["sourdough"]);
+    expect(household.writes()).toHaveLength(1);
+    expect(app.types()).toEqual(["alexa.user.enabled", "outbox.completed", "alexa.list.items.updated"]);
+    expect(app.accepted()[2]!.data).toMatchObject({ items: [expect.objectContaining({ id: made.id, value: "sourdough", appItemId: "app-rye" })] });
+  });
+
+  it("an item that only looks like a lost create (another value, or created before the attempt) is the person's", async () => {
+    const { user, stub } = await knownUser("lost-event-other");
+    household.loseAnswer("POST", "/items", 500);
+    const op = { kind: "create", list: "shopping", value: "jam", appItemId: "app-jam" };
+    const opId = await enqueueOp(stub, op);
+    expect((await send(messageEnvelope(user, bridge(opId, op), rid()))).status).toBe(503);
+    const other = household.addItem(SHOPPING, "jelly", "active", T0 + 1000);
+    const before = household.addItem(SHOPPING, "jam", "active", T0 - 5 * 60_000);
+
+    await send(envelope(user, { type: "AlexaHouseholdListEvent.ItemsCreated", body: { listId: SHOPPING, listItemIds: [other.id, before.id] } }));
+    await settle(stub);
+
+    expect((await operation(stub, opId)).status).not.toBe("completed");
+    expect(await attempts(stub)).toHaveLength(1);
+    expect(app.types()).toEqual(["alexa.user.enabled", "alexa.list.items.created"]);
+  });
+
   it("the object evicted while Amazon was creating: the redelivery after the restart adopts the item", async () => {
     const { user, stub } = await knownUser("lost-evict");
     household.loseAnswer("POST", "/items", "hang");
