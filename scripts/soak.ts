@@ -104,10 +104,10 @@ try {
       done += 1;
       if (!o.ok) {
         console.error(describeFailure(st, o));
-        // The Worker's whole output (bounded to its last 20,000 lines) for reading around the failure.
-        const file = join(tmpdir(), `alb-soak-${st}-${seed}-worker.log`);
-        writeFileSync(file, `${s.workerLog.join("\n")}\n`);
-        console.error(`[soak] the Worker's output: ${file}`);
+        // The last failing run's deliveries, webhooks and Worker output, for reading around the failure.
+        const file = join(tmpdir(), `alb-soak-${st}-${seed}-trace.log`);
+        writeFileSync(file, `${(o.trace ?? []).join("\n")}\n`);
+        console.error(`[soak] the failing run's trace: ${file}`);
         exit = 1;
         break outer;
       }

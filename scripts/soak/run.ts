@@ -181,6 +181,8 @@ export interface RunResult {
   violations: string[];
   commands: number;
   ms: number;
+  /** On a violation: the person's deliveries and webhooks, in time order, for reading (see {@link traceOf}). */
+  trace?: string[];
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -668,7 +670,26 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
   } catch (e) {
     v.push(`the run itself failed: ${e instanceof Error ? e.stack : String(e)}`);
   }
-  return { violations: v, commands: cmds.length, ms: Date.now() - t0 };
+  return { violations: v, commands: cmds.length, ms: Date.now() - t0, ...(v.length ? { trace: traceOf(s, name, userId) } : {}) };
+}
+
+/**
+ * What Alexa delivered to the bridge for one person (each attempt and its
+ * answer) and what the app received, merged in time order: the first thing to
+ * read after a violation.
+ */
+function traceOf(s: SoakStack, person: string, userId: string): string[] {
+  const rows: { at: string; line: string }[] = [];
+  for (const d of s.stack.emulator.emulator.deliveries.list({ person })) {
+    const c = d.content as { listId?: string; listItemIds?: string[]; opId?: string } | null;
+    const what = c?.listItemIds ? `${c.listId?.slice(-12)} ${c.listItemIds.join(",")}` : c?.opId ? `op ${c.opId}` : "";
+    for (const a of d.attempts) rows.push({ at: a.at, line: `alexa → bridge ${d.id} ${d.type} ${what} → ${a.status ?? a.error} (${a.ms} ms)` });
+    if (d.attempts.length === 0) rows.push({ at: d.createdAt, line: `alexa → bridge ${d.id} ${d.type} ${what}: ${d.state}, never attempted` });
+  }
+  for (const w of s.stack.app.app.log.query({ userId })) {
+    rows.push({ at: w.receivedAt, line: `bridge → app ${w.webhookId} ${w.type} ${JSON.stringify(w.data).slice(0, 400)}` });
+  }
+  return rows.sort((a, b) => a.at.localeCompare(b.at)).map((r) => `${r.at} ${r.line}`);
 }
 
 /** Worker log lines that show an unhandled error. */
@@ -694,6 +715,8 @@ export interface SoakOutcome {
   counterexample?: Cmd[];
   path?: string;
   violations: string[];
+  /** The last failing run's trace (deliveries, webhooks, the Worker's output). */
+  trace?: string[];
   runs: number;
   ms: number;
 }
@@ -707,6 +730,7 @@ export async function soakSeed(s: SoakStack, opts: SoakCheck): Promise<SoakOutco
   const t0 = Date.now();
   let runs = 0;
   let lastViolations: string[] = [];
+  let lastTrace: string[] = [];
   const log = opts.log ?? (() => {});
   let logStart = s.workerLog.length;
   const prop = fc.asyncProperty(sequenceArb(s.store, opts.maxCommands), async (cmds) => {
@@ -719,6 +743,7 @@ export async function soakSeed(s: SoakStack, opts: SoakCheck): Promise<SoakOutco
     log(`run ${runs}: ${violations.length ? `${violations.length} violation(s)` : "ok"} in ${Math.round(r.ms / 1000)} s`);
     if (violations.length) {
       lastViolations = violations;
+      lastTrace = [...(r.trace ?? []), "--- the Worker's output during the run ---", ...s.workerLog.slice(logStart)];
       for (const x of violations.slice(0, 20)) log(`    ! ${x}`);
     }
     return violations.length === 0;
@@ -741,6 +766,7 @@ export async function soakSeed(s: SoakStack, opts: SoakCheck): Promise<SoakOutco
     ...(counterexample ? { counterexample } : {}),
     path: details.counterexamplePath ?? "",
     violations: lastViolations,
+    trace: lastTrace,
     runs,
     ms: Date.now() - t0,
   };

@@ -38,7 +38,7 @@ describe.concurrent("soak: nothing lost, nothing duplicated, under faults", () =
         const o = await soakSeed(s, { seed, maxCommands: COMMANDS, shrinkMs: 60_000, log: (l) => lines.push(l) });
         if (!o.ok) {
           console.log(lines.join("\n"));
-          console.log(`--- worker output (last 60 lines) ---\n${s.workerLog.slice(-60).join("\n")}`);
+          console.log(`--- the failing run's trace (deliveries, webhooks, Worker output; last 300 lines) ---\n${(o.trace ?? []).slice(-300).join("\n")}`);
         }
         expect(o.ok, o.ok ? "" : describeFailure(store, o)).toBe(true);
       }
