@@ -82,6 +82,11 @@ try {
       const r = await runSequence(s, cmds, (l) => log(`[${st}] ${l}`));
       const violations = [...r.violations, ...workerErrors(s.workerLog.slice(from)).map((e) => `Worker log: ${e}`)];
       for (const x of violations) console.error(`  - ${x}`);
+      if (violations.length) {
+        const file = join(tmpdir(), `alb-soak-${st}-replay-trace.log`);
+        writeFileSync(file, `${[...(r.trace ?? []), "--- the Worker's output during the run ---", ...s.workerLog.slice(from)].join("\n")}\n`);
+        console.error(`[soak] the run's trace: ${file}`);
+      }
       console.log(`[soak] replay on ${st}: ${violations.length ? `${violations.length} violation(s)` : "ok"}`);
       if (violations.length) exit = 1;
     }

@@ -38,6 +38,29 @@ export function isOwnItemEcho(item: { id: string; version: number }, listId: str
 }
 
 /**
+ * True when an `ItemsCreated` for `item`, read on `listId`, is the echo of the
+ * bridge's own create or update there. Not when the object has since seen the
+ * item move or go: it knows the item on another list (`knownListId`), or holds
+ * a delete of it (`held`). The bridge never moves items, so the item's coming
+ * back to the list the bridge wrote to, at the same version (a move keeps it),
+ * is a move the app must hear of (found by the soak, docs/soak.md finding 9).
+ * @example
+ * const w = [{ itemId: "i1", listId: "L", version: 1 }];
+ * isOwnCreateEcho({ id: "i1", version: 1 }, "L", { knownListId: "L", held: false }, w); // true
+ * isOwnCreateEcho({ id: "i1", version: 1 }, "L", { knownListId: "M", held: false }, w); // false: moved back
+ * isOwnCreateEcho({ id: "i1", version: 1 }, "L", { knownListId: "L", held: true }, w);  // false: moved away and back
+ */
+export function isOwnCreateEcho(
+  item: { id: string; version: number },
+  listId: string,
+  since: { knownListId: string | null; held: boolean },
+  writes: readonly OwnWrite[],
+): boolean {
+  if (since.held || (since.knownListId !== null && since.knownListId !== listId)) return false;
+  return isOwnItemEcho(item, listId, writes);
+}
+
+/**
  * True when an `ItemsDeleted` for `itemId` on `listId` follows the bridge's own delete.
  * @example
  * isOwnDeleteEcho("i1", "L", [{ itemId: "i1", listId: "L", version: null }]); // true

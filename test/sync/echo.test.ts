@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isOwnDeleteEcho, isOwnItemEcho, type OwnWrite } from "../../src/sync/echo.ts";
+import { isOwnCreateEcho, isOwnDeleteEcho, isOwnItemEcho, type OwnWrite } from "../../src/sync/echo.ts";
 
 const writes: OwnWrite[] = [
   { itemId: "i1", listId: "L", version: 1 },
@@ -20,6 +20,13 @@ describe("echo suppression", () => {
 
   it("the same item and version read on another list (a person moved it) is not", () => {
     expect(isOwnItemEcho({ id: "i1", version: 2 }, "M", writes)).toBe(false);
+  });
+
+  it("a create's echo is one only where the object still knows the item (not moved away since, then back)", () => {
+    expect(isOwnCreateEcho({ id: "i1", version: 1 }, "L", { knownListId: null, held: false }, writes)).toBe(true);
+    expect(isOwnCreateEcho({ id: "i1", version: 1 }, "L", { knownListId: "L", held: false }, writes)).toBe(true);
+    expect(isOwnCreateEcho({ id: "i1", version: 1 }, "L", { knownListId: "M", held: false }, writes)).toBe(false);
+    expect(isOwnCreateEcho({ id: "i1", version: 1 }, "L", { knownListId: "L", held: true }, writes)).toBe(false);
   });
 
   it("a recorded delete never matches a created or updated item", () => {

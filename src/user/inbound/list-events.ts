@@ -15,7 +15,7 @@
  * the object answers 503 so that Alexa redelivers.
  */
 import { ListApiError, type ListApi, type ListItem } from "../../alexa/list-api.ts";
-import { isOwnDeleteEcho, isOwnItemEcho } from "../../sync/echo.ts";
+import { isOwnCreateEcho, isOwnDeleteEcho, isOwnItemEcho } from "../../sync/echo.ts";
 import { pickAdoptable } from "../../sync/adopt.ts";
 import { classifyCreated, classifyDeleted, DELETE_HOLD_MS, deleteNeedsRead, releaseHeldDelete } from "../../sync/moves.ts";
 import {
@@ -101,11 +101,11 @@ function applyCreated(parts: InboundParts, listId: string, items: ListItem[], no
   const created: WebhookItem[] = [];
   for (const item of items) {
     const known = parts.items.byAlexaId(item.id);
-    if (isOwnItemEcho(item, listId, parts.echoes.writesFor(item.id))) {
+    const held = parts.held.get(item.id);
+    if (isOwnCreateEcho(item, listId, { knownListId: known?.listId ?? null, held: held !== null }, parts.echoes.writesFor(item.id))) {
       parts.items.upsert({ alexaItemId: item.id, listId, version: item.version }, now);
       continue;
     }
-    const held = parts.held.get(item.id);
     const outcome = classifyCreated(item.id, listId, known?.listId ?? null, held);
     if (outcome.cancelHeld) parts.held.remove(item.id);
     parts.items.upsert({ alexaItemId: item.id, listId, version: item.version }, now);

@@ -352,6 +352,31 @@ describe("moves between lists", () => {
     });
   });
 
+  // Found by the soak (docs/soak.md, finding 9): a move keeps the version, so the way back looked like the create's echo.
+  it("the app's item moved away and back to the list the bridge wrote it to: the way back is a move, not an echo", async () => {
+    const user = newUserId("move-own-back");
+    const stub = await userStub(user);
+    await send(skillEvent(user, "SkillEnabled"));
+    const op = { kind: "create", list: "todo", value: "bread", appItemId: "app-bread" };
+    await send(messageEnvelope(user, bridge(await enqueueOp(stub, op), op)));
+    const item = [...household.lists.get(TODO)!.items.values()][0]!;
+    await send(listEvent(user, "ItemsCreated", { listId: TODO, listItemIds: [item.id] }));
+
+    household.moveItem(item.id, TODO, SHOPPING);
+    await send(listEvent(user, "ItemsDeleted", { listId: TODO, listItemIds: [item.id] }));
+    await send(listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [item.id] }));
+    household.moveItem(item.id, SHOPPING, TODO);
+    await send(listEvent(user, "ItemsCreated", { listId: TODO, listItemIds: [item.id] }));
+    await send(listEvent(user, "ItemsDeleted", { listId: SHOPPING, listItemIds: [item.id] }));
+    await settle(stub);
+    clock.t = T0 + DELETE_HOLD_MS * 3;
+    await runDurableObjectAlarm(stub);
+    await settle(stub);
+
+    expect(app.types()).toEqual(["alexa.user.enabled", "outbox.completed", "alexa.list.item.moved", "alexa.list.item.moved"]);
+    expect(app.accepted()[3]!.data).toMatchObject({ fromListId: SHOPPING, toListId: TODO, item: expect.objectContaining({ appItemId: "app-bread" }) });
+  });
+
   // Found by the soak (docs/soak.md, finding 6): the events of a move there and back, reordered.
   it("there and back (A→B→A) with the B create delayed: nothing is reported, not a second creation", async () => {
     const user = newUserId("move-back");
