@@ -140,7 +140,10 @@ async function applyOperation(msg: BridgeMessage, req: InboundRequest, parts: In
       const attempt = parts.progress.createAttempt(opId);
       // A retry creates on the attempt's list, where its lost item would be.
       const listId = attempt?.listId ?? (await resolveList(api, parts, op.list));
-      let item = attempt ? await findLostCreate(api, parts, attempt) : null;
+      // The app sent this create again as a new operation (same appItemId) while the first one's answer is lost:
+      // the first one's item, if Amazon made it, is this one's too.
+      const lookFor = attempt ?? (appItemId ? siblingAttempt(parts, opId, appItemId, listId) : null);
+      let item = lookFor ? await findLostCreate(api, parts, lookFor) : null;
       if (!item) {
         if (!attempt) {
           parts.progress.recordCreate(opId, { listId, value: op.value, status: status ?? "active" }, now);
@@ -193,6 +196,21 @@ async function applyOperation(msg: BridgeMessage, req: InboundRequest, parts: In
     default:
       throw new InvalidOperation(`unknown operation kind ${(op as { kind: string }).kind}`);
   }
+}
+
+/**
+ * Another operation's create attempt on record for the same `appItemId` and
+ * list (its answer was lost), or `null`. Found by the soak (docs/soak.md,
+ * finding 10): without it, a second create sent before the first one's
+ * redelivery made a second item.
+ */
+function siblingAttempt(parts: InboundParts, opId: string, appItemId: string, listId: string): CreateAttempt | null {
+  for (const { opId: other, attempt } of parts.progress.createAttempts()) {
+    if (other === opId || attempt.listId !== listId) continue;
+    const op = parts.storedOperation(other);
+    if (op?.kind === "create" && op.appItemId === appItemId) return attempt;
+  }
+  return null;
 }
 
 /**

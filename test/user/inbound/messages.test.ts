@@ -329,6 +329,31 @@ describe("a create whose answer was lost (Amazon created the item)", () => {
     expect(app.types()).toEqual(["alexa.user.enabled", "alexa.list.items.created"]);
   });
 
+  // Found by the soak (docs/soak.md, finding 10).
+  it("the app sends the create again (a new operation, same appItemId) before the first one's redelivery: one item, both operations name it", async () => {
+    const { user, stub } = await knownUser("lost-sibling");
+    household.loseAnswer("POST", "/items", 500);
+    const op = { kind: "create", list: "shopping", value: "honey", appItemId: "app-honey" };
+    const first = await enqueueOp(stub, op);
+    expect((await send(messageEnvelope(user, bridge(first, op), rid()))).status).toBe(503);
+    const second = await enqueueOp(stub, op);
+
+    clock.t = T0 + 5000;
+    expect(await send(messageEnvelope(user, bridge(second, op), rid()))).toEqual(ACK);
+    const firstAgain = messageEnvelope(user, bridge(first, op), rid());
+    clock.t = T0 + 30_000;
+    expect(await send(firstAgain)).toEqual(ACK);
+    await settle(stub);
+
+    const items = [...household.lists.get(SHOPPING)!.items.values()];
+    expect(items.map((i) => i.value)).toEqual(["honey"]);
+    expect(household.writes()).toHaveLength(1);
+    for (const opId of [first, second]) {
+      expect((await operation(stub, opId)).result).toMatchObject({ alexaItemId: items[0]!.id, appItemId: "app-honey" });
+    }
+    expect(await attempts(stub)).toEqual([]);
+  });
+
   it("the object evicted while Amazon was creating: the redelivery after the restart adopts the item", async () => {
     const { user, stub } = await knownUser("lost-evict");
     household.loseAnswer("POST", "/items", "hang");
