@@ -108,9 +108,7 @@ export class OpProgress implements AlarmParticipant {
   /** The create attempt on record for an operation, or `null`. @example progress.createAttempt(opId) */
   createAttempt(opId: string): CreateAttempt | null {
     const row = this.#row(opId);
-    if (!row || row.kind !== "create") return null;
-    const d = JSON.parse(row.detail) as Omit<CreateAttempt, "attemptedAt">;
-    return { listId: d.listId, value: d.value, status: d.status, attemptedAt: row.started_at };
+    return row?.kind === "create" ? attemptOf(row) : null;
   }
 
   /**
@@ -121,10 +119,7 @@ export class OpProgress implements AlarmParticipant {
     return this.#sql
       .exec<Row>(`SELECT * FROM op_progress WHERE kind = 'create' ORDER BY started_at, op_id`)
       .toArray()
-      .map((r) => {
-        const d = JSON.parse(r.detail) as Omit<CreateAttempt, "attemptedAt">;
-        return { opId: r.op_id, attempt: { listId: d.listId, value: d.value, status: d.status, attemptedAt: r.started_at } };
-      });
+      .map((r) => ({ opId: r.op_id, attempt: attemptOf(r) }));
   }
 
   /** Forgets an operation's progress (call in the transaction that finishes it). @example progress.clear(opId) */
@@ -147,4 +142,9 @@ export class OpProgress implements AlarmParticipant {
   #row(opId: string): Row | undefined {
     return this.#sql.exec<Row>(`SELECT * FROM op_progress WHERE op_id = ?`, opId).toArray()[0];
   }
+}
+
+function attemptOf(row: Row): CreateAttempt {
+  const d = JSON.parse(row.detail) as Omit<CreateAttempt, "attemptedAt">;
+  return { listId: d.listId, value: d.value, status: d.status, attemptedAt: row.started_at };
 }
