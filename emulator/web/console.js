@@ -74,6 +74,20 @@ function debounce(fn, ms = 120) {
   };
 }
 
+/**
+ * A debounced read-and-render whose answers cannot go back in time: runs can
+ * overlap (a slow read, a newer trigger), and a run whose answer arrives after
+ * a newer run started (`stale()`) renders nothing, so an old read never
+ * overwrites a newer one.
+ */
+function refresher(fn, ms = 120) {
+  let latest = 0;
+  return debounce(() => {
+    const run = ++latest;
+    return fn(() => run !== latest);
+  }, ms);
+}
+
 // ------------------------------------------------------------------ people
 
 async function loadPeople() {
@@ -84,6 +98,8 @@ async function loadPeople() {
   state.person = state.people.some((p) => p.name === chosen) ? chosen : (state.people[0]?.name ?? null);
   sel.value = state.person ?? "";
   renderPersonControls();
+  // A row that arrived before its person's new user id was known (a first "say" enables the skill) shows now.
+  applyFilter();
 }
 
 function renderPersonControls() {
@@ -121,11 +137,12 @@ function note(id, text) {
 
 // ------------------------------------------------------------ Alexa's side
 
-const refreshAlexa = debounce(async () => {
+const refreshAlexa = refresher(async (stale) => {
   const p = current();
   if (!p) return;
   try {
     const side = await api("GET", `/_control/console/people/${enc(p.name)}/alexa`);
+    if (stale()) return;
     // Unchanged: keep the DOM as it is (a click in flight is not lost to a re-render).
     const seen = JSON.stringify([p.name, side]);
     if (seen === state.alexaSeen) return;
@@ -277,11 +294,12 @@ $("end-session").addEventListener("click", async () => {
 
 // -------------------------------------------------------------- the app
 
-const refreshApp = debounce(async () => {
+const refreshApp = refresher(async (stale) => {
   const p = current();
   if (!p) return;
   try {
     const side = await api("GET", `/_control/console/people/${enc(p.name)}/app`);
+    if (stale()) return;
     const seen = JSON.stringify([p.name, side]);
     if (seen === state.appSeen) return;
     state.appSeen = seen;
