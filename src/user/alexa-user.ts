@@ -12,7 +12,9 @@
  *    `opId`) join the first one and get its answer (in memory, InFlight);
  * 2. requests run one at a time (a per-object queue), because the input gate
  *    opens at every `await fetch(...)`;
- * 3. an already handled key gets its stored answer, with no side effect;
+ * 3. an already handled key gets its stored answer, with no side effect
+ *    (but the alarm is armed and queued webhooks sent, in case the instance
+ *    that handled it died before it did so);
  * 4. the handler does its I/O, then its effects, the queued webhooks and the
  *    dedupe record commit in one `transactionSync`; only then is the answer
  *    200 (and the output gate holds it until the write is durable);
@@ -376,7 +378,12 @@ export class AlexaUser extends DurableObject<Env> {
     const now = this.now();
     if (this.#retired(req, now)) return ACK;
     const seen = this.dedupe.lookup(keys);
-    if (seen) return seen;
+    if (seen) {
+      // A redelivery: the first answer was lost, perhaps with the instance, between the commit and the alarm
+      // being armed or the webhooks sent. Arm and send from what is stored, as the first handling would have.
+      await this.#afterCommit(now);
+      return seen;
+    }
     let apply: Apply;
     try {
       apply = await routeInbound(req, this.#parts(), now);

@@ -94,6 +94,26 @@ describe("duplicate deliveries through the object", () => {
     expect(app.types()).toEqual(["alexa.list.items.created"]);
   });
 
+  it("a redelivery after the instance died between the commit and arming the alarm arms it from what is stored", async () => {
+    const user = newUserId("rearm");
+    let stub = await userStub(user);
+    const event = listEvent(user, "ItemsDeleted", { listId: SHOPPING, listItemIds: ["gone-1"] }, rid());
+    expect((await dispatchAlexaRequest(env, event)).status).toBe(200);
+    await settle(stub);
+    // As if the instance died right after the commit: the held delete is stored, the alarm never set.
+    await runInDurableObject(stub, (_i: AlexaUser, state) => state.storage.deleteAlarm());
+    await evictDurableObject(stub);
+    stub = await userStub(user);
+
+    expect((await dispatchAlexaRequest(env, event)).status).toBe(200);
+    await settle(stub);
+    const alarm = await runInDurableObject(stub, (_i: AlexaUser, state) => state.storage.getAlarm());
+    const release = await runInDurableObject(stub, (i: AlexaUser) => i.held.nextReleaseAt());
+    expect(release).not.toBeNull();
+    expect(alarm).not.toBeNull();
+    expect(alarm!).toBeLessThanOrEqual(release!);
+  });
+
   it("records expire by alarm after 25 h: the same requestId is then handled again", async () => {
     const user = newUserId("expire");
     const stub = await userStub(user);
