@@ -35,6 +35,25 @@ import type { ListItem } from "../alexa/list-api.ts";
 /** How much earlier than the attempt an item may claim to be created and still be the attempt's. */
 export const ADOPT_CLOCK_SKEW_MS = 10_000;
 
+/**
+ * How long after an attempt a retry that finds nothing to adopt waits before
+ * creating (it answers 503, and Alexa redelivers): a create the List API
+ * commits after the bridge's 4 s deadline has gone by (a hung request is
+ * served late) must be there to be adopted, or the retry makes a second item.
+ * Alexa's own first redelivery comes 30 s or more later, so in production this
+ * only bites redeliveries that come sooner. Found by the soak (docs/soak.md,
+ * finding 12); a commit later than this still makes a second item.
+ */
+export const ADOPT_SETTLE_MS = 15_000;
+
+/**
+ * True when a retry of `attempt` that found nothing to adopt must wait (see {@link ADOPT_SETTLE_MS}).
+ * @example if (tooSoonToCreateAgain(attempt, now)) answer503();
+ */
+export function tooSoonToCreateAgain(attempt: Pick<CreateAttempt, "attemptedAt">, now: number): boolean {
+  return now < attempt.attemptedAt + ADOPT_SETTLE_MS;
+}
+
 /** A create the bridge started: what it asked for, and when (ms since epoch, taken before the call). */
 export interface CreateAttempt {
   listId: string;

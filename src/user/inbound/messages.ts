@@ -26,7 +26,9 @@
  * Amazon committed, an eviction before the result was committed), the list
  * is read first and an unclaimed item with the same value, created since the
  * attempt, is adopted instead of creating another (the heuristic and its
- * limit, two identical values in the same window: src/sync/adopt.ts). The
+ * limit, two identical values in the same window: src/sync/adopt.ts); a
+ * retry that finds nothing answers 503 until `ADOPT_SETTLE_MS` (15 s) after the
+ * attempt, in case the lost request is committed late. The
  * attempt is cleared in the transaction that completes or fails the
  * operation. The lost create's own `ItemsCreated` may come first: the item it
  * names then completes the operation at once (src/user/inbound/list-events.ts),
@@ -36,11 +38,11 @@
 import { ListApiError, type ListApi, type ListItem } from "../../alexa/list-api.ts";
 import type { DefaultListKind } from "../../alexa/list-ids.ts";
 import { parseBridgeMessage, type BridgeMessage, type BridgeOperation } from "../../protocol/bridge-message.ts";
-import { pickAdoptable, type CreateAttempt } from "../../sync/adopt.ts";
+import { pickAdoptable, tooSoonToCreateAgain, type CreateAttempt } from "../../sync/adopt.ts";
 import { WebhookType } from "../../sync/payloads.ts";
 import { mergeItems } from "../../sync/snapshot.ts";
 import type { InboundRequest } from "../envelope.ts";
-import { NOTHING, type Apply, type InboundParts } from "./context.ts";
+import { InboundError, NOTHING, type Apply, type InboundParts } from "./context.ts";
 
 /** The request type this module handles. */
 export const MESSAGE_RECEIVED = "Messaging.MessageReceived";
@@ -144,6 +146,10 @@ async function applyOperation(msg: BridgeMessage, req: InboundRequest, parts: In
       // the first one's item, if Amazon made it, is this one's too.
       const lookFor = attempt ?? (appItemId ? siblingAttempt(parts, opId, appItemId, listId) : null);
       let item = lookFor ? await findLostCreate(api, parts, lookFor) : null;
+      if (!item && lookFor && tooSoonToCreateAgain(lookFor, now)) {
+        // Nothing to adopt yet; a late commit of the lost request may still land. Nothing is recorded.
+        throw new InboundError(503, "CREATE_SETTLING", "an earlier attempt of this create may still land; retry later");
+      }
       if (!item) {
         if (!attempt) {
           parts.progress.recordCreate(opId, { listId, value: op.value, status: status ?? "active" }, now);

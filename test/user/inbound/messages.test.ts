@@ -1,5 +1,6 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
+import { ADOPT_SETTLE_MS } from "../../../src/sync/adopt.ts";
 import { DEDUPE_RETENTION_MS } from "../../../src/user/dedupe.ts";
 import type { AlexaUser } from "../../../src/user/alexa-user.ts";
 import {
@@ -214,6 +215,7 @@ describe("duplicates", () => {
     expect(household.lists.get(TODO)!.items.size).toBe(0);
     expect((await operation(stub, opId)).status).not.toBe("completed");
 
+    clock.t = T0 + ADOPT_SETTLE_MS; // Alexa redelivers 30 s or more later
     const again = await Promise.all([send(message), send(message)]);
     await settle(stub);
     expect(again).toEqual([ACK, ACK]);
@@ -418,6 +420,28 @@ describe("a create whose answer was lost (Amazon created the item)", () => {
     expect(household.calls.some((c) => c.method === "GET" && c.path === `/v2/householdlists/${CUSTOM}/completed`)).toBe(true);
   });
 
+  // Found by the soak (docs/soak.md, finding 12): a hung create that Amazon served after the bridge gave up.
+  it("a retry sooner than ADOPT_SETTLE_MS that finds nothing answers 503 and creates nothing; the late commit is then adopted", async () => {
+    const { user, stub } = await knownUser("lost-late");
+    household.fail("POST", "/items", 500);
+    const op = { kind: "create", list: "shopping", value: "pasta", status: "completed" };
+    const opId = await enqueueOp(stub, op);
+    const message = messageEnvelope(user, bridge(opId, op), rid());
+    expect((await send(message)).status).toBe(503);
+
+    clock.t = T0 + 2000;
+    expect(await send(message)).toEqual({ status: 503, body: expect.objectContaining({ error: "CREATE_SETTLING" }) });
+    expect(household.writes()).toHaveLength(1); // only the first, failed POST
+    // Amazon commits the hung request late.
+    const late = household.addItem(SHOPPING, "pasta", "completed", T0 + 6000);
+
+    clock.t = T0 + ADOPT_SETTLE_MS + 1000;
+    expect(await send(message)).toEqual(ACK);
+    await settle(stub);
+    expect([...household.lists.get(SHOPPING)!.items.values()].map((i) => i.id)).toEqual([late.id]);
+    expect((await operation(stub, opId)).result).toMatchObject({ alexaItemId: late.id });
+  });
+
   it("nothing to adopt (the create never reached Amazon): the retry creates it, once", async () => {
     const { user, stub } = await knownUser("lost-none");
     household.fail("POST", "/items", 503);
@@ -426,6 +450,7 @@ describe("a create whose answer was lost (Amazon created the item)", () => {
     const message = messageEnvelope(user, bridge(opId, op), rid());
     expect((await send(message)).status).toBe(503);
     expect(household.lists.get(TODO)!.items.size).toBe(0);
+    clock.t = T0 + ADOPT_SETTLE_MS;
     expect(await send(message)).toEqual(ACK);
     expect(household.lists.get(TODO)!.items.size).toBe(1);
     expect(household.writes().filter((c) => c.method === "POST")).toHaveLength(2);
