@@ -9,8 +9,9 @@
  * can act as the app without knowing the token.
  *
  * Control routes, JSON: `GET /_app/webhooks?type=&userId=&limit=` (`userId` may repeat),
- * `DELETE /_app/webhooks`, `POST /_app/outage {mode: "503"|"refuse", count?,
- * durationMs?, retryAfterSeconds?}`, `GET|DELETE /_app/outage`, `GET /_app/health`.
+ * `DELETE /_app/webhooks`, `POST /_app/outage {mode: "503"|"410"|"refuse", count?,
+ * durationMs?, retryAfterSeconds?}` (`410`: answer 410 Gone, which the bridge
+ * dead-letters at once), `GET|DELETE /_app/outage`, `GET /_app/health`.
  */
 import { WebhookReceiver, WebhookVerificationError } from "../../src/client/index.ts";
 import { type Budget, FaultBook } from "../faults.ts";
@@ -22,8 +23,12 @@ import { BridgeClient } from "./bridge-client.ts";
 import { type WebhookBody, WebhookLog } from "./webhook-log.ts";
 
 export interface OutageSpec extends Budget {
-  /** `503`: answer 503 (with Retry-After when given); `refuse`: reset the connection. */
-  mode: "503" | "refuse";
+  /**
+   * `503`: answer 503 (with Retry-After when given); `410`: answer 410 Gone
+   * (Standard Webhooks' "never send this again": the bridge keeps the webhook
+   * as a dead letter at once); `refuse`: reset the connection.
+   */
+  mode: "503" | "410" | "refuse";
   retryAfterSeconds?: number;
 }
 
@@ -83,8 +88,15 @@ export class FakeApp {
     const outage = this.outages.take(() => true);
     if (outage) {
       this.log.refused += 1;
-      this.#events?.publish("webhook", { outcome: "refused", mode: outage.mode, webhookId: req.headers.get("webhook-id"), outage: outage.id });
+      this.#events?.publish("webhook", {
+        outcome: "refused",
+        mode: outage.mode,
+        webhookId: req.headers.get("webhook-id"),
+        ...(await unverifiedWhat(req)),
+        outage: outage.id,
+      });
       if (outage.mode === "refuse") return REFUSE;
+      if (outage.mode === "410") return jsonError(410, "GONE", "The app does not want this webhook (fault).");
       const headers: Record<string, string> = {};
       if (outage.retryAfterSeconds !== undefined) headers["retry-after"] = String(outage.retryAfterSeconds);
       return json({ error: "UNAVAILABLE" }, 503, headers);
@@ -159,10 +171,23 @@ export class FakeApp {
   }
 }
 
+/** The `userId` and `type` a refused webhook's body names (not verified: only to say whose and which it was). */
+async function unverifiedWhat(req: Request): Promise<{ userId?: string; type?: string }> {
+  try {
+    const body = (await req.text().then(JSON.parse)) as { userId?: unknown; type?: unknown } | null;
+    return {
+      ...(typeof body?.userId === "string" ? { userId: body.userId } : {}),
+      ...(typeof body?.type === "string" ? { type: body.type } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
 function parseOutage(body: Record<string, unknown>): OutageSpec {
   const bad = (m: string): HttpError => new HttpError(jsonError(400, "BAD_REQUEST", m));
   const mode = String(body.mode ?? "503");
-  if (mode !== "503" && mode !== "refuse") throw bad('"mode" must be 503 or refuse');
+  if (mode !== "503" && mode !== "410" && mode !== "refuse") throw bad('"mode" must be 503, 410 or refuse');
   const spec: OutageSpec = { mode };
   for (const key of ["count", "durationMs", "retryAfterSeconds"] as const) {
     const v = body[key];

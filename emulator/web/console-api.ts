@@ -15,9 +15,16 @@
  *   them (household store: the emulator's own; skill store: the skill's,
  *   read with the REST API `GET /v1/users/{userId}/lists`);
  * - `GET /_control/console/people/:name/app` — the fake app's view;
- * - `POST /_control/console/people/:name/app/{add|complete|delete|sync}` —
- *   the app calls the REST API; the operation is followed until it is final
- *   (`operation` events);
+ * - `POST /_control/console/people/:name/app/{add|complete|delete|sync}` and,
+ *   skill store, `…/app/{create-list|rename-list|delete-list}` — the app
+ *   calls the REST API; the operation is followed until it is final
+ *   (`operation` events); a 4xx from the bridge is answered with its status
+ *   and `{status, body}`;
+ * - `GET /_control/console/people/:name/dead-letters` — the webhooks the
+ *   bridge could not deliver to the app (REST `GET …/dead-letters`:
+ *   `{userId, total, deadLetters}`, or empty with a note);
+ *   `POST …/dead-letters/redrive` (202 `{count}`), `DELETE …/dead-letters`
+ *   (`{count}`) — send them again, forget them;
  * - `GET /_control/console/faults`, `PUT /_control/console/faults/:key {on}`;
  * - `POST /_control/console/worker/restart`.
  *
@@ -77,6 +84,7 @@ export const FAULT_TOGGLES: ReadonlyArray<{ key: string; label: string; short: s
   { key: "message-duplicate", label: "Skill messages duplicated", short: "duplicate", group: "Skill messages", target: { book: "delivery", spec: { mode: "duplicate", match: "Messaging" } } },
   { key: "message-delay", label: "Skill messages delayed (5 s)", short: "delay 5 s", group: "Skill messages", target: { book: "delivery", spec: { mode: "delay", match: "Messaging", delayMs: 5000 } } },
   { key: "app-down", label: "App backend down (503)", short: "down (503)", group: "App", target: { book: "app", spec: { mode: "503" } } },
+  { key: "app-gone", label: "App answers 410 Gone (dead letters)", short: "410 Gone", group: "App", target: { book: "app", spec: { mode: "410" } } },
   { key: "clock-skew", label: "Alexa's clock 5 min behind", short: "5 min behind", group: "Alexa's clock", target: { book: "clock", skewMs: -300_000 } },
 ];
 
@@ -203,6 +211,9 @@ export class ConsoleBackend {
     on("GET", "/_control/console/people/:name/alexa", (_b, p) => this.#alexaSide(p.name as string));
     on("GET", "/_control/console/people/:name/app", (_b, p) => this.#appSide(p.name as string));
     on("POST", "/_control/console/people/:name/app/:action", (b, p) => this.#appAction(p.name as string, p.action as string, b), 202);
+    on("GET", "/_control/console/people/:name/dead-letters", (_b, p) => this.#deadLetters(p.name as string));
+    on("POST", "/_control/console/people/:name/dead-letters/redrive", (_b, p) => this.#deadLetterAction(p.name as string, "redrive"), 202);
+    on("DELETE", "/_control/console/people/:name/dead-letters", (_b, p) => this.#deadLetterAction(p.name as string, "delete"));
     on("GET", "/_control/console/faults", () => this.#toggles());
     on("PUT", "/_control/console/faults/:key", (b, p) => {
       if (typeof b.on !== "boolean") throw bad('"on" must be true or false');
@@ -266,8 +277,22 @@ export class ConsoleBackend {
         res = await bridge.sync(userId);
         expected = { kind: "sync" };
         break;
+      case "create-list":
+        res = await bridge.request("POST", ["users", userId, "lists"], { name: requireString(b.name, "name") });
+        expected = { kind: "createList" };
+        break;
+      case "rename-list":
+        res = await bridge.request("PATCH", ["users", userId, "lists", list()], { name: requireString(b.name, "name") });
+        expected = { kind: "renameList" };
+        break;
+      case "delete-list":
+        res = await bridge.request("DELETE", ["users", userId, "lists", list()]);
+        expected = { kind: "deleteList" };
+        break;
       default:
-        throw new HttpError(jsonError(404, "NOT_FOUND", `No app action "${action}" (add, complete, delete, sync).`));
+        throw new HttpError(
+          jsonError(404, "NOT_FOUND", `No app action "${action}" (add, complete, delete, sync, create-list, rename-list, delete-list).`),
+        );
     }
     const request = { action, ...b };
     if (res.status !== 202 && res.status !== 200) {
@@ -279,6 +304,37 @@ export class ConsoleBackend {
     this.events.publish("operation", { userId, person: name, request, operation: op });
     void this.#follow(bridge, userId, name, request, op);
     return op;
+  }
+
+  /** The person's dead letters, as the REST API lists them; empty with a note when they cannot be read. */
+  async #deadLetters(name: string): Promise<unknown> {
+    const userId = this.emu.person(name).userId;
+    const empty = (note: string): unknown => ({ userId, total: 0, deadLetters: [], note });
+    if (!userId) return empty(`${name} has not enabled the skill yet.`);
+    if (!this.#bridge) return empty("The console was not given the Worker URL and API token.");
+    let res;
+    try {
+      res = await this.#bridge.request<{ total?: number; deadLetters?: unknown[] }>("GET", ["users", userId, "dead-letters"]);
+    } catch (e) {
+      return empty(`The Worker did not answer: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (res.status === 404) return empty("The bridge has not seen this user yet.");
+    if (res.status !== 200) return empty(`The Worker answered ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
+    return { userId, total: res.body.total ?? 0, deadLetters: res.body.deadLetters ?? [] };
+  }
+
+  /** Redrives or deletes the person's dead letters; the bridge's `{count}`, or its refusal with its status. */
+  async #deadLetterAction(name: string, action: "redrive" | "delete"): Promise<unknown> {
+    const bridge = this.#bridge;
+    if (!bridge) throw new HttpError(jsonError(503, "NO_BRIDGE", "The console was not given the Worker URL and API token."));
+    const userId = this.emu.person(name).userId;
+    if (!userId) throw new HttpError(jsonError(409, "NOT_ENABLED", `${name} has not enabled the skill yet.`));
+    const res =
+      action === "redrive"
+        ? await bridge.request<{ count: number }>("POST", ["users", userId, "dead-letters", "redrive"])
+        : await bridge.request<{ count: number }>("DELETE", ["users", userId, "dead-letters"]);
+    if (res.status !== 202 && res.status !== 200) return json({ status: res.status, body: res.body }, res.status >= 400 ? res.status : 502);
+    return res.body;
   }
 
   /** Polls an operation until it is final, publishing each new status. */

@@ -116,6 +116,7 @@ $("person").addEventListener("change", () => {
   applyFilter();
   refreshAlexa();
   refreshApp();
+  refreshDeadLetters();
 });
 
 $("enable").addEventListener("click", async () => {
@@ -175,13 +176,14 @@ function renderAlexa(side) {
   );
 }
 
-function listCard(l, side, buttons) {
+function listCard(l, side, buttons, tools = null) {
   const items = l.items ?? [];
   const active = items.filter((i) => i.status !== "completed").length;
   return h(
     "section",
-    { class: "list", "aria-label": `${l.name} (${side === "alexa" ? "Alexa" : "app"})`, dataset: { list: l.listId } },
+    { class: "list", "aria-label": `${l.name} (${side === "alexa" ? "Alexa" : "app"})`, dataset: { list: l.listId, name: l.name } },
     h("h3", {}, l.name, h("span", { class: "count" }, `${active} active / ${items.length}`)),
+    tools,
     items.length === 0
       ? h("p", { class: "empty" }, "No items.")
       : h(
@@ -305,7 +307,11 @@ const refreshApp = refresher(async (stale) => {
     state.appSeen = seen;
     note("app-note", side.note ?? "");
     const box = $("app-lists");
-    keepFocus(box, () => box.replaceChildren(...side.lists.map((l) => listCard(l, "app", (i) => appButtons(l, i)))));
+    // What was typed in a list's rename field survives the re-render.
+    const typed = new Map([...box.querySelectorAll("input[data-key]")].map((i) => [i.dataset.key, i.value]));
+    keepFocus(box, () => box.replaceChildren(...side.lists.map((l) => listCard(l, "app", (i) => appButtons(l, i), listTools(l)))));
+    for (const input of box.querySelectorAll("input[data-key]")) if (typed.has(input.dataset.key)) input.value = typed.get(input.dataset.key);
+    renderAddListOptions(side.lists);
     $("app-ops").replaceChildren(
       ...side.operations.map((o) =>
         h("li", {}, h("span", { class: `state ${o.status === "completed" ? "ok" : "bad"}` }, o.status), ` ${o.kind} · ${o.opId}`, o.error ? ` · ${o.error}` : ""),
@@ -318,13 +324,65 @@ const refreshApp = refresher(async (stale) => {
 
 async function appAction(action, body) {
   const p = current();
-  if (!p) return;
+  if (!p) return false;
   try {
     const op = await api("POST", `/_control/console/people/${enc(p.name)}/app/${action}`, body);
     note("app-note", `${action}: operation ${op.id} ${op.status}`);
+    return true;
   } catch (e) {
     note("app-note", `${action} failed: ${e.message}`);
+    return false;
   }
+}
+
+/** A list the app may rename and delete: a custom list of the skill store (not shopping, not to-do). */
+function isCustomList(l) {
+  if (state.config?.store !== "skill" || l.defaultKind) return false;
+  return !state.alexaLists.some((a) => a.listId === l.listId && a.defaultKind);
+}
+
+/** Rename (an inline field) and delete buttons for a custom list; null for the others. */
+function listTools(l) {
+  if (!isCustomList(l)) return null;
+  const field = `app-rename-${l.listId}`;
+  return h(
+    "div",
+    { class: "list-tools" },
+    h("label", { class: "visually-hidden", for: field }, `New name for ${l.name}`),
+    h("input", { id: field, type: "text", placeholder: "new name", dataset: { key: field } }),
+    h(
+      "button",
+      {
+        type: "button",
+        dataset: { key: `app-rename-btn-${l.listId}` },
+        "aria-label": `Rename ${l.name} (REST)`,
+        onclick: async () => {
+          const name = $(field).value.trim();
+          if (!name) {
+            note("app-note", `Type a new name for ${l.name} first.`);
+            $(field).focus();
+            return;
+          }
+          if (await appAction("rename-list", { list: l.listId, name })) $(field).value = "";
+        },
+      },
+      "Rename",
+    ),
+    h(
+      "button",
+      { type: "button", dataset: { key: `app-del-list-${l.listId}` }, "aria-label": `Delete ${l.name} (REST)`, onclick: () => appAction("delete-list", { list: l.listId }) },
+      "Delete list",
+    ),
+  );
+}
+
+/** The REST add form's list choice: shopping, to-do and the custom lists the app holds. */
+function renderAddListOptions(lists) {
+  const sel = $("app-add-list");
+  const was = sel.value;
+  const custom = lists.filter(isCustomList);
+  sel.replaceChildren(h("option", { value: "shopping" }, "Shopping"), h("option", { value: "todo" }, "To-do"), ...custom.map((l) => h("option", { value: l.listId }, l.name)));
+  sel.value = [...sel.options].some((o) => o.value === was) ? was : "shopping";
 }
 
 function appButtons(list, item) {
@@ -345,6 +403,76 @@ $("app-add").addEventListener("submit", async (ev) => {
   await appAction("add", { list: $("app-add-list").value, value });
 });
 $("app-sync").addEventListener("click", () => appAction("sync", {}));
+$("app-new-list").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const name = $("app-new-list-name").value.trim();
+  if (!name) return;
+  if (await appAction("create-list", { name })) $("app-new-list-name").value = "";
+});
+
+// ------------------------------------------------------- dead letters
+
+const deadOpen = new Set(); // msgIds whose JSON is shown
+
+const refreshDeadLetters = refresher(async (stale) => {
+  const p = current();
+  if (!p) return;
+  try {
+    const dl = await api("GET", `/_control/console/people/${enc(p.name)}/dead-letters`);
+    if (stale()) return;
+    const seen = JSON.stringify([p.name, dl]);
+    if (seen === state.deadSeen) return;
+    state.deadSeen = seen;
+    renderDeadLetters(dl);
+  } catch (e) {
+    note("dl-note", `Could not read the dead letters: ${e.message}`);
+  }
+});
+
+function renderDeadLetters(dl) {
+  $("dl-count").textContent = String(dl.total);
+  $("dl-redrive").disabled = dl.total === 0;
+  $("dl-delete").disabled = dl.total === 0;
+  note(
+    "dl-note",
+    dl.note ?? (dl.total === 0 ? "None: every webhook was delivered or is still being retried." : `${dl.total} webhook${dl.total === 1 ? "" : "s"} the app did not take (24 h of failures, or 410 Gone).`),
+  );
+  const box = $("dead-letters");
+  keepFocus(box, () =>
+    box.replaceChildren(
+      ...dl.deadLetters.map((d) => {
+        const details = h(
+          "details",
+          { open: deadOpen.has(d.msgId), ontoggle: (ev) => (ev.target.open ? deadOpen.add(d.msgId) : deadOpen.delete(d.msgId)) },
+          h(
+            "summary",
+            { dataset: { key: `dl-${d.msgId}` } },
+            h("span", { class: "time", title: `died ${d.deadAt}` }, time(d.deadAt)),
+            h("span", { class: "kind dead" }, "dead"),
+            h("span", { class: "text" }, `${d.type} · ${d.msgId} · `, stateSpan(d.lastError ?? "no error recorded", "bad"), ` · ${d.attempts} attempt${d.attempts === 1 ? "" : "s"} · queued ${time(d.createdAt)}`),
+          ),
+          h("pre", {}, JSON.stringify(d, null, 2)),
+        );
+        return h("li", { dataset: { msgId: d.msgId, type: d.type } }, details);
+      }),
+    ),
+  );
+}
+
+async function deadLetterAction(method, path, done) {
+  const p = current();
+  if (!p) return;
+  try {
+    const r = await api(method, `/_control/console/people/${enc(p.name)}/dead-letters${path}`);
+    note("app-note", `${done}: ${r.count} dead letter${r.count === 1 ? "" : "s"}`);
+  } catch (e) {
+    note("app-note", `${done} failed: ${e.message}`);
+  }
+  refreshDeadLetters();
+}
+
+$("dl-redrive").addEventListener("click", () => deadLetterAction("POST", "/redrive", "Redriven"));
+$("dl-delete").addEventListener("click", () => deadLetterAction("DELETE", "", "Deleted"));
 
 // ------------------------------------------------------------- faults
 
@@ -464,15 +592,18 @@ function describe(type, data, model) {
     }
     case "webhook": {
       const m = model ?? { refused: 0, repeats: 0 };
-      if (data.outcome === "refused") m.refused += 1;
+      if (data.outcome === "refused" && data.mode === "410") m.gone = (m.gone ?? 0) + 1;
+      else if (data.outcome === "refused") m.refused += 1;
+      if (data.userId) m.userId = data.userId;
       if (data.outcome === "repeat") m.repeats += 1;
       if (data.outcome === "received") Object.assign(m, { received: true, type: data.type, userId: data.userId, source: data.data?.source });
       if (data.outcome === "rejected") m.rejected = data.error;
       if (data.type) m.type = data.type;
       const parts = [`bridge → app ${m.type ?? "webhook"}${m.source ? ` (${m.source})` : ""}`];
       if (m.refused) parts.push(" · ", stateSpan(`refused ${m.refused}× (app down)`, "retry"));
-      if (m.received) parts.push(" · ", stateSpan(m.refused ? `received on retry ${m.refused}` : "received", "ok"));
-      else if (!m.rejected) parts.push(" · ", stateSpan("bridge will retry", "retry"));
+      if (m.gone) parts.push(" · ", stateSpan("410 Gone: kept as a dead letter", "bad"));
+      if (m.received) parts.push(" · ", stateSpan(m.gone ? "received (redriven)" : m.refused ? `received on retry ${m.refused}` : "received", "ok"));
+      else if (!m.rejected && !m.gone) parts.push(" · ", stateSpan("bridge will retry", "retry"));
       if (m.repeats) parts.push(` · redelivered ${m.repeats}×`);
       if (m.rejected) parts.push(" · ", stateSpan(`rejected: ${m.rejected}`, "bad"));
       return { key: data.webhookId ? `w:${data.webhookId}` : null, userId: m.userId, label: "webhook", text: parts, model: m, retries: m.refused };
@@ -480,7 +611,7 @@ function describe(type, data, model) {
     case "operation": {
       const op = data.operation;
       const req = data.request ?? {};
-      const what = req.value ? `“${req.value}”` : req.item ? req.item.slice(0, 12) : "";
+      const what = req.value ? `“${req.value}”` : req.name ? `“${req.name}”` : req.item ? req.item.slice(0, 12) : req.list ? req.list.slice(0, 12) : "";
       if (!op) return { key: null, person: data.person, userId: data.userId, label: "operation", text: [`app → REST ${req.action} ${what}`, " · ", stateSpan(`refused ${data.status}`, "bad")] };
       const m = model ?? { history: [] };
       if (m.history.at(-1) !== op.status) m.history.push(op.status);
@@ -577,7 +708,7 @@ $("clear-timeline").addEventListener("click", () => {
 // ------------------------------------------------------------- live events
 
 const TYPES = ["delivery", "voice", "call", "lists", "person", "webhook", "app-view", "operation", "faults", "worker"];
-const refreshPeople = debounce(() => loadPeople().then(() => (refreshAlexa(), refreshApp())), 150);
+const refreshPeople = debounce(() => loadPeople().then(() => (refreshAlexa(), refreshApp(), refreshDeadLetters())), 150);
 
 function onEvent(type, data) {
   const p = current();
@@ -598,6 +729,11 @@ function onEvent(type, data) {
       break;
     case "webhook":
       if (state.config?.store === "skill" && mine) refreshAlexa();
+      if (mine) {
+        refreshDeadLetters();
+        // The bridge writes the dead letter once it has the app's answer: read again a moment later.
+        if (data.outcome === "refused") setTimeout(refreshDeadLetters, 1000);
+      }
       break;
     case "faults":
       renderFaults(data.toggles);
@@ -607,6 +743,7 @@ function onEvent(type, data) {
       if (data.state === "running") {
         refreshAlexa();
         refreshApp();
+        refreshDeadLetters();
       }
       break;
     case "call":
@@ -651,10 +788,13 @@ async function start() {
   $("worker-url").textContent = c.workerUrl ?? "";
   $("restart").hidden = !c.canRestartWorker;
   $("alexa-title").firstChild.textContent = c.store === "skill" ? "Alexa (the skill's lists) " : "Alexa (the Alexa app) ";
+  // List management through the REST API is the skill store's (with the household store Alexa holds the lists: 409).
+  $("app-new-list").hidden = c.store !== "skill";
   renderFaults(c.faults);
   await loadPeople();
   refreshAlexa();
   refreshApp();
+  refreshDeadLetters();
   connect();
   document.body.dataset.ready = "true";
 }

@@ -84,7 +84,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (sk
   it("shows the store the stack runs with and goes live", async () => {
     expect(await page.locator("#store").textContent()).toBe("store: skill");
     await page.waitForFunction(() => document.getElementById("conn")?.textContent === "live");
-    expect(await page.locator("#faults input[role=switch]").count()).toBe(8);
+    expect(await page.locator("#faults input[role=switch]").count()).toBe(9);
     // Keyboard: the say box is reachable and labelled.
     expect(await page.getByLabel("Say to Alexa").isVisible()).toBe(true);
   });
@@ -142,6 +142,61 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (sk
     await page.waitForSelector(appItem("coffee"));
   }, 90_000);
 
+  it("with the app answering 410, the webhook is a dead letter in the app panel; Redrive sends it again and the app gets it", async () => {
+    await page.locator("#fault-app-gone").check();
+    try {
+      await shows("#timeline li[data-type=faults]", "App answers 410 Gone (dead letters): on");
+      await page.getByLabel("Say to Alexa").fill("add jam to my shopping list");
+      await page.getByLabel("Say to Alexa").press("Enter");
+      await page.waitForSelector(alexaItem("jam"));
+      await shows("#timeline li[data-type=webhook]", /alexa\.list\.items\.created.*410 Gone: kept as a dead letter/);
+    } finally {
+      await page.locator("#fault-app-gone").uncheck();
+    }
+    await shows("#dead-letters li[data-type='alexa.list.items.created']", /HTTP 410 · \d+ attempt/);
+    expect(await page.locator("#dl-count").textContent()).not.toBe("0");
+    expect(await page.locator(appItem("jam")).count()).toBe(0);
+    // A dead letter opens to its JSON, like a timeline row.
+    await page.locator("#dead-letters li summary").first().click();
+    await shows("#dead-letters pre", '"lastError": "HTTP 410"');
+    await page.getByRole("button", { name: "Redrive dead letters" }).click();
+    await shows("#app-note", /Redriven: \d+ dead letter/);
+    await page.waitForSelector(appItem("jam"));
+    await page.waitForFunction(() => document.getElementById("dl-count")?.textContent === "0");
+    expect(await page.locator("#dead-letters li").count()).toBe(0);
+    await shows("#timeline li[data-type=webhook]", "received (redriven)");
+  }, 90_000);
+
+  it("the REST list buttons create, rename and delete a custom list, each reaching Alexa's side; a refusal shows in the note", async () => {
+    const alexaList = (name: string): string => `#alexa-lists section.list[data-name="${name}"]`;
+    const appList = (name: string): string => `#app-lists section.list[data-name="${name}"]`;
+    // The default lists have no list buttons.
+    expect(await page.getByRole("button", { name: /^(Rename|Delete) .* List \(REST\)$/ }).count()).toBe(0);
+    await page.getByLabel("New list through the REST API").fill("Groceries");
+    await page.getByLabel("New list through the REST API").press("Enter");
+    await page.waitForSelector(alexaList("Groceries"));
+    await page.waitForSelector(appList("Groceries"));
+    await shows("#timeline li[data-type=operation]", /createList “Groceries”.*completed/);
+
+    const logged = errors.length;
+    await page.getByLabel("New list through the REST API").fill("Groceries");
+    await page.getByLabel("New list through the REST API").press("Enter");
+    await shows("#app-note", /^create-list failed: /);
+    await shows("#timeline li[data-type=operation]", /create-list “Groceries”.*refused 409/);
+    // Only the browser's own line about the 409 answer (no error of the page's).
+    await page.waitForTimeout(200);
+    expect(errors.splice(logged).filter((m) => !/status of 409/.test(m))).toEqual([]);
+
+    await page.getByLabel("New name for Groceries").fill("Pantry");
+    await page.getByRole("button", { name: "Rename Groceries (REST)" }).click();
+    await page.waitForSelector(alexaList("Pantry"));
+    await page.waitForSelector(appList("Pantry"));
+    expect(await page.locator(alexaList("Groceries")).count()).toBe(0);
+    await page.getByRole("button", { name: "Delete Pantry (REST)" }).click();
+    await page.locator(alexaList("Pantry")).waitFor({ state: "detached" });
+    await page.locator(appList("Pantry")).waitFor({ state: "detached" });
+  }, 90_000);
+
   it("logged no errors in the browser", async () => {
     if (process.env.CONSOLE_SCREENSHOT) {
       await page.locator("#timeline li[data-type=webhook]").filter({ hasText: "received on retry" }).first().locator("summary").click();
@@ -193,6 +248,9 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (ho
     await page.waitForSelector(alexaItem("milk"));
     await page.waitForSelector(appItem("milk"));
     await shows("#timeline li[data-type=delivery]", /ItemsCreated.*delivered/);
+    // List management through the REST API is the skill store's: no list buttons here.
+    expect(await page.locator("#app-new-list").isHidden()).toBe(true);
+    expect(await page.getByRole("button", { name: /\(REST\)$/ }).filter({ hasText: /Rename|Delete list/ }).count()).toBe(0);
     await page.locator("#alexa-lists").getByRole("button", { name: "Check off milk" }).click();
     await page.waitForSelector(`${appItem("milk")}.completed`);
     await page.locator("#alexa-lists").getByRole("button", { name: "Move milk" }).click();

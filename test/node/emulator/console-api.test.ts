@@ -1,3 +1,5 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppView } from "../../../emulator/app/app-view.ts";
 import type { OutageSpec } from "../../../emulator/app/server.ts";
@@ -7,7 +9,36 @@ import { FaultBook } from "../../../emulator/faults.ts";
 import { call, emulatorWithSkill, waitFor } from "./helpers.ts";
 
 let current: AlexaEmulator | null = null;
-afterEach(() => current?.close());
+let worker: Server | null = null;
+afterEach(async () => {
+  current?.close();
+  await new Promise((r) => (worker ? worker.close(r) : r(null)));
+  worker = null;
+});
+
+interface WorkerCall {
+  method: string;
+  path: string;
+  auth: string | undefined;
+  body: string;
+}
+
+/** A stand-in for the bridge's REST API on a real socket: records each call and answers with `respond`. */
+async function fakeWorker(respond: (c: WorkerCall) => { status: number; body: unknown }): Promise<{ url: string; calls: WorkerCall[] }> {
+  const calls: WorkerCall[] = [];
+  worker = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      const c = { method: req.method ?? "GET", path: req.url ?? "/", auth: req.headers.authorization, body };
+      calls.push(c);
+      const out = respond(c);
+      res.writeHead(out.status, { "content-type": "application/json" }).end(JSON.stringify(out.body));
+    });
+  });
+  await new Promise<void>((r) => worker!.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${(worker.address() as AddressInfo).port}`, calls };
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test convenience over many JSON shapes
 type Json = any;
@@ -38,7 +69,7 @@ describe("emulator console", () => {
     const c = await get(emu, "/_control/console");
     expect(c).toMatchObject({ store: "household", workerUrl: "http://worker.test", restApi: true, app: false, canRestartWorker: false });
     expect(c.people.map((p: { name: string }) => p.name)).toEqual(["alice"]);
-    expect(c.faults).toHaveLength(8);
+    expect(c.faults).toHaveLength(9);
     emu.console.configure({ app: { view: new AppView(), outages: new FaultBook<OutageSpec>(Date.now, "o") }, restartWorker: async () => {} });
     expect(await get(emu, "/_control/console")).toMatchObject({ app: true, canRestartWorker: true });
   });
@@ -148,6 +179,60 @@ describe("emulator console", () => {
     expect((await get(emu, "/_control/console/people/alice/app")).note).toMatch(/fake app/);
     expect((await call(emu, "POST", "/_control/console/people/alice/app/add", { body: { list: "shopping", value: "x" } })).status).toBe(503);
     expect((await call(emu, "GET", "/_control/console/people/bob/alexa")).status).toBe(404);
+  });
+
+  it("dead letters: read, redriven and deleted through the REST API, with a note when they cannot be read", async () => {
+    const dead = { msgId: "msg_1", type: "alexa.list.items.created", createdAt: "2026-01-01T00:00:00.000Z", deadAt: "2026-01-01T00:00:01.000Z", attempts: 1, lastError: "410 Gone", bytes: 321 };
+    let known = true;
+    const w = await fakeWorker((c) => {
+      if (!known) return { status: 404, body: { error: "USER_NOT_FOUND", message: "no such user" } };
+      if (c.method === "GET") return { status: 200, body: { total: 1, deadLetters: [dead] } };
+      return { status: c.method === "POST" ? 202 : 200, body: { count: 1 } };
+    });
+    const { emu } = await emulatorWithSkill({ console: { store: "skill", workerUrl: w.url, apiToken: "t" } });
+    current = emu;
+    expect(await get(emu, "/_control/console/people/alice/dead-letters")).toMatchObject({ userId: null, total: 0, deadLetters: [], note: expect.stringMatching(/not enabled/) });
+    expect((await call(emu, "POST", "/_control/console/people/alice/dead-letters/redrive")).status).toBe(409);
+    const userId = emu.enable("alice").userId as string;
+    expect(await get(emu, "/_control/console/people/alice/dead-letters")).toEqual({ userId, total: 1, deadLetters: [dead] });
+    const redrive = await call(emu, "POST", "/_control/console/people/alice/dead-letters/redrive");
+    expect([redrive.status, await redrive.json()]).toEqual([202, { count: 1 }]);
+    const del = await call(emu, "DELETE", "/_control/console/people/alice/dead-letters");
+    expect([del.status, await del.json()]).toEqual([200, { count: 1 }]);
+    const base = `/v1/users/${encodeURIComponent(userId)}/dead-letters`;
+    expect(w.calls.map((c) => `${c.method} ${c.path} ${c.auth}`)).toEqual([`GET ${base} Bearer t`, `POST ${base}/redrive Bearer t`, `DELETE ${base} Bearer t`]);
+    known = false;
+    expect((await get(emu, "/_control/console/people/alice/dead-letters")).note).toMatch(/not seen this user/);
+    const refused = await call(emu, "POST", "/_control/console/people/alice/dead-letters/redrive");
+    expect([refused.status, (await refused.json()).body.error]).toEqual([404, "USER_NOT_FOUND"]);
+  });
+
+  it("list actions call the REST API's list routes; a refusal comes back with the bridge's status and body", async () => {
+    const op = (kind: string) => ({ id: "op_1", kind, status: "completed", createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z" });
+    const w = await fakeWorker((c) => {
+      if (c.method === "POST" && JSON.parse(c.body).name === "Taken") return { status: 409, body: { error: "LIST_NAME_TAKEN", message: "a list named Taken exists" } };
+      return { status: 202, body: op(c.method === "POST" ? "createList" : c.method === "PATCH" ? "renameList" : "deleteList") };
+    });
+    const { emu } = await emulatorWithSkill({ console: { store: "skill", workerUrl: w.url, apiToken: "t" } });
+    current = emu;
+    const userId = emu.enable("alice").userId as string;
+    const act = async (action: string, body: unknown): Promise<[number, Json]> => {
+      const res = await call(emu, "POST", `/_control/console/people/alice/app/${action}`, { body });
+      return [res.status, await res.json()];
+    };
+    expect(await act("create-list", { name: "Groceries" })).toEqual([202, op("createList")]);
+    expect(await act("rename-list", { list: "L1", name: "Food" })).toEqual([202, op("renameList")]);
+    expect(await act("delete-list", { list: "L1" })).toEqual([202, op("deleteList")]);
+    const taken = await act("create-list", { name: "Taken" });
+    expect([taken[0], taken[1].body.error]).toEqual([409, "LIST_NAME_TAKEN"]);
+    expect((await act("rename-list", { list: "L1" }))[0]).toBe(400);
+    const base = `/v1/users/${encodeURIComponent(userId)}/lists`;
+    expect(w.calls.map((c) => `${c.method} ${c.path} ${c.body}`)).toEqual([
+      `POST ${base} {"name":"Groceries"}`,
+      `PATCH ${base}/L1 {"name":"Food"}`,
+      `DELETE ${base}/L1 `,
+      `POST ${base} {"name":"Taken"}`,
+    ]);
   });
 
   it("GET /_control/events replays what was published (since an id)", async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeApp, type RunningApp, startFakeApp } from "../../../../emulator/app/server.ts";
+import { type BusEvent, EventBus } from "../../../../emulator/events.ts";
 import { webhookHeaders } from "../../../../src/webhooks/standard-webhooks.ts";
 
 const SECRET = "whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQ=";
@@ -43,6 +44,18 @@ describe("fake app: webhooks", () => {
     expect(((await app.handle(await signed("msg_1", created))) as Response).status).toBe(503);
     expect(((await app.handle(await signed("msg_1", created))) as Response).status).toBe(204);
     expect(app.log.stats()).toEqual({ unique: 1, receipts: 1, rejected: 0, refused: 2 });
+  });
+
+  it("answers 410 Gone in '410' mode (the bridge dead-letters it) and publishes whose and which webhook it was", async () => {
+    const events = new EventBus();
+    const seen: BusEvent[] = [];
+    events.subscribe((e) => seen.push(e));
+    const app = new FakeApp({ secret: SECRET, events });
+    app.outages.add({ mode: "410", count: 1 });
+    expect(((await app.handle(await signed("msg_1", created))) as Response).status).toBe(410);
+    expect(((await app.handle(await signed("msg_1", created))) as Response).status).toBe(204);
+    expect(app.log.stats()).toEqual({ unique: 1, receipts: 1, rejected: 0, refused: 1 });
+    expect(seen[0]?.data).toMatchObject({ outcome: "refused", mode: "410", webhookId: "msg_1", userId: "amzn1.ask.account.A", type: "alexa.list.items.created" });
   });
 
   it("refuses connections in 'refuse' mode (over a real socket)", async () => {
