@@ -36,7 +36,12 @@ if (!HAVE_CHROMIUM && !IN_CI) {
   console.warn(`console.test: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 }
 
-describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (skill store)", { timeout: 90_000 }, () => {
+/**
+ * One stack for `alexaLists` and the console open in Chromium, for the
+ * describe block that calls it: the browser's errors are collected, and the
+ * Worker's output is printed after a failing test. `page` is set by beforeAll.
+ */
+function useConsolePage(alexaLists: "skill" | "household") {
   let e: E2E;
   let context: BrowserContext;
   let page: Page;
@@ -47,7 +52,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (sk
     if (!HAVE_CHROMIUM) {
       throw new Error(`The console tests need Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.`);
     }
-    e = await startE2E({ alexaLists: "skill" });
+    e = await startE2E({ alexaLists });
     profile = mkdtempSync(join(tmpdir(), "alb-chromium-"));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -75,95 +80,106 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (sk
     if (ctx.task.result?.state === "fail" && e) console.log(`--- worker output (last 60 lines) ---\n${e.workerLog.slice(-60).join("\n")}`);
   });
 
-  /** Waits until an element matching `selector` shows `text`. */
-  const shows = (selector: string, text: string | RegExp, timeout = 30_000): Promise<void> =>
-    page.locator(selector).filter({ hasText: text }).first().waitFor({ state: "visible", timeout });
-  const alexaItem = (value: string): string => `#alexa-lists li.item[data-value="${value}"]`;
-  const appItem = (value: string): string => `#app-lists li.item[data-value="${value}"]`;
+  return {
+    get page(): Page {
+      return page;
+    },
+    errors,
+    /** Waits until an element matching `selector` shows `text`. */
+    shows: (selector: string, text: string | RegExp, timeout = 30_000): Promise<void> =>
+      page.locator(selector).filter({ hasText: text }).first().waitFor({ state: "visible", timeout }),
+    alexaItem: (value: string): string => `#alexa-lists li.item[data-value="${value}"]`,
+    appItem: (value: string): string => `#app-lists li.item[data-value="${value}"]`,
+  };
+}
+
+describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (skill store)", { timeout: 90_000 }, () => {
+  const ui = useConsolePage("skill");
+  const { errors, shows, alexaItem, appItem } = ui;
 
   it("shows the store the stack runs with and goes live", async () => {
-    expect(await page.locator("#store").textContent()).toBe("store: skill");
-    await page.waitForFunction(() => document.getElementById("conn")?.textContent === "live");
-    expect(await page.locator("#faults input[role=switch]").count()).toBe(9);
+    expect(await ui.page.locator("#store").textContent()).toBe("store: skill");
+    await ui.page.waitForFunction(() => document.getElementById("conn")?.textContent === "live");
+    expect(await ui.page.locator("#faults input[role=switch]").count()).toBe(9);
     // Keyboard: the say box is reachable and labelled.
-    expect(await page.getByLabel("Say to Alexa").isVisible()).toBe(true);
+    expect(await ui.page.getByLabel("Say to Alexa").isVisible()).toBe(true);
   });
 
   it("something said to Alexa shows on Alexa's side and on the app's side", async () => {
-    await page.getByLabel("Say to Alexa").fill("add milk to my shopping list");
-    await page.getByLabel("Say to Alexa").press("Enter");
-    await page.waitForSelector(alexaItem("milk"));
-    await page.waitForSelector(appItem("milk"));
+    await ui.page.getByLabel("Say to Alexa").fill("add milk to my shopping list");
+    await ui.page.getByLabel("Say to Alexa").press("Enter");
+    await ui.page.waitForSelector(alexaItem("milk"));
+    await ui.page.waitForSelector(appItem("milk"));
     await shows("#conversation li", "Alexa:");
     await shows("#timeline li[data-type=voice]", "add milk to my shopping list");
     await shows("#timeline li[data-type=webhook]", /alexa\.list\.items\.created.*received/);
     // A row opens to its JSON.
-    const summary = page.locator("#timeline li[data-type=voice] summary").first();
+    const summary = ui.page.locator("#timeline li[data-type=voice] summary").first();
     await summary.focus();
-    await page.keyboard.press("Enter");
+    await ui.page.keyboard.press("Enter");
     await shows("#timeline li[data-type=voice] pre", '"utterance": "add milk to my shopping list"');
   });
 
   it("the app's REST buttons reach both sides", async () => {
-    await page.getByLabel("Add through the REST API").fill("bread");
-    await page.getByLabel("Add through the REST API").press("Enter");
-    await page.waitForSelector(appItem("bread"));
-    await page.waitForSelector(alexaItem("bread"));
+    await ui.page.getByLabel("Add through the REST API").fill("bread");
+    await ui.page.getByLabel("Add through the REST API").press("Enter");
+    await ui.page.waitForSelector(appItem("bread"));
+    await ui.page.waitForSelector(alexaItem("bread"));
     await shows("#timeline li[data-type=operation]", /bread.*completed/);
-    await page.getByRole("button", { name: "Complete bread (REST)" }).click();
-    await page.waitForSelector(`${appItem("bread")}.completed`);
-    await page.waitForSelector(`${alexaItem("bread")}.completed`);
+    await ui.page.getByRole("button", { name: "Complete bread (REST)" }).click();
+    await ui.page.waitForSelector(`${appItem("bread")}.completed`);
+    await ui.page.waitForSelector(`${alexaItem("bread")}.completed`);
   });
 
   it("with the app down, the timeline shows the webhook refused and retried, then received", async () => {
-    await page.locator("#fault-app-down").check();
+    await ui.page.locator("#fault-app-down").check();
     await shows("#timeline li[data-type=faults]", "App backend down (503): on");
-    await page.getByLabel("Say to Alexa").fill("add eggs to my shopping list");
-    await page.getByLabel("Say to Alexa").press("Enter");
-    await page.waitForSelector(alexaItem("eggs"));
+    await ui.page.getByLabel("Say to Alexa").fill("add eggs to my shopping list");
+    await ui.page.getByLabel("Say to Alexa").press("Enter");
+    await ui.page.waitForSelector(alexaItem("eggs"));
     // The bridge retries (1-5 s, then up to 10 s): two refusals of the same webhook-id.
-    await page.waitForFunction(
+    await ui.page.waitForFunction(
       () => [...document.querySelectorAll<HTMLElement>("#timeline li[data-type=webhook]")].some((li) => Number(li.dataset.retries) >= 2),
       undefined,
       { timeout: 45_000 },
     );
-    expect(await page.locator(appItem("eggs")).count()).toBe(0);
-    await page.locator("#fault-app-down").uncheck();
-    await page.waitForSelector(appItem("eggs"), { timeout: 45_000 });
+    expect(await ui.page.locator(appItem("eggs")).count()).toBe(0);
+    await ui.page.locator("#fault-app-down").uncheck();
+    await ui.page.waitForSelector(appItem("eggs"), { timeout: 45_000 });
     await shows("#timeline li[data-type=webhook]", "received on retry");
   }, 120_000);
 
   it("restarts the Worker from the page and keeps working", async () => {
-    await page.getByRole("button", { name: "Restart the Worker" }).click();
+    await ui.page.getByRole("button", { name: "Restart the Worker" }).click();
     await shows("#timeline li[data-type=worker]", "Worker running", 60_000);
-    await page.getByLabel("Say to Alexa").fill("add coffee to my shopping list");
-    await page.getByLabel("Say to Alexa").press("Enter");
-    await page.waitForSelector(alexaItem("coffee"));
-    await page.waitForSelector(appItem("coffee"));
+    await ui.page.getByLabel("Say to Alexa").fill("add coffee to my shopping list");
+    await ui.page.getByLabel("Say to Alexa").press("Enter");
+    await ui.page.waitForSelector(alexaItem("coffee"));
+    await ui.page.waitForSelector(appItem("coffee"));
   }, 90_000);
 
   it("with the app answering 410, the webhook is a dead letter in the app panel; Redrive sends it again and the app gets it", async () => {
-    await page.locator("#fault-app-gone").check();
+    await ui.page.locator("#fault-app-gone").check();
     try {
       await shows("#timeline li[data-type=faults]", "App answers 410 Gone (dead letters): on");
-      await page.getByLabel("Say to Alexa").fill("add jam to my shopping list");
-      await page.getByLabel("Say to Alexa").press("Enter");
-      await page.waitForSelector(alexaItem("jam"));
+      await ui.page.getByLabel("Say to Alexa").fill("add jam to my shopping list");
+      await ui.page.getByLabel("Say to Alexa").press("Enter");
+      await ui.page.waitForSelector(alexaItem("jam"));
       await shows("#timeline li[data-type=webhook]", /alexa\.list\.items\.created.*410 Gone: kept as a dead letter/);
     } finally {
-      await page.locator("#fault-app-gone").uncheck();
+      await ui.page.locator("#fault-app-gone").uncheck();
     }
     await shows("#dead-letters li[data-type='alexa.list.items.created']", /HTTP 410 · \d+ attempt/);
-    expect(await page.locator("#dl-count").textContent()).not.toBe("0");
-    expect(await page.locator(appItem("jam")).count()).toBe(0);
+    expect(await ui.page.locator("#dl-count").textContent()).not.toBe("0");
+    expect(await ui.page.locator(appItem("jam")).count()).toBe(0);
     // A dead letter opens to its JSON, like a timeline row.
-    await page.locator("#dead-letters li summary").first().click();
+    await ui.page.locator("#dead-letters li summary").first().click();
     await shows("#dead-letters pre", '"lastError": "HTTP 410"');
-    await page.getByRole("button", { name: "Redrive dead letters" }).click();
+    await ui.page.getByRole("button", { name: "Redrive dead letters" }).click();
     await shows("#app-note", /Redriven: \d+ dead letter/);
-    await page.waitForSelector(appItem("jam"));
-    await page.waitForFunction(() => document.getElementById("dl-count")?.textContent === "0");
-    expect(await page.locator("#dead-letters li").count()).toBe(0);
+    await ui.page.waitForSelector(appItem("jam"));
+    await ui.page.waitForFunction(() => document.getElementById("dl-count")?.textContent === "0");
+    expect(await ui.page.locator("#dead-letters li").count()).toBe(0);
     await shows("#timeline li[data-type=webhook]", "received (redriven)");
   }, 90_000);
 
@@ -171,103 +187,74 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (sk
     const alexaList = (name: string): string => `#alexa-lists section.list[data-name="${name}"]`;
     const appList = (name: string): string => `#app-lists section.list[data-name="${name}"]`;
     // The default lists have no list buttons.
-    expect(await page.getByRole("button", { name: /^(Rename|Delete) .* List \(REST\)$/ }).count()).toBe(0);
-    await page.getByLabel("New list through the REST API").fill("Groceries");
-    await page.getByLabel("New list through the REST API").press("Enter");
-    await page.waitForSelector(alexaList("Groceries"));
-    await page.waitForSelector(appList("Groceries"));
+    expect(await ui.page.getByRole("button", { name: /^(Rename|Delete) .* List \(REST\)$/ }).count()).toBe(0);
+    await ui.page.getByLabel("New list through the REST API").fill("Groceries");
+    await ui.page.getByLabel("New list through the REST API").press("Enter");
+    await ui.page.waitForSelector(alexaList("Groceries"));
+    await ui.page.waitForSelector(appList("Groceries"));
     await shows("#timeline li[data-type=operation]", /createList “Groceries”.*completed/);
 
     const logged = errors.length;
-    await page.getByLabel("New list through the REST API").fill("Groceries");
-    await page.getByLabel("New list through the REST API").press("Enter");
+    await ui.page.getByLabel("New list through the REST API").fill("Groceries");
+    await ui.page.getByLabel("New list through the REST API").press("Enter");
     await shows("#app-note", /^create-list failed: /);
     await shows("#timeline li[data-type=operation]", /create-list “Groceries”.*refused 409/);
     // Only the browser's own line about the 409 answer (no error of the page's).
-    await page.waitForTimeout(200);
+    await ui.page.waitForTimeout(200);
     expect(errors.splice(logged).filter((m) => !/status of 409/.test(m))).toEqual([]);
 
-    await page.getByLabel("New name for Groceries").fill("Pantry");
-    await page.getByRole("button", { name: "Rename Groceries (REST)" }).click();
-    await page.waitForSelector(alexaList("Pantry"));
-    await page.waitForSelector(appList("Pantry"));
-    expect(await page.locator(alexaList("Groceries")).count()).toBe(0);
-    await page.getByRole("button", { name: "Delete Pantry (REST)" }).click();
-    await page.locator(alexaList("Pantry")).waitFor({ state: "detached" });
-    await page.locator(appList("Pantry")).waitFor({ state: "detached" });
+    await ui.page.getByLabel("New name for Groceries").fill("Pantry");
+    await ui.page.getByRole("button", { name: "Rename Groceries (REST)" }).click();
+    await ui.page.waitForSelector(alexaList("Pantry"));
+    await ui.page.waitForSelector(appList("Pantry"));
+    expect(await ui.page.locator(alexaList("Groceries")).count()).toBe(0);
+    await ui.page.getByRole("button", { name: "Delete Pantry (REST)" }).click();
+    await ui.page.locator(alexaList("Pantry")).waitFor({ state: "detached" });
+    await ui.page.locator(appList("Pantry")).waitFor({ state: "detached" });
   }, 90_000);
 
   it("logged no errors in the browser", async () => {
     if (process.env.CONSOLE_SCREENSHOT) {
-      await page.locator("#timeline li[data-type=webhook]").filter({ hasText: "received on retry" }).first().locator("summary").click();
-      await page.screenshot({ path: resolve(process.env.CONSOLE_SCREENSHOT) });
+      await ui.page.locator("#timeline li[data-type=webhook]").filter({ hasText: "received on retry" }).first().locator("summary").click();
+      await ui.page.screenshot({ path: resolve(process.env.CONSOLE_SCREENSHOT) });
     }
     expect(errors).toEqual([]);
   });
 });
 
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (household store)", { timeout: 90_000 }, () => {
-  let e: E2E;
-  let context: BrowserContext;
-  let page: Page;
-  let profile: string;
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    if (!HAVE_CHROMIUM) throw new Error(`The console tests need Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.`);
-    e = await startE2E({ alexaLists: "household" });
-    profile = mkdtempSync(join(tmpdir(), "alb-chromium-"));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 860 } });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (msg) => {
-      if (msg.type() === "error") errors.push(`console: ${msg.text()}`);
-    });
-    page.on("pageerror", (err) => errors.push(`page: ${err.message}`));
-    page.setDefaultTimeout(30_000);
-    await page.goto(`${e.stack.emulator.origin}/`);
-    await page.waitForSelector("body[data-ready='true']");
-  }, 120_000);
-
-  afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-    await e?.stop();
-  }, 30_000);
-
-  const shows = (selector: string, text: string | RegExp, timeout = 30_000): Promise<void> =>
-    page.locator(selector).filter({ hasText: text }).first().waitFor({ state: "visible", timeout });
-  const alexaItem = (value: string): string => `#alexa-lists li.item[data-value="${value}"]`;
-  const appItem = (value: string): string => `#app-lists li.item[data-value="${value}"]`;
+  const ui = useConsolePage("household");
+  const { errors, shows, alexaItem, appItem } = ui;
 
   it("the Alexa app's buttons: enable, add, check off, move; each reaches the app", async () => {
-    expect(await page.locator("#store").textContent()).toBe("store: household");
-    await page.getByRole("button", { name: "Enable the skill (read, write)" }).click();
-    await page.locator("#enable[hidden]").waitFor({ state: "attached" });
-    await page.getByLabel("Add in the Alexa app").fill("milk");
-    await page.getByLabel("Add in the Alexa app").press("Enter");
-    await page.waitForSelector(alexaItem("milk"));
-    await page.waitForSelector(appItem("milk"));
+    expect(await ui.page.locator("#store").textContent()).toBe("store: household");
+    await ui.page.getByRole("button", { name: "Enable the skill (read, write)" }).click();
+    await ui.page.locator("#enable[hidden]").waitFor({ state: "attached" });
+    await ui.page.getByLabel("Add in the Alexa app").fill("milk");
+    await ui.page.getByLabel("Add in the Alexa app").press("Enter");
+    await ui.page.waitForSelector(alexaItem("milk"));
+    await ui.page.waitForSelector(appItem("milk"));
     await shows("#timeline li[data-type=delivery]", /ItemsCreated.*delivered/);
     // List management through the REST API is the skill store's: no list buttons here.
-    expect(await page.locator("#app-new-list").isHidden()).toBe(true);
-    expect(await page.getByRole("button", { name: /\(REST\)$/ }).filter({ hasText: /Rename|Delete list/ }).count()).toBe(0);
-    await page.locator("#alexa-lists").getByRole("button", { name: "Check off milk" }).click();
-    await page.waitForSelector(`${appItem("milk")}.completed`);
-    await page.locator("#alexa-lists").getByRole("button", { name: "Move milk" }).click();
+    expect(await ui.page.locator("#app-new-list").isHidden()).toBe(true);
+    expect(await ui.page.getByRole("button", { name: /\(REST\)$/ }).filter({ hasText: /Rename|Delete list/ }).count()).toBe(0);
+    await ui.page.locator("#alexa-lists").getByRole("button", { name: "Check off milk" }).click();
+    await ui.page.waitForSelector(`${appItem("milk")}.completed`);
+    await ui.page.locator("#alexa-lists").getByRole("button", { name: "Move milk" }).click();
     // Moved to the to-do list, on both sides.
-    await page.waitForSelector(`#alexa-lists section.list:nth-child(2) li.item[data-value="milk"]`);
-    await page.waitForFunction(() => document.querySelector("#app-lists section.list:nth-child(2) li.item[data-value=milk]") !== null);
-    expect(await page.locator(alexaItem("milk")).count()).toBe(1);
+    await ui.page.waitForSelector(`#alexa-lists section.list:nth-child(2) li.item[data-value="milk"]`);
+    await ui.page.waitForFunction(() => document.querySelector("#app-lists section.list:nth-child(2) li.item[data-value=milk]") !== null);
+    expect(await ui.page.locator(alexaItem("milk")).count()).toBe(1);
   }, 90_000);
 
   it("with the List API answering 500, the timeline shows the failed calls; the app gets the item once it is off", async () => {
-    await page.locator("#fault-lists-500").check();
-    await page.getByLabel("Add in the Alexa app").fill("tea");
-    await page.getByLabel("Add in the Alexa app").press("Enter");
-    await page.waitForSelector(alexaItem("tea"));
+    await ui.page.locator("#fault-lists-500").check();
+    await ui.page.getByLabel("Add in the Alexa app").fill("tea");
+    await ui.page.getByLabel("Add in the Alexa app").press("Enter");
+    await ui.page.waitForSelector(alexaItem("tea"));
     await shows("#timeline li[data-type=call]", /List API GET .* 500 · fault: 500/);
-    await page.locator("#fault-lists-500").uncheck();
-    await page.waitForSelector(appItem("tea"), { timeout: 60_000 });
+    await ui.page.locator("#fault-lists-500").uncheck();
+    await ui.page.waitForSelector(appItem("tea"), { timeout: 60_000 });
     expect(errors).toEqual([]);
   }, 120_000);
 });
