@@ -88,6 +88,30 @@ function refresher(fn, ms = 120) {
   }, ms);
 }
 
+/**
+ * The selected person's `part` (`/_control/console/people/:name/<part>`),
+ * read through {@link refresher} and rendered only when it changed: an
+ * unchanged answer keeps the DOM as it is (a click in flight is not lost to a
+ * re-render). A failed read says so in `noteId`.
+ */
+function personPart(part, render, noteId, failed) {
+  let shown = null;
+  return refresher(async (stale) => {
+    const p = current();
+    if (!p) return;
+    try {
+      const data = await api("GET", `/_control/console/people/${enc(p.name)}/${part}`);
+      if (stale()) return;
+      const seen = JSON.stringify([p.name, data]);
+      if (seen === shown) return;
+      shown = seen;
+      render(data);
+    } catch (e) {
+      note(noteId, `${failed}: ${e.message}`);
+    }
+  });
+}
+
 // ------------------------------------------------------------------ people
 
 async function loadPeople() {
@@ -138,23 +162,16 @@ function note(id, text) {
 
 // ------------------------------------------------------------ Alexa's side
 
-const refreshAlexa = refresher(async (stale) => {
-  const p = current();
-  if (!p) return;
-  try {
-    const side = await api("GET", `/_control/console/people/${enc(p.name)}/alexa`);
-    if (stale()) return;
-    // Unchanged: keep the DOM as it is (a click in flight is not lost to a re-render).
-    const seen = JSON.stringify([p.name, side]);
-    if (seen === state.alexaSeen) return;
-    state.alexaSeen = seen;
+const refreshAlexa = personPart(
+  "alexa",
+  (side) => {
     state.alexaLists = side.lists;
     note("alexa-note", side.note ?? "");
     renderAlexa(side);
-  } catch (e) {
-    note("alexa-note", `Could not read Alexa's lists: ${e.message}`);
-  }
-});
+  },
+  "alexa-note",
+  "Could not read Alexa's lists",
+);
 
 function renderAlexa(side) {
   const household = side.store === "household";
@@ -296,15 +313,9 @@ $("end-session").addEventListener("click", async () => {
 
 // -------------------------------------------------------------- the app
 
-const refreshApp = refresher(async (stale) => {
-  const p = current();
-  if (!p) return;
-  try {
-    const side = await api("GET", `/_control/console/people/${enc(p.name)}/app`);
-    if (stale()) return;
-    const seen = JSON.stringify([p.name, side]);
-    if (seen === state.appSeen) return;
-    state.appSeen = seen;
+const refreshApp = personPart(
+  "app",
+  (side) => {
     note("app-note", side.note ?? "");
     const box = $("app-lists");
     // What was typed in a list's rename field survives the re-render.
@@ -317,10 +328,10 @@ const refreshApp = refresher(async (stale) => {
         h("li", {}, h("span", { class: `state ${o.status === "completed" ? "ok" : "bad"}` }, o.status), ` ${o.kind} · ${o.opId}`, o.error ? ` · ${o.error}` : ""),
       ),
     );
-  } catch (e) {
-    note("app-note", `Could not read the app's view: ${e.message}`);
-  }
-});
+  },
+  "app-note",
+  "Could not read the app's view",
+);
 
 async function appAction(action, body) {
   const p = current();
@@ -414,20 +425,7 @@ $("app-new-list").addEventListener("submit", async (ev) => {
 
 const deadOpen = new Set(); // msgIds whose JSON is shown
 
-const refreshDeadLetters = refresher(async (stale) => {
-  const p = current();
-  if (!p) return;
-  try {
-    const dl = await api("GET", `/_control/console/people/${enc(p.name)}/dead-letters`);
-    if (stale()) return;
-    const seen = JSON.stringify([p.name, dl]);
-    if (seen === state.deadSeen) return;
-    state.deadSeen = seen;
-    renderDeadLetters(dl);
-  } catch (e) {
-    note("dl-note", `Could not read the dead letters: ${e.message}`);
-  }
-});
+const refreshDeadLetters = personPart("dead-letters", renderDeadLetters, "dl-note", "Could not read the dead letters");
 
 function renderDeadLetters(dl) {
   $("dl-count").textContent = String(dl.total);
