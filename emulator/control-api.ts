@@ -20,20 +20,7 @@ type Emu = AlexaEmulator;
  */
 export function controlRoutes(emu: Emu): Router {
   const r = new Router();
-  const on = (method: string, pattern: string, run: (body: Record<string, unknown>, p: Params, url: URL) => unknown, status = 200): void => {
-    r.on(method, "/_control" + pattern, (req, p, url) =>
-      answer(async () => {
-        const body = method === "GET" || method === "DELETE" ? {} : await readJsonObject(req);
-        try {
-          const result = await run(body, p, url);
-          return result instanceof Response ? result : json(result ?? { ok: true }, status);
-        } catch (e) {
-          if (e instanceof ListApiError) return jsonError(e.status, e.type, e.message);
-          throw e;
-        }
-      }),
-    );
-  };
+  const on = jsonRoutes(r, "/_control");
   const name = (p: Params): string => p.name as string;
 
   on("GET", "/health", () => ({ ok: true }));
@@ -213,4 +200,34 @@ function limit(v: string | null): number {
   const n = v === null ? 50 : Number(v);
   if (!Number.isInteger(n) || n < 1) throw bad("limit must be a positive integer");
   return n;
+}
+
+/** The work of a JSON route: its JSON object body (`{}` for GET and DELETE), the path's params, the URL. */
+export type JsonRoute = (body: Record<string, unknown>, params: Params, url: URL) => unknown;
+
+/**
+ * A way to add JSON routes to `r` under `prefix`: what `run` returns is
+ * answered as JSON with `status` (a Response as it is, nothing as
+ * `{ok: true}`); a thrown {@link HttpError} is its response, the emulator's
+ * {@link ListApiError} its status and type. Shared by the control API and the
+ * console's.
+ * @example
+ * const on = jsonRoutes(r, "/_control");
+ * on("POST", "/people", (b) => emu.addPerson(requireString(b.name, "name")), 201);
+ */
+export function jsonRoutes(r: Router, prefix = ""): (method: string, pattern: string, run: JsonRoute, status?: number) => void {
+  return (method, pattern, run, status = 200) => {
+    r.on(method, prefix + pattern, (req, p, url) =>
+      answer(async () => {
+        const body = method === "GET" || method === "DELETE" ? {} : await readJsonObject(req);
+        try {
+          const result = await run(body, p, url);
+          return result instanceof Response ? result : json(result ?? { ok: true }, status);
+        } catch (e) {
+          if (e instanceof ListApiError) return jsonError(e.status, e.type, e.message);
+          throw e;
+        }
+      }),
+    );
+  };
 }

@@ -38,12 +38,12 @@ import { extname, join } from "node:path";
 import type { AppView, Expected } from "../app/app-view.ts";
 import { BridgeClient, type Operation } from "../app/bridge-client.ts";
 import type { OutageSpec } from "../app/server.ts";
+import { jsonRoutes } from "../control-api.ts";
 import type { AlexaEmulator } from "../emulator.ts";
 import { type EventBus, sseResponse } from "../events.ts";
 import type { DeliveryFaultSpec, EndpointFaultSpec, FaultBook } from "../faults.ts";
-import { ListApiError } from "../household.ts";
 import { listView } from "../people.ts";
-import { answer, HttpError, json, jsonError, type Params, readJsonObject, Router } from "../router.ts";
+import { HttpError, json, jsonError, Router } from "../router.ts";
 
 export type ListStoreKind = "skill" | "household";
 
@@ -177,20 +177,7 @@ export class ConsoleBackend {
 
   #buildRoutes(): Router {
     const r = new Router();
-    const on = (method: string, pattern: string, run: (body: Record<string, unknown>, p: Params, req: Request) => unknown, status = 200): void => {
-      r.on(method, pattern, (req, p) =>
-        answer(async () => {
-          const body = method === "GET" ? {} : await readJsonObject(req);
-          try {
-            const out = await run(body, p, req);
-            return out instanceof Response ? out : json(out ?? { ok: true }, status);
-          } catch (e) {
-            if (e instanceof ListApiError) return jsonError(e.status, e.type, e.message);
-            throw e;
-          }
-        }),
-      );
-    };
+    const on = jsonRoutes(r);
 
     r.on("GET", "/_control/events", (req, _p, url) => {
       const since = Number(req.headers.get("last-event-id") ?? url.searchParams.get("since") ?? "0");
