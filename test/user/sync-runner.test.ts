@@ -26,6 +26,11 @@ function syncMessage(user: string, opId: string, token = "atza|sync-token") {
 
 const metadataReads = () => household.calls.filter((c) => c.method === "GET" && c.path === "/v2/householdlists/").length;
 const snapshots = () => app.accepted().filter((b) => b.type === "alexa.list.snapshot");
+/** As if the outbox had sent the operation: its own re-send would come after the message's lifetime (3,600 + 60 s). */
+const markSent = (stub: DurableObjectStub<AlexaUser>, opId: string) =>
+  runInDurableObject(stub, (_i: AlexaUser, state) => {
+    state.storage.sql.exec(`UPDATE outbox_ops SET status = 'sent', sends = 1, next_at = ? WHERE id = ?`, T0 + 3_660_000, opId);
+  });
 const progressRows = (stub: DurableObjectStub<AlexaUser>) =>
   runInDurableObject(stub, (_i: AlexaUser, state) => state.storage.sql.exec(`SELECT op_id, kind FROM op_progress`).toArray());
 
@@ -83,10 +88,7 @@ describe("full sync in the background", () => {
     const { user, stub } = await knownUser("bg-5xx");
     household.fail("GET", "/active", 503);
     const opId = await enqueueOp(stub, { kind: "sync" });
-    // As if the outbox had sent it: its own re-send would come after the message's lifetime.
-    await runInDurableObject(stub, (_i: AlexaUser, state) => {
-      state.storage.sql.exec(`UPDATE outbox_ops SET status = 'sent', sends = 1, next_at = ? WHERE id = ?`, T0 + 3_660_000, opId);
-    });
+    await markSent(stub, opId);
     vi.spyOn(console, "warn").mockImplementation(() => {});
     expect(await send(syncMessage(user, opId))).toEqual(ACK);
     await settle(stub);
@@ -170,10 +172,7 @@ describe("a sync whose run died", () => {
     household.addItem(SHOPPING, "tea");
     const slow = household.hold("GET", "/active");
     const opId = await enqueueOp(stub, { kind: "sync" });
-    // As if the outbox had sent it (the skill message is on its way).
-    await runInDurableObject(stub, (_i: AlexaUser, state) => {
-      state.storage.sql.exec(`UPDATE outbox_ops SET status = 'sent', sends = 1, next_at = ? WHERE id = ?`, T0 + 3_660_000, opId);
-    });
+    await markSent(stub, opId); // the skill message is on its way
     expect(await send(syncMessage(user, opId))).toEqual(ACK);
     await abortAllDurableObjects();
     slow.release();
