@@ -60,6 +60,16 @@ export const MAX_SKILL_MESSAGE_DATA_BYTES = 6_000;
 const KINDS = new Set<string>(["create", "update", "complete", "delete", "sync", "message"]);
 
 /**
+ * The app's id of a create operation (`appItemId`), or `null`: not a create,
+ * or none given. Stored operations were validated, but an empty id counts as
+ * none.
+ * @example createAppItemId({ kind: "create", list: "shopping", value: "milk", appItemId: "a1" }); // "a1"
+ */
+export function createAppItemId(op: BridgeOperation | null | undefined): string | null {
+  return op?.kind === "create" && typeof op.appItemId === "string" && op.appItemId !== "" ? op.appItemId : null;
+}
+
+/**
  * The skill message `data` for an operation.
  * @example
  * await sendSkillMessage({ ..., data: encodeBridgeMessage({ opId: "op_1", op: { kind: "sync" } }) });

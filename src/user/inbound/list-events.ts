@@ -16,6 +16,7 @@
  */
 import { ListApiError, type ListApi, type ListItem } from "../../alexa/list-api.ts";
 import { isOwnCreateEcho, isOwnDeleteEcho, isOwnItemEcho } from "../../sync/echo.ts";
+import { createAppItemId } from "../../protocol/bridge-message.ts";
 import { pickAdoptable } from "../../sync/adopt.ts";
 import { classifyCreated, classifyDeleted, DELETE_HOLD_MS, deleteNeedsRead, releaseHeldDelete } from "../../sync/moves.ts";
 import {
@@ -26,6 +27,7 @@ import {
   type WebhookItem,
 } from "../../sync/payloads.ts";
 import { splitItemsChanged, splitItemsDeleted } from "../../sync/split.ts";
+import { completeCreate } from "./messages.ts";
 import type { InboundRequest } from "../envelope.ts";
 import type { AlarmParticipant } from "../schedule.ts";
 import { InboundError, mapLimit, NOTHING, type Apply, type InboundParts } from "./context.ts";
@@ -108,10 +110,10 @@ function applyCreated(parts: InboundParts, listId: string, items: ListItem[], no
     }
     const outcome = classifyCreated(item.id, listId, known?.listId ?? null, held);
     if (outcome.cancelHeld) parts.held.remove(item.id);
+    if (outcome.kind === "created" && completeLostCreate(parts, listId, item, now)) continue;
     parts.items.upsert({ alexaItemId: item.id, listId, version: item.version }, now);
     // "known": the app has it on this list already (an edit reaches it as ItemsUpdated).
     if (outcome.kind === "known") continue;
-    if (outcome.kind === "created" && !known && completeLostCreate(parts, listId, item, now)) continue;
     const payload = webhookItem(item, known?.appItemId ?? null);
     if (outcome.kind === "moved") parts.webhooks.enqueue(WebhookType.itemMoved, itemMoved(outcome.fromListId, listId, payload, "alexa-app"));
     else created.push(payload);
@@ -133,12 +135,7 @@ function completeLostCreate(parts: InboundParts, listId: string, item: ListItem,
   for (const { opId, attempt } of parts.progress.createAttempts()) {
     if (attempt.listId !== listId || attempt.status !== item.status) continue;
     if (!pickAdoptable([item], attempt, () => false)) continue;
-    const op = parts.storedOperation(opId);
-    const appItemId = op?.kind === "create" && typeof op.appItemId === "string" && op.appItemId !== "" ? op.appItemId : null;
-    parts.echoes.recordWrite(item.id, listId, item.version, now);
-    parts.items.upsert({ alexaItemId: item.id, listId, version: item.version, appItemId }, now);
-    parts.outbox.complete(opId, { alexaItemId: item.id, listId, version: item.version, appItemId });
-    parts.progress.clear(opId);
+    completeCreate(parts, opId, item, listId, createAppItemId(parts.storedOperation(opId)), now);
     console.log(`list event ItemsCreated: ${item.id} is what the lost create ${opId} made; completed with it`);
     return true;
   }

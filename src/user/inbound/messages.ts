@@ -37,7 +37,7 @@
  */
 import { ListApiError, type ListApi, type ListItem } from "../../alexa/list-api.ts";
 import type { DefaultListKind } from "../../alexa/list-ids.ts";
-import { parseBridgeMessage, type BridgeMessage, type BridgeOperation } from "../../protocol/bridge-message.ts";
+import { createAppItemId, parseBridgeMessage, type BridgeMessage, type BridgeOperation } from "../../protocol/bridge-message.ts";
 import { pickAdoptable, tooSoonToCreateAgain, type CreateAttempt } from "../../sync/adopt.ts";
 import { WebhookType } from "../../sync/payloads.ts";
 import { mergeItems } from "../../sync/snapshot.ts";
@@ -130,7 +130,7 @@ async function applyOperation(msg: BridgeMessage, req: InboundRequest, parts: In
     case "create": {
       if (typeof op.value !== "string" || op.value.trim() === "") throw new InvalidOperation("value must be a non-empty string");
       const status = checkStatus(op.status);
-      const appItemId = typeof op.appItemId === "string" && op.appItemId !== "" ? op.appItemId : null;
+      const appItemId = createAppItemId(op);
       const existing = appItemId ? items.byAppId(appItemId) : null;
       if (existing) {
         return () => {
@@ -158,12 +158,7 @@ async function applyOperation(msg: BridgeMessage, req: InboundRequest, parts: In
         item = await api.createItem(listId, status ? { value: op.value, status } : { value: op.value });
       }
       const created = item;
-      return () => {
-        echoes.recordWrite(created.id, listId, created.version, now);
-        items.upsert({ alexaItemId: created.id, listId, version: created.version, appItemId }, now);
-        outbox.complete(opId, { alexaItemId: created.id, listId, version: created.version, appItemId });
-        parts.progress.clear(opId);
-      };
+      return () => completeCreate(parts, opId, created, listId, appItemId, now);
     }
 
     case "update":
@@ -205,6 +200,27 @@ async function applyOperation(msg: BridgeMessage, req: InboundRequest, parts: In
 }
 
 /**
+ * The durable effects of a create operation that made (or adopted) `item` on
+ * `listId`: the write is the bridge's own (its echo is dropped), the item is
+ * mapped to the app's id, the operation completes and its attempt is
+ * forgotten. Synchronous SQL, in the request's transaction.
+ * @example return () => completeCreate(parts, opId, item, listId, appItemId, now);
+ */
+export function completeCreate(
+  parts: Pick<InboundParts, "echoes" | "items" | "outbox" | "progress">,
+  opId: string,
+  item: Pick<ListItem, "id" | "version">,
+  listId: string,
+  appItemId: string | null,
+  now: number,
+): void {
+  parts.echoes.recordWrite(item.id, listId, item.version, now);
+  parts.items.upsert({ alexaItemId: item.id, listId, version: item.version, appItemId }, now);
+  parts.outbox.complete(opId, { alexaItemId: item.id, listId, version: item.version, appItemId });
+  parts.progress.clear(opId);
+}
+
+/**
  * Another operation's create attempt on record for the same `appItemId` and
  * list (its answer was lost), or `null`. Found by the soak (docs/soak.md,
  * finding 10): without it, a second create sent before the first one's
@@ -213,8 +229,7 @@ async function applyOperation(msg: BridgeMessage, req: InboundRequest, parts: In
 function siblingAttempt(parts: InboundParts, opId: string, appItemId: string, listId: string): CreateAttempt | null {
   for (const { opId: other, attempt } of parts.progress.createAttempts()) {
     if (other === opId || attempt.listId !== listId) continue;
-    const op = parts.storedOperation(other);
-    if (op?.kind === "create" && op.appItemId === appItemId) return attempt;
+    if (createAppItemId(parts.storedOperation(other)) === appItemId) return attempt;
   }
   return null;
 }
