@@ -42,6 +42,16 @@ export interface Env {
   APP_OAUTH_CLIENT_SECRET?: string;
   /** `true`: voice requests without a valid linked account get a LinkAccount card. */
   APP_REQUIRE_LINKING?: string;
+  /** The claim of a verified app token that names the person's list space (default `sub`). */
+  APP_OAUTH_SPACE_CLAIM?: string;
+  /** MCP endpoint (docs/alexa-plus.md): the public URL of `/mcp`, the PRM `resource` and the audience MCP tokens must carry. Unset: no MCP endpoint. */
+  MCP_RESOURCE_URL?: string;
+  /** `true` (default): a 401 from `/mcp` carries `WWW-Authenticate: Bearer resource_metadata=…`; `false`: no header (Alexa+). */
+  MCP_WWW_AUTHENTICATE?: string;
+  /** Comma-separated browser origins allowed to call `/mcp` (besides MCP_RESOURCE_URL's own); a request with any other `Origin` gets 403. */
+  MCP_ALLOWED_ORIGINS?: string;
+  /** Space-separated scopes the PRM lists in `scopes_supported` (default `lists`). */
+  MCP_SCOPES?: string;
   /** Seconds between reconciliation syncs of one user. */
   SYNC_INTERVAL?: string;
   /** Most operations one user may have pending (queued or sent) in the outbox; beyond it the REST API answers 429. Default 1000. */

@@ -2,7 +2,9 @@
  * @module index
  * The Worker entry point. A request's path starts here:
  * `POST /alexa` → verify (src/verifier) → the user's Durable Object (src/user);
- * `/v1/*` → the app-facing REST API; `GET /healthz`; anything else is a 404.
+ * `/v1/*` → the app-facing REST API; `/mcp` → the lists as an MCP server
+ * (src/routes/mcp.ts) with its OAuth metadata under `/.well-known/`;
+ * `GET /healthz`; anything else is a 404.
  * `scheduled` runs the outbound sweep and reconciliation.
  */
 import { AutoRouter, type IRequest } from "itty-router";
@@ -11,6 +13,7 @@ import { json, jsonError } from "./http.ts";
 import { handleAlexaRequest } from "./routes/alexa.ts";
 import { handleApi } from "./routes/api/router.ts";
 import { runCron } from "./cron/scheduled.ts";
+import { handleMcp, handleResourceMetadata } from "./routes/mcp.ts";
 
 export { AlexaUser } from "./user/alexa-user.ts";
 export { UserRegistry } from "./registry/user-registry.ts";
@@ -27,6 +30,9 @@ const router = AutoRouter<IRequest, [Env, ExecutionContext]>({
 router.get("/healthz", () => json({ ok: true }));
 router.post("/alexa", (request, env) => handleAlexaRequest(request, env));
 router.all("/v1/*", (request, env) => handleApi(request, env));
+router.all("/mcp", (request, env) => handleMcp(request, env));
+router.get("/.well-known/oauth-protected-resource", (_request, env) => handleResourceMetadata(env));
+router.get("/.well-known/oauth-protected-resource/mcp", (_request, env) => handleResourceMetadata(env));
 
 export default {
   fetch: (request, env, ctx) => router.fetch(request, env, ctx),

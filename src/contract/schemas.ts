@@ -40,8 +40,8 @@ export const DefaultKindSchema = v.pipe(
   v.description("`shopping` or `todo` for Alexa's two default lists, `null` for a custom list."),
 );
 export const ChangeSourceSchema = v.pipe(
-  v.picklist(["voice", "alexa-app", "app"]),
-  v.description("Where the change came from: said to the skill (`voice`), made in the Alexa app (`alexa-app`, household store), or made by the app through the REST API (`app`)."),
+  v.picklist(["voice", "alexa-app", "app", "assistant"]),
+  v.description("Where the change came from: said to the skill (`voice`), made in the Alexa app (`alexa-app`, household store), made by the app through the REST API (`app`), or asked of an AI assistant through the MCP endpoint (`assistant`: Alexa+ or any MCP client)."),
 );
 export const OperationKindSchema = v.picklist(["create", "update", "complete", "delete", "sync", "createList", "renameList", "deleteList", "message"]);
 export const OperationStatusSchema = v.pipe(

@@ -12,7 +12,7 @@
 import type { Env } from "../env.ts";
 import { linkingSettings, type LinkingSettings } from "./config.ts";
 import { LinkingError, type LinkingErrorCode } from "./errors.ts";
-import { TokenVerifier } from "./verify-token.ts";
+import { TokenVerifier, type VerifiedToken } from "./verify-token.ts";
 
 export { LinkingError, type LinkingErrorCode } from "./errors.ts";
 export { linkingSettings, type LinkingConfig, type LinkingSettings } from "./config.ts";
@@ -83,6 +83,41 @@ export async function linkStatus(env: Env, token: string | null): Promise<LinkSt
   }
 }
 
+/** Per audience (the MCP endpoint's resource URL): its own verifier, so its verdicts never answer for another audience. */
+const byAudience = new Map<string, { settings: LinkingSettings; verifier: TokenVerifier }>();
+
+/**
+ * Verifies an app token for another resource of this Worker (the MCP
+ * endpoint): the same issuer, keys or introspection as account linking, but
+ * `audience` instead of APP_OAUTH_AUDIENCE, and `sub` optional (service
+ * tokens). `not_configured` when verification is off.
+ * @example const r = await verifyForAudience(env, "https://bridge.example/mcp", token); if (r.ok) r.token.claims.sub;
+ */
+export async function verifyForAudience(
+  env: Env,
+  audience: string,
+  token: string,
+): Promise<{ ok: true; token: VerifiedToken } | { ok: false; reason: "not_configured" | "unavailable" } | { ok: false; reason: "refused"; code: LinkingErrorCode }> {
+  const { settings } = current(env);
+  if (!settings.ok || settings.config === null) return { ok: false, reason: "not_configured" };
+  let entry = byAudience.get(audience);
+  if (!entry || entry.settings !== settings) {
+    const verifier = new TokenVerifier(
+      { ...settings.config, audience },
+      { fetch: (input, init) => globalThis.fetch(input, init), now: () => Date.now(), requireSub: false },
+    );
+    entry = { settings, verifier };
+    byAudience.set(audience, entry);
+  }
+  try {
+    return { ok: true, token: await entry.verifier.verify(token) };
+  } catch (e) {
+    const error = e instanceof LinkingError ? e : new LinkingError("VERIFIER_UNAVAILABLE", String(e));
+    console.warn(`mcp: token not accepted: ${error.message}`);
+    return error.retryable ? { ok: false, reason: "unavailable" } : { ok: false, reason: "refused", code: error.code };
+  }
+}
+
 /**
  * `context.System.user.accessToken` of an envelope, or null.
  * @example readLinkToken(envelope) // "eyJhbGciOi…" once the person linked
@@ -133,6 +168,7 @@ export async function resolveAppUser(env: Env, appUserId: string): Promise<strin
 export function resetLinking(): void {
   memo = undefined;
   confirmed.clear();
+  byAudience.clear();
 }
 
 function record(v: unknown): Record<string, unknown> | null {

@@ -53,8 +53,10 @@ export const VERIFY_TIMEOUT_MS = 3_000;
 
 /** Whose token it is. @example const { sub } = await verifier.verify(token); */
 export interface VerifiedToken {
-  /** The app's user id (`sub`). */
+  /** The app's user id (`sub`); "" only for a verifier built with `requireSub: false` and a token without one. */
   sub: string;
+  /** Every claim of the token (JWT payload, or the introspection answer): the MCP endpoint reads its space claim and client here. */
+  claims: Readonly<Record<string, unknown>>;
   /** When the token stops being valid (ms since epoch), or null when the server did not say. */
   expiresAt: number | null;
 }
@@ -65,6 +67,8 @@ export interface TokenVerifierDeps {
   now: () => number;
   /** Least time between two JWKS fetches caused by unknown kids (jose's cooldown). Default 30 000. */
   jwksCooldownMs?: number;
+  /** Whether `sub` must be present (default true). The MCP endpoint accepts service tokens without one (src/routes/mcp.ts). */
+  requireSub?: boolean;
 }
 
 type Cached = { until: number; ok: true; token: VerifiedToken } | { until: number; ok: false; error: LinkingError };
@@ -146,13 +150,12 @@ export class TokenVerifier {
         algorithms: [...ALLOWED_ALGS],
         currentDate: new Date(now),
         clockTolerance: CLOCK_TOLERANCE_S,
-        requiredClaims: ["sub", "exp"],
+        requiredClaims: this.#requireSub ? ["sub", "exp"] : ["exp"],
       }));
     } catch (e) {
       throw fromJose(e);
     }
-    if (typeof payload.sub !== "string" || payload.sub === "") fail("TOKEN_CLAIMS_INVALID", "sub must be a non-empty string");
-    return { sub: payload.sub, expiresAt: typeof payload.exp === "number" ? payload.exp * 1000 : null };
+    return { sub: this.#sub(payload.sub), claims: payload, expiresAt: typeof payload.exp === "number" ? payload.exp * 1000 : null };
   }
 
   async #introspect(token: string, now: number): Promise<VerifiedToken> {
@@ -187,7 +190,7 @@ export class TokenVerifier {
       fail("VERIFIER_UNAVAILABLE", "introspection answered something that is not a JSON object");
     }
     if (body.active !== true) fail("TOKEN_INACTIVE", "introspection says the token is not active");
-    if (typeof body.sub !== "string" || body.sub === "") fail("TOKEN_CLAIMS_INVALID", "introspection gave no sub");
+    const sub = this.#sub(body.sub);
     const skew = CLOCK_TOLERANCE_S * 1000;
     const exp = typeof body.exp === "number" ? body.exp * 1000 : null;
     if (exp !== null && exp + skew <= now) fail("TOKEN_EXPIRED", "introspection: exp is past");
@@ -198,7 +201,18 @@ export class TokenVerifier {
       const auds = Array.isArray(body.aud) ? body.aud : [body.aud];
       if (!auds.includes(audience)) fail("TOKEN_AUDIENCE_MISMATCH", "introspection: unexpected aud");
     }
-    return { sub: body.sub, expiresAt: exp };
+    return { sub, claims: body, expiresAt: exp };
+  }
+
+  get #requireSub(): boolean {
+    return this.#deps.requireSub ?? true;
+  }
+
+  /** The token's `sub`: required unless `requireSub` is false, then "" when absent; never anything but a non-empty string. */
+  #sub(sub: unknown): string {
+    if (sub === undefined && !this.#requireSub) return "";
+    if (typeof sub !== "string" || sub === "") fail("TOKEN_CLAIMS_INVALID", "sub must be a non-empty string");
+    return sub;
   }
 
   #remember(key: string, entry: Cached): void {

@@ -28,9 +28,10 @@ export const WebhookType = {
  * Where a change came from: said to the skill (`voice`, skill store), made in
  * the Alexa app or by Alexa's own list features (`alexa-app`, household store:
  * list events), or made by the app itself through the REST API (`app`, on the
- * `outbox.completed` that confirms it).
+ * `outbox.completed` that confirms it), or asked of an AI assistant through
+ * the MCP endpoint (`assistant`: Alexa+ or any MCP client, src/mcp).
  */
-export type ChangeSource = "voice" | "alexa-app" | "app";
+export type ChangeSource = "voice" | "alexa-app" | "app" | "assistant";
 
 /** An Alexa item as the app sees it: the List API's item without its `href`, plus the app's id. */
 export type WebhookItem = Omit<ListItem, "href"> & {

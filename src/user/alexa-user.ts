@@ -55,6 +55,8 @@ import { ItemMap, migrateItemMap } from "./item-map.ts";
 import { migrateOpProgress, OpProgress } from "./op-progress.ts";
 import type { EnqueueOptions } from "./outbox/outbox.ts";
 import { createListStore, type HeldList, type ListStore } from "./lists/index.ts";
+import { runAssistantCall, type AssistantActor } from "./assistant.ts";
+import { failure, type ToolCall, type ToolResult } from "../mcp/call.ts";
 import { Outbound, type EnqueueReply, type GetOperationReply } from "./outbox/service.ts";
 import type { OutboxPort } from "./ports.ts";
 import type { BridgeOperation } from "../protocol/bridge-message.ts";
@@ -330,6 +332,28 @@ export class AlexaUser extends DurableObject<Env> {
     if (!this.profile.get()) return { outcome: "unknown_user" };
     const lists = this.lists.read();
     return lists === null ? { outcome: "held_by_alexa" } : { outcome: "found", lists };
+  }
+
+  /**
+   * An MCP tool call (src/routes/mcp.ts) on these lists, for `actor`: applied
+   * like a voice turn (same store, limits and undo journal), its webhooks with
+   * `source: "assistant"`, committed before the result is answered.
+   * @example await stub.callTool({ name: "add_items", arguments: { items: ["milk"] } }, { source: "assistant", clientId: "alexa" });
+   */
+  async callTool(call: ToolCall, actor: AssistantActor): Promise<ToolResult> {
+    return this.#serial(async () => {
+      const now = this.now();
+      if (this.tombstone.active(now) || this.profile.eraseRequestedAt() !== null || !this.profile.get()) {
+        return failure("Your lists aren't connected to Alexa anymore. Enable the skill and link your account again.");
+      }
+      let result!: ToolResult;
+      this.#commit(() => {
+        result = runAssistantCall(this.lists, call, now);
+      });
+      console.log(`mcp: ${call.name} by ${actor.clientId ?? "an assistant"}${result.isError ? " (refused)" : ""}`);
+      await this.#afterCommit(now);
+      return result;
+    });
   }
 
   /** REST API: an operation's status. @example await stub.getOperation("op_…") */

@@ -40,11 +40,11 @@ export interface VoiceListSummary {
 
 /** What the latest undoable voice change did, for "undo" to say what it reverts. */
 export interface UndoableChange {
-  kind: "add" | "remove" | "status" | "clearCompleted" | "createList";
+  kind: "add" | "remove" | "status" | "clearCompleted" | "createList" | "renameList" | "deleteList";
   listId: string;
   listName: string;
   defaultKind: DefaultListKind | null;
-  /** The item values it touched (the list's name for createList); for `add`, the items it created. */
+  /** The item values it touched (the list's name for createList and deleteList; the old and the new name for renameList); for `add`, the items it created. */
   values: string[];
   /** For `status`: the status it set. */
   status?: ItemStatus;
@@ -74,6 +74,9 @@ export type VoiceChange =
   | { kind: "status"; listId: string; itemIds: string[]; status: ItemStatus }
   | { kind: "clearCompleted"; listId: string }
   | { kind: "createList"; name: string }
+  /** Custom lists only (the MCP tools ask for these; no voice intent does yet). */
+  | { kind: "renameList"; listId: string; name: string }
+  | { kind: "deleteList"; listId: string }
   | { kind: "undo" };
 
 /** Why the store refused a change (REST answers these as 4xx, voice speaks them). */

@@ -46,12 +46,14 @@ export class OAuthFixture {
   }
 
   /** A signed access token; `nowMs` is the issuing time. */
-  async token(opts: { sub?: string; iss?: string; aud?: string; nowMs?: number; expInS?: number; nbfInS?: number; key?: Key } = {}): Promise<string> {
+  async token(
+    opts: { sub?: string | null; iss?: string; aud?: string; nowMs?: number; expInS?: number; nbfInS?: number; key?: Key; claims?: Record<string, unknown> } = {},
+  ): Promise<string> {
     const key = opts.key ?? this.keys[0]!;
     const now = Math.floor((opts.nowMs ?? Date.now()) / 1000);
-    const jwt = new SignJWT({ scope: "lists" })
-      .setProtectedHeader({ alg: "ES256", kid: key.kid, typ: "at+jwt" })
-      .setSubject(opts.sub ?? "app-user-1")
+    const jwt = new SignJWT({ scope: "lists", ...opts.claims }).setProtectedHeader({ alg: "ES256", kid: key.kid, typ: "at+jwt" });
+    if (opts.sub !== null) jwt.setSubject(opts.sub ?? "app-user-1");
+    jwt
       .setIssuer(opts.iss ?? ISSUER)
       .setAudience(opts.aud ?? AUDIENCE)
       .setIssuedAt(now)

@@ -30,7 +30,7 @@ describe("TokenVerifier: JWT access tokens", () => {
 
   it("accepts a valid token and answers its sub and exp", async () => {
     const token = await oauth.token({ sub: "app-user-7", nowMs: NOW });
-    await expect(verifier.verify(token)).resolves.toEqual({ sub: "app-user-7", expiresAt: NOW + 3600_000 });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ sub: "app-user-7", expiresAt: NOW + 3600_000 });
   });
 
   it("caches the verdict by token hash: the JWKS is fetched once, the clock alone ends the verdict", async () => {
@@ -149,7 +149,7 @@ describe("TokenVerifier: RFC 7662 introspection", () => {
   it("an active token links its sub; the request carries client credentials and the token", async () => {
     answer = () => Response.json({ active: true, sub: "app-user-9", iss: ISSUER, aud: [AUDIENCE], exp: NOW / 1000 + 600 });
     const v = verifier();
-    await expect(v.verify("opaque-1")).resolves.toEqual({ sub: "app-user-9", expiresAt: NOW + 600_000 });
+    await expect(v.verify("opaque-1")).resolves.toMatchObject({ sub: "app-user-9", expiresAt: NOW + 600_000 });
     await v.verify("opaque-1");
     expect(calls).toHaveLength(1);
     expect(calls[0]!.auth).toBe(`Basic ${btoa("bridge:s3cret")}`);

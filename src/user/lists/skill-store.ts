@@ -73,6 +73,9 @@ type Inverse =
   | { kind: "restore"; items: ItemRow[] }
   | { kind: "status"; items: { id: string; version: number; status: ItemStatus }[] }
   | { kind: "deleteList"; listId: string }
+  | { kind: "renameList"; listId: string; version: number; name: string }
+  /** A deleted list with its items, put back as they were. */
+  | { kind: "restoreList"; list: ListRow; items: ItemRow[] }
   /** Several of the above, on different items (an add that created some items and put others back). */
   | { kind: "combined"; parts: Inverse[] };
 
@@ -167,13 +170,14 @@ export class SkillStore implements ListStore, VoiceLists {
   }
 
   /**
-   * Applies the change a voice turn asked for, with its webhooks
-   * (`source: "voice"`) and its undo entry. Checks everything before writing,
-   * so a {@link StoreError} leaves nothing behind.
+   * Applies the change a voice turn (or an MCP tool call, src/mcp) asked for,
+   * with its webhooks (`source`: `voice`, or `assistant` for MCP) and its undo
+   * entry. Checks everything before writing, so a {@link StoreError} leaves
+   * nothing behind.
    * @example store.applyVoice({ kind: "add", listId, values: ["milk", "eggs"] }, now);
-   * @example store.applyVoice({ kind: "add", listId, values: ["eggs"], reactivateIds: [checkedOffMilk.id] }, now);
+   * @example store.applyVoice({ kind: "add", listId, values: ["eggs"], reactivateIds: [checkedOffMilk.id] }, now, "assistant");
    */
-  applyVoice(change: VoiceChange, now: number): void {
+  applyVoice(change: VoiceChange, now: number, source: ChangeSource = "voice"): void {
     this.#ensureDefaults();
     switch (change.kind) {
       case "add": {
@@ -183,8 +187,8 @@ export class SkillStore implements ListStore, VoiceLists {
         const rows = change.values.length > 0 ? this.#addItems(list, change.values.map((value) => ({ value })), now) : [];
         const reactivated = checkedOff.map((r) => this.#updateItem(r, { status: "active" }, now));
         if (rows.length === 0 && reactivated.length === 0) return;
-        if (rows.length > 0) this.#emitChanged(WebhookType.itemsCreated, list.id, rows, "voice");
-        if (reactivated.length > 0) this.#emitChanged(WebhookType.itemsUpdated, list.id, reactivated, "voice");
+        if (rows.length > 0) this.#emitChanged(WebhookType.itemsCreated, list.id, rows, source);
+        if (reactivated.length > 0) this.#emitChanged(WebhookType.itemsUpdated, list.id, reactivated, source);
         const inverses: Inverse[] = [];
         if (rows.length > 0) inverses.push({ kind: "delete", items: rows.map((r) => ({ id: r.id, version: r.version })) });
         if (reactivated.length > 0) inverses.push({ kind: "status", items: reactivated.map((r) => ({ id: r.id, version: r.version, status: "completed" })) });
@@ -201,7 +205,7 @@ export class SkillStore implements ListStore, VoiceLists {
         const rows = change.kind === "remove" ? this.#rowsOn(list.id, change.itemIds) : this.#itemRows(list.id).filter((r) => r.status === "completed");
         if (rows.length === 0) return;
         this.#deleteItems(rows);
-        this.#emitDeleted(list.id, rows, "voice");
+        this.#emitDeleted(list.id, rows, source);
         this.#remember({ kind: change.kind, ...this.#about(list), values: rows.map((r) => r.value) }, { kind: "restore", items: rows }, now);
         return;
       }
@@ -210,7 +214,7 @@ export class SkillStore implements ListStore, VoiceLists {
         const before = this.#rowsOn(list.id, change.itemIds).filter((r) => r.status !== change.status);
         if (before.length === 0) return;
         const after = before.map((r) => this.#updateItem(r, { status: change.status }, now));
-        this.#emitChanged(WebhookType.itemsUpdated, list.id, after, "voice");
+        this.#emitChanged(WebhookType.itemsUpdated, list.id, after, source);
         this.#remember(
           { kind: "status", ...this.#about(list), values: after.map((r) => r.value), status: change.status },
           { kind: "status", items: before.map((r, i) => ({ id: r.id, version: after[i]!.version, status: r.status })) },
@@ -220,12 +224,31 @@ export class SkillStore implements ListStore, VoiceLists {
       }
       case "createList": {
         const list = this.#createList(change.name, now);
-        this.#d.webhooks.enqueue(WebhookType.listCreated, listChanged(toMetadata(list), "voice"));
+        this.#d.webhooks.enqueue(WebhookType.listCreated, listChanged(toMetadata(list), source));
         this.#remember({ kind: "createList", ...this.#about(list), values: [list.name] }, { kind: "deleteList", listId: list.id }, now);
         return;
       }
+      case "renameList": {
+        const list = this.#list(change.listId);
+        if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists keep their names");
+        const row = this.#renameList(list, change.name, now);
+        if (row.name === list.name) return;
+        this.#d.webhooks.enqueue(WebhookType.listUpdated, listChanged(toMetadata(row), source));
+        this.#remember({ kind: "renameList", ...this.#about(row), values: [list.name] }, { kind: "renameList", listId: row.id, version: row.version, name: list.name }, now);
+        return;
+      }
+      case "deleteList": {
+        const list = this.#list(change.listId);
+        if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists cannot be deleted");
+        const items = this.#itemRows(list.id);
+        this.#d.sql.exec(`DELETE FROM skill_items WHERE list_id = ?`, list.id);
+        this.#d.sql.exec(`DELETE FROM skill_lists WHERE id = ?`, list.id);
+        this.#d.webhooks.enqueue(WebhookType.listDeleted, { listId: list.id, source });
+        this.#remember({ kind: "deleteList", ...this.#about(list), values: [list.name] }, { kind: "restoreList", list, items }, now);
+        return;
+      }
       case "undo":
-        this.#undo(now);
+        this.#undo(now, source);
         return;
     }
   }
@@ -304,10 +327,7 @@ export class SkillStore implements ListStore, VoiceLists {
       case "renameList": {
         const list = this.#listByRef(op.list);
         if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists keep their names");
-        const name = this.#checkNewName(op.name, list.id);
-        const row = this.#d.sql
-          .exec<ListRow>(`UPDATE skill_lists SET name = ?, name_key = ?, version = version + 1, updated_at = ? WHERE id = ? RETURNING *`, name, nameKey(name), now, list.id)
-          .one();
+        const row = this.#renameList(list, op.name, now);
         return { listId: row.id, name: row.name, version: row.version };
       }
       case "deleteList": {
@@ -381,6 +401,13 @@ export class SkillStore implements ListStore, VoiceLists {
       .one();
   }
 
+  #renameList(list: ListRow, rawName: string, now: number): ListRow {
+    const name = this.#checkNewName(rawName, list.id);
+    return this.#d.sql
+      .exec<ListRow>(`UPDATE skill_lists SET name = ?, name_key = ?, version = version + 1, updated_at = ? WHERE id = ? RETURNING *`, name, nameKey(name), now, list.id)
+      .one();
+  }
+
   #checkNewName(raw: string, except: string | null): string {
     const name = raw.trim().replace(/\s+/g, " ");
     if (name === "" || name.length > LIMITS.maxListNameLength) {
@@ -397,18 +424,18 @@ export class SkillStore implements ListStore, VoiceLists {
     this.#undoJournal.remember({ summary, inverse }, now);
   }
 
-  #undo(now: number): void {
+  #undo(now: number, source: ChangeSource): void {
     const latest = this.#undoJournal.take(this.#d.now());
     if (!latest) throw new StoreError("NOTHING_TO_UNDO", "no voice change to undo");
-    this.#revert(latest.inverse, latest.summary.listId, now);
+    this.#revert(latest.inverse, latest.summary.listId, now, source);
   }
 
-  #revert(inv: Inverse, listId: string, now: number): void {
+  #revert(inv: Inverse, listId: string, now: number, source: ChangeSource): void {
     switch (inv.kind) {
       case "delete": {
         const rows = this.#unchanged(inv.items);
         this.#deleteItems(rows);
-        if (rows.length > 0) this.#emitDeleted(listId, rows, "voice");
+        if (rows.length > 0) this.#emitDeleted(listId, rows, source);
         return;
       }
       case "restore": {
@@ -425,24 +452,59 @@ export class SkillStore implements ListStore, VoiceLists {
             )
             .one(),
         );
-        if (restored.length > 0) this.#emitChanged(WebhookType.itemsCreated, listId, restored, "voice");
+        if (restored.length > 0) this.#emitChanged(WebhookType.itemsCreated, listId, restored, source);
         return;
       }
       case "status": {
         const byId = new Map(inv.items.map((i) => [i.id, i.status]));
         const rows = this.#unchanged(inv.items).map((r) => this.#updateItem(r, { status: byId.get(r.id)! }, now));
-        if (rows.length > 0) this.#emitChanged(WebhookType.itemsUpdated, listId, rows, "voice");
+        if (rows.length > 0) this.#emitChanged(WebhookType.itemsUpdated, listId, rows, source);
         return;
       }
       case "deleteList": {
         const list = this.#listRow(inv.listId);
         if (!list || this.#itemRows(list.id).length > 0) return;
         this.#d.sql.exec(`DELETE FROM skill_lists WHERE id = ?`, list.id);
-        this.#d.webhooks.enqueue(WebhookType.listDeleted, { listId: list.id, source: "voice" });
+        this.#d.webhooks.enqueue(WebhookType.listDeleted, { listId: list.id, source });
+        return;
+      }
+      case "renameList": {
+        // Only if nobody renamed it since, and the old name is still free.
+        const list = this.#listRow(inv.listId);
+        const taken = this.#d.sql.exec<{ id: string }>(`SELECT id FROM skill_lists WHERE name_key = ?`, nameKey(inv.name)).toArray()[0];
+        if (!list || list.version !== inv.version || (taken && taken.id !== list.id)) return;
+        const row = this.#renameList(list, inv.name, now);
+        this.#d.webhooks.enqueue(WebhookType.listUpdated, listChanged(toMetadata(row), source));
+        return;
+      }
+      case "restoreList": {
+        const { list, items } = inv;
+        const count = this.#d.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM skill_lists`).one().n;
+        const taken = this.#d.sql.exec<{ id: string }>(`SELECT id FROM skill_lists WHERE name_key = ? OR id = ?`, list.name_key, list.id).toArray()[0];
+        if (taken || count >= LIMITS.maxLists) return;
+        const restored = this.#d.sql
+          .exec<ListRow>(
+            `INSERT INTO skill_lists (seq, id, name, name_key, default_kind, version, created_at, updated_at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?) RETURNING *`,
+            list.seq, list.id, list.name, list.name_key, list.version + 1, list.created_at, now,
+          )
+          .one();
+        this.#d.webhooks.enqueue(WebhookType.listCreated, listChanged(toMetadata(restored), source));
+        const rows = items.map((r) =>
+          this.#d.sql
+            .exec<ItemRow>(
+              `INSERT INTO skill_items (seq, id, list_id, value, status, version, app_item_id, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+              r.seq, r.id, r.list_id, r.value, r.status, r.version + 1,
+              r.app_item_id !== null && this.#itemByAppId(r.app_item_id) ? null : r.app_item_id,
+              r.created_at, now,
+            )
+            .one(),
+        );
+        if (rows.length > 0) this.#emitChanged(WebhookType.itemsCreated, list.id, rows, source);
         return;
       }
       case "combined":
-        for (const part of inv.parts) this.#revert(part, listId, now);
+        for (const part of inv.parts) this.#revert(part, listId, now, source);
         return;
     }
   }

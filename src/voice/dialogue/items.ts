@@ -42,6 +42,36 @@ export const OPS: Record<string, ItemOp> = {
 
 // ---------------------------------------------------------------- add
 
+/**
+ * The "already on the list" rule, shared with the MCP tools (src/mcp): what
+ * is there already stays as it is (`already`, its value as stored); what is
+ * there checked off is put back (`reactivated`; the active one wins when both
+ * are); the rest is new (`fresh`, "banana and bananas" once).
+ * @example planAdd([{ id: "i1", value: "Milk", status: "completed" }], ["milk", "eggs"], "en-US")
+ * // { fresh: ["eggs"], reactivated: [{ id: "i1", value: "Milk", status: "completed" }], already: [] }
+ */
+export function planAdd(items: readonly VoiceItem[], values: readonly string[], locale: Locale): { fresh: string[]; reactivated: VoiceItem[]; already: string[] } {
+  const active = items.filter((i) => i.status === "active");
+  const completed = items.filter((i) => i.status === "completed");
+  const already: string[] = [];
+  const reactivated: VoiceItem[] = [];
+  const fresh: string[] = [];
+  for (const v of values) {
+    const existing = active.find((i) => sameItem(i.value, v, locale));
+    if (existing) {
+      already.push(existing.value);
+      continue;
+    }
+    const checkedOff = completed.find((i) => sameItem(i.value, v, locale));
+    if (checkedOff) {
+      if (!reactivated.includes(checkedOff)) reactivated.push(checkedOff);
+      continue;
+    }
+    if (!fresh.some((f) => sameItem(f, v, locale))) fresh.push(v);
+  }
+  return { fresh, reactivated, already };
+}
+
 export function addItems(ctx: Ctx, text: string, listSlot: VoiceSlot | undefined): VoiceReply {
   const resolved = resolveList(ctx, listSlot);
   if ("reply" in resolved) return resolved.reply;
@@ -62,27 +92,8 @@ export function addItems(ctx: Ctx, text: string, listSlot: VoiceSlot | undefined
     return finish(ctx, { speech: ctx.say.valueTooLong(LIMITS.maxValueLength), listId: list.id });
   }
 
-  // What is there already stays as it is; what is there checked off is put
-  // back (the active one wins when both are); the rest is new.
   const items = ctx.lists.items(list.id);
-  const active = items.filter((i) => i.status === "active");
-  const completed = items.filter((i) => i.status === "completed");
-  const already: string[] = [];
-  const reactivated: VoiceItem[] = [];
-  const fresh: string[] = [];
-  for (const v of values) {
-    const existing = active.find((i) => sameItem(i.value, v, ctx.locale));
-    if (existing) {
-      already.push(existing.value);
-      continue;
-    }
-    const checkedOff = completed.find((i) => sameItem(i.value, v, ctx.locale));
-    if (checkedOff) {
-      if (!reactivated.includes(checkedOff)) reactivated.push(checkedOff);
-      continue;
-    }
-    if (!fresh.some((f) => sameItem(f, v, ctx.locale))) fresh.push(v); // "banana and bananas": once
-  }
+  const { fresh, reactivated, already } = planAdd(items, values, ctx.locale);
   if (fresh.length === 0 && reactivated.length === 0) {
     return finish(ctx, { speech: ctx.say.alreadyThere(phrase(ctx, already), ref(list)), listId: list.id });
   }

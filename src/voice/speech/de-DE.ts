@@ -47,6 +47,10 @@ function undone(change: UndoneChange): string {
       return `Rückgängig gemacht: Die abgehakten Einträge sind wieder auf ${dat(change.list)}.`;
     case "createList":
       return `Rückgängig gemacht: Ich habe die ${listName(change.list)} wieder gelöscht.`;
+    case "renameList":
+      return `Rückgängig gemacht: Die ${listName(change.list)} heißt wieder ${what}.`;
+    case "deleteList":
+      return `Rückgängig gemacht: Die ${listName(change.list)} ist wieder da.`;
   }
 }
 

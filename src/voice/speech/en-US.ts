@@ -56,6 +56,10 @@ function undone(change: UndoneChange, words: EnglishWords): string {
       return `Undone: the ${checkedOffItems} items are back on ${list}.`;
     case "createList":
       return `Undone: I deleted ${list} again.`;
+    case "renameList":
+      return `Undone: ${list} is called ${what} again.`;
+    case "deleteList":
+      return `Undone: ${list} is back.`;
   }
 }
 

@@ -39,7 +39,7 @@ export interface ItemsPhrase {
  * @example speech.undone({ kind: "add", list: { kind: "shopping", name: "Shopping" }, items: { text: "milk", count: 1 } })
  */
 export interface UndoneChange {
-  kind: "add" | "remove" | "status" | "clearCompleted" | "createList";
+  kind: "add" | "remove" | "status" | "clearCompleted" | "createList" | "renameList" | "deleteList";
   list: ListRef;
   items: ItemsPhrase;
   /** For `status`: the status the undone change had set. */
