@@ -13,7 +13,7 @@ export interface CliCall {
   path: string;
   body?: Record<string, unknown>;
   /** How to print the answer. */
-  view: "json" | "lists" | "deliveries" | "calls" | "status" | "webhooks" | "faults" | "ok" | "userid" | "say" | "session-end" | "voice" | "token";
+  view: "json" | "lists" | "deliveries" | "calls" | "status" | "webhooks" | "faults" | "ok" | "userid" | "say" | "session-end" | "voice" | "token" | "assistant";
 }
 
 export interface CliGlobals {
@@ -53,6 +53,9 @@ Voice (the person talking to the skill, through its interaction model):
                                           the session stays open until the skill or "stop" ends it
   say --end                               end the open session (SessionEndedRequest)
   voice [--limit N]                       what was said and answered, newest first
+  assistant <tool> ['<json>'] [--sub ID]  Alexa+ calling the bridge's MCP tool for the person, e.g.
+                                          assistant add_items '{"items":["milk, eggs and bread"]}'
+                                          (token for the app user they linked, or ID; exit 1 on an error result)
 
 What happened:
   deliveries [--limit N] [--type T]       requests sent to the skill, with attempts
@@ -213,6 +216,17 @@ function command(args: string[], flags: Map<string, string>, person: string): Cl
       const text = rest.join(" ").trim();
       if (text === "") throw new Error('usage: say "<utterance>" [--locale de-DE] | say --end');
       return emu("POST", `${me}/say`, "say", { text, ...(flags.has("locale") ? { locale: flags.get("locale") } : {}) });
+    }
+    case "assistant": {
+      const [tool, raw] = need(1, "assistant <tool> '<json arguments>'");
+      let args: unknown;
+      try {
+        args = raw === undefined ? {} : JSON.parse(raw);
+      } catch {
+        throw new Error(`assistant: the arguments are not JSON: ${raw}`);
+      }
+      if (typeof args !== "object" || args === null || Array.isArray(args)) throw new Error("assistant: the arguments must be a JSON object");
+      return emu("POST", `${me}/assistant`, "assistant", { tool, arguments: args, ...(flags.has("sub") ? { sub: flags.get("sub") } : {}) });
     }
     case "voice": {
       const q = new URLSearchParams({ person, limit: flags.get("limit") ?? "20" });

@@ -4,6 +4,7 @@
  * the fake app, over the emulator's control API (see emulator/cli-parse for
  * the commands). Exits 1 on an error answer, 2 on bad usage.
  */
+import type { AssistantCallView } from "./assistant.ts";
 import type { DeliveryView } from "./delivery.ts";
 import type { CallView } from "./emulator.ts";
 import type { ListView, PersonView } from "./people.ts";
@@ -53,6 +54,10 @@ async function main(): Promise<number> {
   }
   console.log(globals.json ? JSON.stringify(res.body, null, 2) : render(call.view, res.body));
   // The emulator answered, but the skill did not give Alexa a usable answer.
+  if (call.view === "assistant") {
+    const a = res.body as AssistantCallView;
+    return a.result?.isError || a.error ? 1 : 0;
+  }
   return call.view === "say" && (res.body as VoiceTurn).error !== undefined ? 1 : 0;
 }
 
@@ -127,6 +132,10 @@ function render(view: CliCall["view"], body: unknown): string {
     }
     case "voice":
       return renderVoiceLog(body as VoiceTurn[]);
+    case "assistant": {
+      const a = body as AssistantCallView;
+      return `${a.person} (as ${a.sub}) → ${a.tool}: ${a.result?.isError || a.error ? "[error] " : ""}${a.said}`;
+    }
     case "faults":
     case "json":
       return JSON.stringify(body, null, 2);

@@ -59,6 +59,10 @@ export function controlRoutes(emu: Emu): Router {
         }),
   );
   on("POST", "/oauth/rotate", async () => ({ kid: await emu.oauth.rotate() }));
+  // Alexa+ calling the bridge's MCP tool for the person: `{tool, arguments?, sub?}`.
+  on("POST", "/people/:name/assistant", (b, p) =>
+    emu.assistant(name(p), requireString(b.tool, "tool"), (b.arguments ?? {}) as Record<string, unknown>, b.sub === undefined ? {} : { sub: requireString(b.sub, "sub") }),
+  );
   on("POST", "/people/:name/permissions", (b, p) =>
     emu.setPermissions(name(p), { grant: permissions(b.grant, "grant"), revoke: permissions(b.revoke, "revoke") }),
   );

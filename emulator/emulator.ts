@@ -18,6 +18,7 @@
  * list read permission (a skill without it could not use them).
  */
 import { amazonRoutes, type AmazonBackend, CERT_PATH } from "./amazon-api.ts";
+import { type AssistantCallView, callTool } from "./assistant.ts";
 import { controlRoutes } from "./control-api.ts";
 import { DeliveryQueue, type DeliveryView } from "./delivery.ts";
 import { EventBus } from "./events.ts";
@@ -128,6 +129,10 @@ export class AlexaEmulator {
   readonly #now: () => number;
   readonly #pki: TestPki;
   readonly #people = new Map<string, Person>();
+  /** The app user each person linked last through the emulator's OAuth server (their list space). */
+  readonly #appUsers = new Map<string, string>();
+  #assistantCalls = 0;
+  readonly #skillFetch: typeof fetch;
   readonly #calls: CallView[] = [];
   readonly #callCounts: Record<AmazonApi, number> = { lwa: 0, messaging: 0, lists: 0 };
   readonly #notes = new WeakMap<Request, string[]>();
@@ -173,6 +178,7 @@ export class AlexaEmulator {
       "Signature-256": await signBody(this.#pki.leafKey, body),
     });
     const skillFetch = opts.fetch ?? ((input, init) => fetch(input, init));
+    this.#skillFetch = skillFetch;
     this.deliveries = new DeliveryQueue({
       now: this.#now,
       skewMs: () => this.skewMs,
@@ -319,7 +325,27 @@ export class AlexaEmulator {
    */
   async linkAppUser(name: string, opts: { sub?: string; kind?: TokenKind } = {}): Promise<PersonView> {
     this.#enabled(this.#person(name));
-    return this.link(name, await this.oauth.issue({ sub: opts.sub ?? `app-user-${name}`, ...(opts.kind ? { kind: opts.kind } : {}) }));
+    const sub = opts.sub ?? `app-user-${name}`;
+    this.#appUsers.set(name, sub);
+    return this.link(name, await this.oauth.issue({ sub, ...(opts.kind ? { kind: opts.kind } : {}) }));
+  }
+
+  /**
+   * Alexa+ calling the bridge's MCP tool `tool` for the person: a token of the
+   * emulator's OAuth server for the app user they linked last (or `sub`),
+   * with the bridge's `/mcp` as audience (emulator/assistant).
+   * @example await emu.assistant("alice", "add_items", { items: ["milk, eggs and bread"] });
+   */
+  async assistant(name: string, tool: string, args: Record<string, unknown>, opts: { sub?: string } = {}): Promise<AssistantCallView> {
+    const p = this.#person(name);
+    const sub = opts.sub ?? this.#appUsers.get(p.name) ?? `app-user-${p.name}`;
+    const mcpUrl = new URL("/mcp", this.skillEndpoint).href;
+    const token = await this.oauth.issue({ sub, aud: mcpUrl });
+    const at = new Date(this.#now()).toISOString();
+    const answer = await callTool({ fetch: this.#skillFetch, mcpUrl, token, tool, args });
+    const view: AssistantCallView = { id: ++this.#assistantCalls, at, person: p.name, sub, tool, arguments: args, ...answer };
+    this.events.publish("assistant", view);
+    return view;
   }
 
   /** Grants and/or revokes list permissions: `SkillPermissionAccepted` (first grant) or `SkillPermissionChanged`. */

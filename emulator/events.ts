@@ -17,6 +17,8 @@ export const EVENT_TYPES = [
   "delivery",
   /** A person talked to the skill (VoiceTurn). */
   "voice",
+  /** Alexa+ (an MCP client) called one of the bridge's tools for a person (AssistantCallView). */
+  "assistant",
   /** An Amazon API call: List API, Skill Messaging, LWA (CallView). */
   "call",
   /** A person's household lists changed ({person, event}). */

@@ -66,17 +66,18 @@ export class OAuthServer {
 
   /**
    * An access token for `sub` (valid for an hour; `expired`: ended an hour ago;
-   * `foreign`: signed by a key of nobody's JWKS).
+   * `foreign`: signed by a key of nobody's JWKS). `aud`: another audience than
+   * the skill's (the bridge's MCP endpoint URL).
    * @example await oauth.issue({ sub: "app-user-1", kind: "expired" })
    */
-  async issue(opts: { sub: string; kind?: TokenKind }): Promise<string> {
+  async issue(opts: { sub: string; kind?: TokenKind; aud?: string }): Promise<string> {
     const kind = opts.kind ?? "valid";
     const key = kind === "foreign" ? await newKey(this.#key.kid) : this.#key;
     const now = Math.floor(this.#now() / 1000) - (kind === "expired" ? 7200 : 0);
     return new SignJWT({ scope: "lists" })
       .setProtectedHeader({ alg: "ES256", kid: key.kid, typ: "at+jwt" })
       .setIssuer(this.issuer)
-      .setAudience(this.audience)
+      .setAudience(opts.aud ?? this.audience)
       .setSubject(opts.sub)
       .setIssuedAt(now)
       .setExpirationTime(now + 3600)

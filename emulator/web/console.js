@@ -561,6 +561,15 @@ function describe(type, data, model) {
         text: [`${data.person}: ${what} → ${req.intent ?? req.type}`, " · ", data.error ? stateSpan(`${data.status ?? "no answer"}: ${data.error}`, "bad") : stateSpan(String(data.status), "ok"), data.speech ? ` · Alexa: ${data.speech}` : ""],
       };
     }
+    case "assistant": {
+      const failed = data.result?.isError || data.error;
+      return {
+        key: `a:${data.id}`,
+        person: data.person,
+        label: "Alexa+",
+        text: [`${data.person}: ${data.tool} ${JSON.stringify(data.arguments)}`, " · ", stateSpan(failed ? `${data.status}: error` : String(data.status), failed ? "bad" : "ok"), ` · Alexa+: ${data.said}`],
+      };
+    }
     case "delivery": {
       const attempts = data.attempts ?? [];
       const answers = attempts.map((a) => (a.status ?? a.error ?? "?")).join(", ");
@@ -705,7 +714,7 @@ $("clear-timeline").addEventListener("click", () => {
 
 // ------------------------------------------------------------- live events
 
-const TYPES = ["delivery", "voice", "call", "lists", "person", "webhook", "app-view", "operation", "faults", "worker"];
+const TYPES = ["delivery", "voice", "assistant", "call", "lists", "person", "webhook", "app-view", "operation", "faults", "worker"];
 const refreshPeople = debounce(() => loadPeople().then(() => (refreshAlexa(), refreshApp(), refreshDeadLetters())), 150);
 
 function onEvent(type, data) {
@@ -722,6 +731,7 @@ function onEvent(type, data) {
       if (mine) refreshApp();
       break;
     case "voice":
+    case "assistant":
     case "operation":
       if (mine) refreshAlexa();
       break;

@@ -116,6 +116,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       APP_OAUTH_ISSUER: emu.oauth.issuer,
       APP_OAUTH_AUDIENCE: emu.oauth.audience,
       APP_OAUTH_JWKS_URL: emu.oauth.jwksUrl,
+      // The MCP endpoint (docs/alexa-plus.md): its public URL is the audience of the emulator's Alexa+ tokens.
+      MCP_RESOURCE_URL: `${workerUrl}/mcp`,
       ...(opts.alexaLists ? { ALEXA_LISTS: opts.alexaLists } : {}),
       ...opts.extraVars,
     };

@@ -174,9 +174,14 @@ export const MessageReceivedDataSchema = v.object({
 });
 export const UserEnabledDataSchema = v.object({});
 export const UserDisabledDataSchema = v.object({ userInformationPersistenceStatus: v.optional(v.string()) });
-export const AccountLinkedDataSchema = v.object({
-  accessToken: v.pipe(v.string(), v.description("The token the app's OAuth server issued: find the app's user with it.")),
-});
+export const AccountLinkedDataSchema = v.union([
+  v.object({
+    appUserId: v.pipe(v.string(), v.description("With token verification configured (docs/account-linking.md): the verified `sub` of the token, the app's own user id.")),
+  }),
+  v.object({
+    accessToken: v.pipe(v.string(), v.description("Without verification (the weaker mode): the token the app's OAuth server issued: find the app's user with it.")),
+  }),
+]);
 export const PermissionsChangedDataSchema = v.object({
   acceptedPermissions: v.pipe(v.array(v.string()), v.description("e.g. `alexa::household:lists:read`.")),
 });

@@ -84,6 +84,20 @@ describe("CLI parsing", () => {
     expect(parseCli(["say", "hi", "--locale"], {})).toMatchObject({ kind: "error", message: "--locale needs a value" });
   });
 
+  it("calls an MCP tool as Alexa+ for the person (assistant <tool> '<json>')", () => {
+    expect(callOf(["assistant", "add_items", '{"items":["milk, eggs and bread"]}', "--person", "bob"])).toEqual({
+      target: "emulator",
+      method: "POST",
+      path: "/_control/people/bob/assistant",
+      view: "assistant",
+      body: { tool: "add_items", arguments: { items: ["milk, eggs and bread"] } },
+    });
+    expect(callOf(["assistant", "read_list", "--sub", "space-x"])).toMatchObject({ body: { tool: "read_list", arguments: {}, sub: "space-x" } });
+    expect(parseCli(["assistant"], {})).toMatchObject({ kind: "error", message: expect.stringMatching(/^usage: assistant/) });
+    expect(parseCli(["assistant", "add_items", "{nope"], {})).toMatchObject({ kind: "error", message: expect.stringMatching(/not JSON/) });
+    expect(parseCli(["assistant", "add_items", "[1]"], {})).toMatchObject({ kind: "error", message: expect.stringMatching(/JSON object/) });
+  });
+
   it("reads URLs from flags or the environment", () => {
     const p = parseCli(["status", "--url", "http://127.0.0.1:9000/"], { ALEXA_APP_URL: "http://127.0.0.1:9001" });
     expect(p).toMatchObject({ kind: "call", globals: { emulatorUrl: "http://127.0.0.1:9000", appUrl: "http://127.0.0.1:9001", person: "alice" } });
