@@ -111,7 +111,7 @@ async function ticksOf(pids: readonly number[]): Promise<number> {
  * the workerd processes that appeared while it started.
  * @example const s = await startBenchStack(root, { alexaLists: "household" }); try { ... } finally { await s.stop(); }
  */
-export async function startBenchStack(root: string, opts: { alexaLists: "skill" | "household" }): Promise<BenchStack> {
+export async function startBenchStack(root: string, opts: { alexaLists: "skill" | "household"; vars?: Record<string, string> }): Promise<BenchStack> {
   const pki = await createTestPki();
   const stub = await startAmazonStub(pki.chainPem);
   const dir = await mkdtemp(path.join(os.tmpdir(), "alb-bench-e2e-"));
@@ -135,6 +135,7 @@ export async function startBenchStack(root: string, opts: { alexaLists: "skill" 
       APP_WEBHOOK_URL: `${stub.origin}/webhooks`,
       APP_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("base64")}`,
       APP_API_TOKEN: apiToken,
+      ...opts.vars,
     };
     const port = await freePort();
     const before = new Set((await workerdProcesses(process.pid)).keys());

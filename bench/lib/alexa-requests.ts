@@ -38,6 +38,19 @@ function context(c: Common): unknown {
 }
 
 /**
+ * `AlexaSkillEvent.SkillAccountLinked` with the app's access token (links the user to the token's `sub`).
+ * @example skillAccountLinked({ userId, requestId, apiEndpoint }, jwt)
+ */
+export function skillAccountLinked(c: Common, accessToken: string): string {
+  const now = c.timestamp ?? new Date().toISOString();
+  return JSON.stringify({
+    version: "1.0",
+    context: context(c),
+    request: { type: "AlexaSkillEvent.SkillAccountLinked", requestId: c.requestId, timestamp: now, eventCreationTime: now, eventPublishingTime: now, body: { accessToken } },
+  });
+}
+
+/**
  * `Messaging.MessageReceived` carrying `message` as `request.message`.
  * @example messageReceived({ userId, requestId, apiEndpoint }, encodeBridgeMessage({ opId: "op1", op: { kind: "sync" } }))
  */
