@@ -49,19 +49,42 @@ export interface McpHandlerOptions {
  * const res = await handleMcpPost(request, { callTool: (call) => stub.callTool(call, actor) });
  */
 export async function handleMcpPost(request: Request, opts: McpHandlerOptions): Promise<Response> {
-  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: describeTools() }));
-  server.setRequestHandler(CallToolRequestSchema, async (req) => {
-    if (!isToolName(req.params.name)) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${req.params.name}`);
-    return opts.callTool({ name: req.params.name, arguments: req.params.arguments });
-  });
+  const held = idle.pop() ?? newServer();
+  held.callTool = opts.callTool;
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-  await server.connect(transport);
+  await held.server.connect(transport);
   try {
     return await transport.handleRequest(request);
   } finally {
-    await server.close();
+    await held.server.close();
+    held.callTool = null;
+    if (idle.length < MAX_IDLE) idle.push(held);
   }
+}
+
+/**
+ * Servers not serving a request now. Building one (its handlers, their zod
+ * shapes) costs about as much CPU as answering a call, so an isolate keeps a
+ * few and connects each to one request's transport at a time: concurrent
+ * requests never share one, and nothing of a request outlives its close.
+ */
+const idle: Held[] = [];
+const MAX_IDLE = 8;
+
+interface Held {
+  server: Server;
+  callTool: McpHandlerOptions["callTool"] | null;
+}
+
+function newServer(): Held {
+  const held: Held = { server: new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS }), callTool: null };
+  held.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: describeTools() }));
+  held.server.setRequestHandler(CallToolRequestSchema, async (req) => {
+    if (!isToolName(req.params.name)) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${req.params.name}`);
+    if (!held.callTool) throw new McpError(ErrorCode.InternalError, "no request is being served");
+    return held.callTool({ name: req.params.name, arguments: req.params.arguments });
+  });
+  return held;
 }
 
 /**

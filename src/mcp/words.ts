@@ -6,6 +6,7 @@
  * codes and no ids: a person hears these. English only for now; the
  * matching itself follows the locale given (call.ts).
  */
+import pluralize from "pluralize";
 import type { Locale } from "../voice/intents.ts";
 import { joinAnd, joinOr } from "../voice/ssml.ts";
 import { LIMITS, type StoreErrorCode, type UndoableChange, type VoiceListSummary } from "../voice/types.ts";
@@ -37,9 +38,11 @@ export function or(parts: readonly string[], locale: Locale = "en-US"): string {
   return joinOr(parts, locale);
 }
 
-/** "is" or "are", for a list of items. @example isAre(["milk"]) // "is" */
+/** "is" or "are", for a list of items ("eggs" are, as the skill's speech has it). @example isAre(["milk"]) // "is" */
 export function isAre(items: readonly string[]): string {
-  return items.length === 1 ? "is" : "are";
+  if (items.length !== 1) return "are";
+  const last = items[0]!.trim().split(/\s+/).pop() ?? "";
+  return /^[a-z]+$/i.test(last) && last.length > 2 && pluralize.isPlural(last) && !pluralize.isSingular(last) ? "are" : "is";
 }
 
 /** Sentences joined, the empty ones dropped, each capitalised. @example sentences("added milk.", false) // "Added milk." */

@@ -243,6 +243,10 @@ describe("MCP endpoint: the tools on a person's lists", () => {
     await call(mcpEnv(), await token("app-user-s"), "add_items", { items: ["secret cake"] });
     const t = await call(mcpEnv(), await token("app-user-t"), "read_list");
     expect(t.structuredContent).toMatchObject({ active: [], completed: [] });
+    // Concurrent requests of both spaces in one isolate never answer for each other (the isolate reuses idle servers).
+    const [ts, tt] = [await token("app-user-s"), await token("app-user-t")];
+    const mixed = await Promise.all(Array.from({ length: 12 }, (_, i) => call(mcpEnv(), i % 2 === 0 ? ts : tt, "read_list")));
+    expect(mixed.map((r) => (r.structuredContent!.active as string[]).join())).toEqual(Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? "secret cake" : "")));
     const nobody = await call(mcpEnv(), await token("app-user-nobody"), "read_list");
     expect(nobody).toMatchObject({ isError: true });
     expect(nobody.content[0]!.text).toMatch(/aren't connected to Alexa yet/);
