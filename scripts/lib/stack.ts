@@ -139,7 +139,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         await stack.worker.stop();
         // A killed workerd can hold its port for a moment after wrangler exits; the
         // new wrangler refuses a taken port (scripts/lib/ports.ts), so wait for it.
-        await eventually(`port ${opts.workerPort} to be free`, () => portFree(opts.workerPort), 15_000, 100);
+        await eventually(`port ${opts.workerPort} to be free`, () => portFree(opts.workerPort), 60_000, 100);
         stack.worker = await launch();
       },
       stop: async () => {
