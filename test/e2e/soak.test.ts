@@ -30,7 +30,7 @@ export const COMMAND_BUDGET_MS = 120_000;
 /** No further seed of a store starts after this long (the first always runs). */
 export const STORE_BUDGET_MS = 360_000;
 /** The vitest limit per store: the budget, one more seed at its worst (commands, heal, checks, a shrink), and margin. */
-export const STORE_LIMIT_MS = 1_200_000;
+export const STORE_LIMIT_MS = 900_000;
 
 const stacks = new Map<Store, SoakStack>();
 
