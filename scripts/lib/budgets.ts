@@ -13,6 +13,8 @@
 export const WAIT_MS = 60_000;
 /** A wait behind retries with backoff: the app or Amazon down and back, a Worker restart, the cron. @example await eventually("healed", check, RETRY_WAIT_MS) */
 export const RETRY_WAIT_MS = 120_000;
+/** How long the emulated Alexa waits for a voice answer in test stacks (Alexa: 8 s; speed is measured by npm run bench, not here). @example startScratchStack(…) // voiceTimeoutMs: VOICE_WAIT_MS */
+export const VOICE_WAIT_MS = 30_000;
 /** `wrangler dev` answering /healthz (~5–10 s idle, up to a minute under load). @example startWranglerDev({ ...opts, readyTimeoutMs: WORKER_READY_MS }) */
 export const WORKER_READY_MS = 180_000;
 /** A beforeAll that starts a stack (and a browser). @example beforeAll(start, STACK_START_MS) */
