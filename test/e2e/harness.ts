@@ -17,6 +17,13 @@ import { type Stack, startScratchStack } from "../../scripts/lib/stack.ts";
 import { eventually } from "../../scripts/lib/eventually.ts";
 import { contractChecker } from "./contract.ts";
 
+export interface Activity {
+  deliveries: number;
+  turns: number;
+  webhooks: number;
+  rest: number;
+}
+
 export interface E2E {
   stack: Stack;
   bridge: BridgeClient;
@@ -27,8 +34,8 @@ export interface E2E {
   contractViolations: string[];
   /** The Worker's output so far (shown when a test fails). */
   workerLog: string[];
-  /** REST requests made through `bridge` so far. */
-  restCalls(): number;
+  /** What the stack did so far (for the one line per test, {@link reportRuns}): Alexa deliveries, voice turns, webhooks, REST calls. */
+  activity(): Activity;
   stop(): Promise<void>;
 }
 
@@ -38,9 +45,15 @@ export async function startE2E(opts: { alexaLists: "skill" | "household" }): Pro
   // The contract, checked in one place: the REST client's fetch and the fake app's webhook log.
   const contract = contractChecker();
   const contractViolations: string[] = [];
-  let restCalls = 0;
+  // Counted from the emulator's event bus and the wrappers below (the emulator's own logs are capped).
+  const deliveries = new Set<string>();
+  const counts = { turns: 0, webhooks: 0, rest: 0 };
+  stack.emulator.emulator.events.subscribe((ev) => {
+    if (ev.type === "delivery") deliveries.add((ev.data as { id: string }).id);
+    else if (ev.type === "voice") counts.turns += 1;
+  });
   const checkedFetch: typeof fetch = async (input, init) => {
-    restCalls += 1;
+    counts.rest += 1;
     const res = await fetch(input, init);
     const text = await res.clone().text();
     let body: unknown = text === "" ? null : text;
@@ -56,14 +69,16 @@ export async function startE2E(opts: { alexaLists: "skill" | "household" }): Pro
   const record = log.record.bind(log);
   log.record = (webhookId, body, now) => {
     contractViolations.push(...contract.webhook(body));
-    return record(webhookId, body, now);
+    const fresh = record(webhookId, body, now);
+    if (fresh) counts.webhooks += 1;
+    return fresh;
   };
   return {
     stack,
     bridge: new BridgeClient({ baseUrl: stack.workerUrl, token: secrets.apiToken, fetch: checkedFetch }),
     contractViolations,
     workerLog,
-    restCalls: () => restCalls,
+    activity: () => ({ deliveries: deliveries.size, ...counts }),
     stop: async () => {
       await stop();
       if (contractViolations.length > 0) {
@@ -98,24 +113,25 @@ export function useE2E(opts: { alexaLists: "skill" | "household" }, use: (e: E2E
 }
 
 /**
- * Prints one line per test: the Alexa deliveries, webhooks and REST calls it
- * made, and its seconds (so a slow machine shows in CI's output before any
- * limit is reached).
+ * Prints one line per test: the Alexa deliveries, voice turns, webhooks and
+ * REST calls it made, and its seconds (so a slow machine shows in CI's output
+ * before any limit is reached).
  * @example reportRuns(() => e);
  */
 export function reportRuns(stack: () => E2E | undefined): void {
-  let start: { t: number; deliveries: number; webhooks: number; rest: number } | null = null;
-  const counts = (e: E2E) => ({ deliveries: e.stack.emulator.emulator.deliveries.list().length, webhooks: e.stack.app.app.log.stats().unique, rest: e.restCalls() });
+  let start: (Activity & { t: number }) | null = null;
   beforeEach(() => {
     const e = stack();
-    start = e ? { t: Date.now(), ...counts(e) } : null;
+    start = e ? { t: Date.now(), ...e.activity() } : null;
   });
   afterEach((ctx) => {
     const e = stack();
     if (!e || !start) return;
-    const now = counts(e);
+    const now = e.activity();
     const secs = ((Date.now() - start.t) / 1000).toFixed(1);
-    console.log(`[e2e] ${ctx.task.name}: ${ctx.task.result?.state ?? "done"}, ${now.deliveries - start.deliveries} Alexa deliveries, ${now.webhooks - start.webhooks} webhooks, ${now.rest - start.rest} REST calls, ${secs} s`);
+    console.log(
+      `[e2e] ${ctx.task.name}: ${ctx.task.result?.state ?? "done"}, ${now.deliveries - start.deliveries} Alexa deliveries, ${now.turns - start.turns} voice turns, ${now.webhooks - start.webhooks} webhooks, ${now.rest - start.rest} REST calls, ${secs} s`,
+    );
   });
 }
 
