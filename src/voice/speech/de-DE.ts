@@ -135,6 +135,8 @@ export const deDE: Speech = {
       : `Ich habe ${n} abgehakte Einträge von ${dat(l)} gelöscht.`,
   nothingToClear: (l) => `Auf ${dat(l)} ist nichts abgehakt.`,
   undone,
+  undonePartly: (it, l, left, max) =>
+    `Nur zum Teil rückgängig gemacht: Ich habe ${it.text} wieder auf ${acc(l)} gesetzt, aber ${entries(left)} ${left === 1 ? "passt" : "passen"} nicht mehr darauf: Sie fasst höchstens ${max} Einträge.`,
   nothingToUndo: "Es gibt nichts, was ich rückgängig machen kann.",
 
   askListName: "Wie soll die neue Liste heißen?",

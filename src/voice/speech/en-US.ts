@@ -153,6 +153,8 @@ export function english(words: EnglishWords): Speech {
     cleared: (n, l) => `Cleared ${n} ${words.checkedOffItems} ${n === 1 ? "item" : "items"} from ${your(l)}.`,
     nothingToClear: (l) => `There's nothing ${words.checkedOff} on ${your(l)}.`,
     undone: (change) => undone(change, words),
+    undonePartly: (it, l, left, max) =>
+      `Undone in part: ${it.text} ${is(it)} back on ${your(l)}, but ${items(left)} didn't fit: it holds at most ${max} items.`,
     nothingToUndo: "There's nothing to undo.",
 
     askListName: "What should the new list be called?",
