@@ -91,6 +91,8 @@ export type StoreErrorCode =
   | "LIST_NAME_TAKEN"
   | "VALUE_TOO_LONG"
   | "NOTHING_TO_UNDO"
+  /** A REST create whose `appItemId` already names another item (on another list, or with another value). */
+  | "APP_ITEM_ID_TAKEN"
   /** The operation does not exist for this store or list (deleting a default list; list management on the household store). */
   | "NOT_SUPPORTED";
 

@@ -300,18 +300,22 @@ export class SkillStore implements ListStore, VoiceLists {
       case "create": {
         const list = this.#listByRef(op.list);
         const existing = op.appItemId ? this.#itemByAppId(op.appItemId) : null;
+        // The same item created again (same list and value) answers that item; any other item keeps its app id.
+        if (existing && (existing.list_id !== list.id || existing.value !== op.value.trim())) {
+          throw new StoreError("APP_ITEM_ID_TAKEN", `appItemId "${op.appItemId}" already names another item (${existing.id})`);
+        }
         const row = existing ?? this.#addItems(list, [{ value: op.value, status: op.status, appItemId: op.appItemId }], now)[0]!;
         return this.#itemResult(row);
       }
       case "update":
       case "complete": {
-        const row = this.#itemByRef(op.itemRef);
+        const row = this.#itemByRef(this.#listByRef(op.list), op.itemRef);
         const change = op.kind === "complete" ? { status: "completed" as const } : { value: op.value, status: op.status };
         if (change.value !== undefined) checkValue(change.value);
         return this.#itemResult(this.#updateItem(row, change, now));
       }
       case "delete": {
-        const row = this.#itemByRef(op.itemRef);
+        const row = this.#itemByRef(this.#listByRef(op.list), op.itemRef);
         this.#deleteItems([row]);
         return { alexaItemId: row.id, listId: row.list_id, deleted: true, appItemId: row.app_item_id };
       }
@@ -592,10 +596,10 @@ export class SkillStore implements ListStore, VoiceLists {
     return this.#d.sql.exec<ItemRow>(`SELECT * FROM skill_items WHERE app_item_id = ?`, appItemId).toArray()[0] ?? null;
   }
 
-  /** An operation's `itemRef`: the app's id first, then the store's item id. */
-  #itemByRef(ref: string): ItemRow {
-    const row = this.#itemByAppId(ref) ?? this.#itemRow(ref);
-    if (!row) throw new StoreError("ITEM_NOT_FOUND", `no item "${ref}" (an app item id or an item id)`);
+  /** An operation's `itemRef` on the operation's list: the app's id first, then the store's item id. */
+  #itemByRef(list: ListRow, ref: string): ItemRow {
+    const row = [this.#itemByAppId(ref), this.#itemRow(ref)].find((r) => r?.list_id === list.id);
+    if (!row) throw new StoreError("ITEM_NOT_FOUND", `no item "${ref}" on the list "${list.name}" (an app item id or an item id)`);
     return row;
   }
 

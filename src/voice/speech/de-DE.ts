@@ -64,6 +64,7 @@ const ERRORS: Record<StoreErrorCode, string> = {
   LIST_NAME_TAKEN: "Eine Liste mit diesem Namen gibt es schon.",
   VALUE_TOO_LONG: "Das ist leider zu lang für einen Eintrag.",
   NOTHING_TO_UNDO: "Es gibt nichts, was ich rückgängig machen kann.",
+  APP_ITEM_ID_TAKEN: "Diesen Eintrag gibt es leider schon.",
   NOT_SUPPORTED: "Das geht mit dieser Liste leider nicht.",
 };
 

@@ -89,6 +89,7 @@ export function english(words: EnglishWords): Speech {
     LIST_NAME_TAKEN: "Sorry, you already have a list with that name.",
     VALUE_TOO_LONG: "Sorry, that's too long for one item.",
     NOTHING_TO_UNDO: "There's nothing to undo.",
+    APP_ITEM_ID_TAKEN: "Sorry, that item is already there.",
     NOT_SUPPORTED: "Sorry, I can't do that with this list.",
   };
   return {
