@@ -22,9 +22,10 @@
  *   (not cached; `SkillAccountLinked` answers 503 and Alexa redelivers);
  * - otherwise one refetch, claimed synchronously so concurrent requests do
  *   not fetch too, then one more look: still unknown → TOKEN_KEY_UNKNOWN.
- * So at most one fetch per cooldown, however many forged kids arrive.
- * Opaque tokens (not three dot-separated
- * parts) go to RFC 7662 introspection when it is configured: POST with
+ * So unknown kids cause at most one fetch per cooldown, however many arrive.
+ *
+ * Opaque tokens (not three dot-separated parts) go to RFC 7662
+ * introspection when it is configured: POST with
  * HTTP Basic client credentials, `active` must be true, `sub` present, `exp`
  * (if given) in the future, `iss`/`aud` (if configured and given) as expected.
  *
