@@ -73,6 +73,8 @@ export function refusalSentence(code: StoreErrorCode): string {
       return `That's too long: an item can have ${LIMITS.maxValueLength} characters, a list's name ${LIMITS.maxListNameLength}.`;
     case "NOTHING_TO_UNDO":
       return "There's nothing to undo.";
+    case "APP_ITEM_ID_TAKEN":
+      return "That item is already on another list.";
     case "NOT_SUPPORTED":
       return "The shopping and to-do lists can't be renamed or deleted.";
   }
