@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { describe, expect, it } from "vitest";
+import { TEST_MS } from "../../scripts/lib/budgets.ts";
 import { type E2E, enabledPerson, eventually, useE2E, webhooks } from "./harness.ts";
 
 let e!: E2E;
@@ -71,7 +72,7 @@ describe("MCP endpoint (wrangler dev, official SDK client)", () => {
     const view = await e.stack.emulator.emulator.assistant("mcp-alice", "add_items", { items: ["coffee"] });
     expect(view).toMatchObject({ status: 200, sub: "space-s", said: "I added coffee to your shopping list." });
     await Promise.all([client.close(), t.close()]);
-  }, 60_000);
+  }, TEST_MS);
 
   it("401 without a token, with an expired, forged or wrong-audience token, and with the REST API token", async () => {
     const cases: [string, string | null][] = [
@@ -92,7 +93,7 @@ describe("MCP endpoint (wrangler dev, official SDK client)", () => {
     }
     const prm = await (await fetch(`${e.stack.workerUrl}/.well-known/oauth-protected-resource/mcp`)).json();
     expect(prm).toMatchObject({ resource: mcpUrl(), authorization_servers: [e.stack.emulator.emulator.oauth.issuer] });
-  }, 60_000);
+  }, TEST_MS);
 
   it("passes the official conformance suite's server scenarios (through a front that adds the token)", async () => {
     await linkedPerson("mcp-carol", "space-c");
@@ -106,7 +107,7 @@ describe("MCP endpoint (wrangler dev, official SDK client)", () => {
     } finally {
       await new Promise<void>((r) => front.server.close(() => r()));
     }
-  }, 120_000);
+  }, TEST_MS);
 });
 
 /**
