@@ -16,12 +16,23 @@
  * are in items.ts (add, remove, check off, uncheck, and the questions they
  * ask) and lists.ts (read, more, list the lists, clear, undo, create).
  */
-import type { Locale } from "../intents.ts";
+import { DEFAULT_LIST_IDS, type Locale } from "../intents.ts";
 import { speechFor } from "../speech/index.ts";
 import type { StoreErrorCode, VoiceLists, VoiceReply, VoiceSlot, VoiceTurn } from "../types.ts";
 import { addItems, answer, itemOp, OPS } from "./items.ts";
 import { clearCompleted, createList, listLists, more, readList, undo } from "./lists.ts";
-import { fallback, finish, readState, type Ctx } from "./session.ts";
+import { answerList, clearList, deleteList, meantAnItem, renameList } from "./manage.ts";
+import { countItems, isOnList, readAll, readCompleted } from "./questions.ts";
+import { fallback, finish, readState, type Ctx, type ItemPending, type ListPending } from "./session.ts";
+
+const LIST_QUESTIONS: ReadonlySet<string> = new Set(["confirmList", "createAndAdd", "newName"]);
+
+function isListPending(p: ItemPending | ListPending): p is ListPending {
+  return LIST_QUESTIONS.has(p.kind);
+}
+
+/** The list slot of the list to add a task to. */
+const TODO: VoiceSlot = { value: "", resolvedId: DEFAULT_LIST_IDS.todo };
 
 export { PAGE_SIZE } from "./lists.ts";
 
@@ -44,6 +55,28 @@ function intentReply(ctx: Ctx, intent: string, slots: Record<string, VoiceSlot>)
       return undo(ctx);
     case "CreateListIntent":
       return createList(ctx, slots["listName"]?.value ?? "");
+    case "AddTaskIntent":
+      return addItems(ctx, slots["task"]?.value ?? "", TODO, ctx.say.notAReminder);
+    case "DeleteListIntent":
+      // "delete milk" heard as a list called milk: the item it names.
+      return meantAnItem(ctx, slots["list"]) ? itemOp(ctx, "remove", slots["list"].value, undefined) : deleteList(ctx, slots["list"]);
+    case "RenameListIntent":
+      return renameList(ctx, slots["list"], slots["listName"]?.value ?? "");
+    case "ClearListIntent":
+      return clearList(ctx, slots["list"]);
+    case "IsOnListIntent":
+      return isOnList(ctx, slots["item"]?.value ?? "", slots["list"]);
+    case "CountItemsIntent":
+      return countItems(ctx, slots["list"]);
+    case "ReadCompletedIntent":
+      return readCompleted(ctx, slots["list"]);
+    case "ReadAllListsIntent":
+      return readAll(ctx);
+    case "AMAZON.YesIntent":
+    case "AMAZON.NoIntent":
+      // No question open: "yes" to "say more to hear the rest" reads on; otherwise a hint.
+      if (ctx.state.reading) return intent === "AMAZON.YesIntent" ? more(ctx) : finish(ctx, { speech: ctx.say.okay });
+      return finish(ctx, { speech: ctx.say.noQuestion, invite: ctx.say.fallbackReprompt });
     case "AMAZON.HelpIntent":
       return finish(ctx, { speech: ctx.say.help, invite: ctx.say.helpReprompt });
     case "AMAZON.StopIntent":
@@ -52,7 +85,7 @@ function intentReply(ctx: Ctx, intent: string, slots: Record<string, VoiceSlot>)
     case "AMAZON.NavigateHomeIntent":
       return finish(ctx, { speech: "", end: true });
     default:
-      // AMAZON.FallbackIntent, Yes/No outside a question, AnswerItemIntent without one, unknown intents.
+      // AMAZON.FallbackIntent, AnswerItemIntent without a question, unknown intents.
       return fallback(ctx);
   }
 }
@@ -78,7 +111,9 @@ export function converse(turn: VoiceTurn, lists: VoiceLists): VoiceReply {
   const ctx: Ctx = { locale: turn.locale, say, lists, state: readState(turn.session) };
   const pending = ctx.state.pending;
   if (pending) {
-    const answered = answer(ctx, pending, turn.intent, turn.slots);
+    const answered = isListPending(pending)
+      ? answerList(ctx, pending, turn.intent, turn.slots)
+      : answer(ctx, pending, turn.intent, turn.slots);
     if (answered) return answered;
   }
   return intentReply(ctx, turn.intent, turn.slots);
