@@ -19,11 +19,13 @@ import {
   HOUSEHOLD_LIST_PERMISSIONS,
   type LocaleModel,
   main,
+  MAX_SLOT_VALUE_LENGTH,
   modelProblems,
   MODELS,
   PLACEHOLDER_ENDPOINT,
   SKILL_EVENTS,
   skillManifest,
+  slotValueProblems,
   staleFiles,
 } from "../../../scripts/skill-package/build.ts";
 import {
@@ -233,6 +235,38 @@ describe("the build refuses a broken model", () => {
     expect(problems).toContain("ClearCompletedIntent: no sample uses {list}");
     expect(problems).toContain('"read my {list} list" is a sample of both ReadListIntent and UndoIntent');
     expect(problems).toContain("uses a slot twice");
+  });
+
+  it("Amazon's build rules: a sample that is only a phrase slot, an invocation name with capitals, digits or hyphens", () => {
+    const withQuery = { ...CUSTOM_INTENTS, SearchIntent: { query: "AMAZON.SearchQuery" } };
+    const base = MODELS["en-US"];
+    const model = { ...base, samples: { ...base.samples, SearchIntent: ["{query}", "look up {query}"] } } as LocaleModel;
+    const problems = modelProblems("en-US", model, withQuery).join("\n");
+    expect(problems).toContain('SearchIntent: "{query}" is only a phrase slot');
+    expect(problems).not.toContain('"look up {query}"');
+    // A custom slot type alone is allowed ("oat milk" as the answer to a question).
+    expect(modelProblems("en-US", base)).toEqual([]);
+    for (const bad of ["List Helper", "list-helper", "list helper 2", "helper"]) {
+      expect(modelProblems("en-US", { ...base, invocationName: bad }).join("\n"), bad).toContain(`invocation name "${bad}"`);
+    }
+    for (const good of ["list helper", "mum's list helper", "listen helfer", "dr. list"]) {
+      expect(modelProblems("en-US", { ...base, invocationName: good }), good).toEqual([]);
+    }
+  });
+
+  it(`Amazon's build rules: slot values and synonyms of at most ${MAX_SLOT_VALUE_LENGTH} characters, in the models too`, () => {
+    const long = "x".repeat(MAX_SLOT_VALUE_LENGTH + 1);
+    expect(slotValueProblems("en-US", [{ name: "LIST_ITEM", values: ["milk", long] }])).toEqual([
+      `en-US LIST_ITEM: "${"x".repeat(40)}…" has ${MAX_SLOT_VALUE_LENGTH + 1} characters, at most ${MAX_SLOT_VALUE_LENGTH} are allowed`,
+    ]);
+    expect(slotValueProblems("en-US", [{ name: "LIST_ITEM", values: ["x".repeat(MAX_SLOT_VALUE_LENGTH)] }])).toEqual([]);
+    for (const locale of LOCALES) {
+      for (const t of languageModel(locale).types ?? []) {
+        for (const v of t.values ?? []) {
+          for (const text of [v.name?.value ?? "", ...(v.name?.synonyms ?? [])]) expect(text.length, `${locale} ${t.name}: ${text}`).toBeLessThanOrEqual(MAX_SLOT_VALUE_LENGTH);
+        }
+      }
+    }
   });
 });
 
