@@ -263,6 +263,34 @@ describe.each(LOCALES)("whole lists and questions (%s)", (locale) => {
     }
   });
 
+  it("a request about a whole list drops an open question about items instead of answering it", () => {
+    const lists = standardLists(locale, [t.milk], [], [{ id: "H", name: t.hw, items: [t.milk] }]);
+    const c = chat(lists, locale);
+    const q = c.say("RemoveItemIntent", { item: t.milk });
+    expect(q.session).toMatchObject({ pending: { kind: "choose" } });
+    const r = c.say("DeleteListIntent", { list: t.hwSaid });
+    expect(r.change).toBeNull();
+    expect(r.session).toMatchObject({ pending: { kind: "confirmList", action: "delete", listId: "H" } });
+    expect(lists.values("S")).toEqual([t.milk]);
+  });
+
+  it("delete, rename or clear without a list asks which, with an example", () => {
+    for (const intent of ["DeleteListIntent", "RenameListIntent"]) {
+      const r = chat(start(), locale).say(intent);
+      expect(r.change).toBeNull();
+      expect(r.speech).toMatch(de ? /^Welche Liste\? Sag zum Beispiel: / : /^Which list\? Say, for example: /);
+      expect(r.reprompt).not.toBeNull();
+    }
+  });
+
+  it("an offer keeps the items in the session only while they are small; more is explained as an unknown list", () => {
+    const many = Array.from({ length: 60 }, (_, i) => `${"long thing ".repeat(7)}${i}`).join(", ");
+    const r = chat(start(), locale).say("AddItemsIntent", { items: many, list: t.garage });
+    expect(r.change).toBeNull();
+    expect(r.session).toEqual({});
+    expect(r.speech).toMatch(de ? /keine Liste namens/ : /couldn't find a list called/);
+  });
+
   it("names are escaped for SSML, and a question about a list that is gone is answered", () => {
     const lists = standardLists(locale, [], [], [{ id: "J", name: "Tom & Jerry", items: ["cheese"] }]);
     const c = chat(lists, locale);

@@ -27,6 +27,18 @@ import { fallback, finish, readState, type Ctx, type ItemPending, type ListPendi
 
 const LIST_QUESTIONS: ReadonlySet<string> = new Set(["confirmList", "createAndAdd", "newName"]);
 
+/** Requests about whole lists: never an answer to a question about items ("which list?" included). */
+const LIST_REQUESTS: ReadonlySet<string> = new Set([
+  "AddTaskIntent",
+  "DeleteListIntent",
+  "RenameListIntent",
+  "ClearListIntent",
+  "IsOnListIntent",
+  "CountItemsIntent",
+  "ReadCompletedIntent",
+  "ReadAllListsIntent",
+]);
+
 function isListPending(p: ItemPending | ListPending): p is ListPending {
   return LIST_QUESTIONS.has(p.kind);
 }
@@ -113,7 +125,9 @@ export function converse(turn: VoiceTurn, lists: VoiceLists): VoiceReply {
   if (pending) {
     const answered = isListPending(pending)
       ? answerList(ctx, pending, turn.intent, turn.slots)
-      : answer(ctx, pending, turn.intent, turn.slots);
+      : LIST_REQUESTS.has(turn.intent)
+        ? null
+        : answer(ctx, pending, turn.intent, turn.slots);
     if (answered) return answered;
   }
   return intentReply(ctx, turn.intent, turn.slots);

@@ -13,15 +13,19 @@ import { escapeSsml } from "../ssml.ts";
 import { LIMITS, type VoiceListSummary, type VoiceReply, type VoiceSlot } from "../types.ts";
 import { cleanListName, listById } from "./lists.ts";
 import { labels, phrase, ref } from "./phrasing.ts";
+import type { ListAction } from "../speech/index.ts";
 import { finish, type Ctx, type ListPending } from "./session.ts";
+
+/** Characters of items an offer to create a list keeps in the session until the answer. */
+const MAX_WAITING_CHARS = 4000;
 
 function named(slot: VoiceSlot | undefined): slot is VoiceSlot {
   return !!slot && (slot.value.trim() !== "" || slot.resolvedId !== null);
 }
 
 /** The list a delete, rename or clear names; a reply when it names none (or none we have). */
-function target(ctx: Ctx, slot: VoiceSlot | undefined): { list: VoiceListSummary } | { reply: VoiceReply } {
-  if (!named(slot)) return { reply: finish(ctx, { speech: ctx.say.askWhichList, invite: ctx.say.askWhichList }) };
+function target(ctx: Ctx, slot: VoiceSlot | undefined, action: ListAction): { list: VoiceListSummary } | { reply: VoiceReply } {
+  if (!named(slot)) return { reply: finish(ctx, { speech: ctx.say.askWhichList(action), invite: ctx.say.askWhichList(action) }) };
   const all = ctx.lists.lists();
   const list = matchList(slot, all, ctx.locale);
   if (list) return { list };
@@ -44,7 +48,7 @@ function confirm(ctx: Ctx, question: string, pending: ListPending, listId: strin
  * @example deleteList(ctx, { value: "hardware store", resolvedId: null }).speech // "Delete your hardware store list with 3 items?"
  */
 export function deleteList(ctx: Ctx, slot: VoiceSlot | undefined): VoiceReply {
-  const t = target(ctx, slot);
+  const t = target(ctx, slot, "delete");
   if ("reply" in t) return t.reply;
   const { list } = t;
   if (list.defaultKind) return finish(ctx, { speech: ctx.say.cannotDelete(ref(list)), listId: list.id });
@@ -57,7 +61,7 @@ export function deleteList(ctx: Ctx, slot: VoiceSlot | undefined): VoiceReply {
  * @example clearList(ctx, { value: "shopping", resolvedId: "shopping" }).speech // "Remove all 5 items from your shopping list?"
  */
 export function clearList(ctx: Ctx, slot: VoiceSlot | undefined): VoiceReply {
-  const t = named(slot) ? target(ctx, slot) : null;
+  const t = named(slot) ? target(ctx, slot, "clear") : null;
   if (t && "reply" in t) return t.reply;
   const list = t?.list ?? listById(ctx, ctx.state.listId ?? "") ?? ctx.lists.lists()[0];
   if (!list) return finish(ctx, { speech: ctx.say.error("LIST_NOT_FOUND") });
@@ -80,7 +84,7 @@ function checkName(ctx: Ctx, spoken: string, except: string | null): { name: str
  * @example renameList(ctx, { value: "garden", resolvedId: null }, "yard").speech // "Your garden list is now called yard."
  */
 export function renameList(ctx: Ctx, slot: VoiceSlot | undefined, newName: string): VoiceReply {
-  const t = target(ctx, slot);
+  const t = target(ctx, slot, "rename");
   if ("reply" in t) return t.reply;
   const { list } = t;
   if (list.defaultKind) return finish(ctx, { speech: ctx.say.cannotRename(ref(list)), listId: list.id });
@@ -107,7 +111,8 @@ export function offerCreate(ctx: Ctx, spokenList: string, text: string): VoiceRe
   const all = ctx.lists.lists();
   if (!name || name.length > LIMITS.maxListNameLength || all.length >= LIMITS.maxLists || listNameTaken(name, all, ctx.locale)) return null;
   const values = splitItems(text, ctx.locale);
-  if (values.some((v) => v.length > LIMITS.maxValueLength) || values.length > LIMITS.maxItemsPerList) return null;
+  // The items wait in the session attributes for the yes: keep them well inside Alexa's 24 KB response.
+  if (values.some((v) => v.length > LIMITS.maxValueLength) || values.join("").length > MAX_WAITING_CHARS) return null;
   const question = ctx.say.offerCreate(escapeSsml(name), phrase(ctx, values));
   return finish(ctx, { speech: question, ask: ctx.say.yesOrNo(question), pending: { kind: "createAndAdd", name, values } });
 }

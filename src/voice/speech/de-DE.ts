@@ -165,7 +165,8 @@ export const deDE: Speech = {
   confirmDeleteList: (l, n) => (n === 0 ? `Soll ich ${acc(l)} löschen? Sie ist leer.` : `Soll ich ${acc(l)} mit ${entries(n).replace(/^ein /, "einem ").replace(/Einträge$/, "Einträgen")} löschen?`),
   deletedList: (l) => `Ich habe ${acc(l)} gelöscht.`,
   cannotDelete: (l) => `${capitalize(acc(l))} kann ich nicht löschen. Um sie zu leeren, sag: leere meine ${listName(l)}.`,
-  askWhichList: "Welche Liste? Sag zum Beispiel: meine Baumarktliste.",
+  askWhichList: (action) =>
+    `Welche Liste? Sag zum Beispiel: ${action === "delete" ? "lösche meine Baumarktliste" : action === "rename" ? "benenne die Gartenliste in Balkon um" : "leere meine Einkaufsliste"}.`,
   askNewName: (l) => `Wie soll ${acc(l)} heißen?`,
   renamedList: (old, name) => `${capitalize(acc(old))} heißt jetzt ${name}.`,
   cannotRename: (l) => `${capitalize(acc(l))} behält ihren Namen.`,

@@ -181,7 +181,8 @@ export function english(words: EnglishWords): Speech {
     confirmDeleteList: (l, n) => (n === 0 ? `Delete ${your(l)}? It's empty.` : `Delete ${your(l)} with ${items(n)}?`),
     deletedList: (l) => `Deleted ${your(l)}.`,
     cannotDelete: (l) => `${capitalize(your(l))} can't be deleted. To empty it, say: clear my ${englishListName(l)}.`,
-    askWhichList: "Which list? Say, for example: my hardware store list.",
+    askWhichList: (action) =>
+      `Which list? Say, for example: ${action === "delete" ? "delete my hardware store list" : action === "rename" ? "rename my garden list to backyard" : "clear my shopping list"}.`,
     askNewName: (l) => `What should ${your(l)} be called?`,
     renamedList: (old, name) => `${capitalize(your(old))} is now called ${name}.`,
     cannotRename: (l) => `${capitalize(your(l))} keeps its name.`,

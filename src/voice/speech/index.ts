@@ -51,6 +51,12 @@ export interface UndoneChange {
 }
 
 /**
+ * What is done to a whole list by voice.
+ * @example const action: ListAction = "rename";
+ */
+export type ListAction = "delete" | "rename" | "clear";
+
+/**
  * An operation on one item that a question can be about.
  * @example const op: ItemOp = "checkOff";
  */
@@ -146,8 +152,8 @@ export interface Speech {
   confirmDeleteList(list: ListRef, items: number): string;
   deletedList(list: ListRef): string;
   cannotDelete(list: ListRef): string;
-  /** Delete, rename or clear without a list named. */
-  askWhichList: string;
+  /** Delete, rename or clear without a list named: which list, and how to say it. */
+  askWhichList(action: ListAction): string;
   askNewName(list: ListRef): string;
   renamedList(old: ListRef, name: string): string;
   cannotRename(list: ListRef): string;
