@@ -162,6 +162,11 @@ describe.each(LOCALES)("whole lists and questions (%s)", (locale) => {
     expect(lists.applied).toEqual([]);
   });
 
+  it("'remove everything from my shopping list' heard as an item called everything asks to clear the list", () => {
+    const r = chat(start(), locale).say("RemoveItemIntent", { item: de ? "alles" : "everything", list: SHOPPING });
+    expect(r).toMatchObject({ change: null, speech: t.askClear });
+  });
+
   it("'delete milk' heard as a list called milk removes the item", () => {
     const r = chat(start(), locale).say("DeleteListIntent", { list: t.milk });
     expect(r.change).toEqual({ kind: "remove", listId: "S", itemIds: [expect.any(String)] });

@@ -40,6 +40,9 @@ export const model = {
       "schreib {items}",
       "schreibe {items}",
       "pack {items}",
+      "notier {items}",
+      "notier mir {items}",
+      "notiere mir {items}",
     ],
     RemoveItemIntent: [
       "streiche {item} von der {list}",
@@ -110,6 +113,8 @@ export const model = {
       "sag mir was auf meiner {list} steht",
       "was auf meiner {list} steht",
       "was muss ich einkaufen",
+      "was fehlt noch auf der {list}",
+      "was fehlt auf meiner {list}",
     ],
     ListListsIntent: [
       "welche listen habe ich",
@@ -184,6 +189,8 @@ export const model = {
       "neue aufgabe {task}",
       "füge die aufgabe {task} hinzu",
       "ich habe noch {task} zu erledigen",
+      "ich darf nicht vergessen {task}",
+      "vergiss nicht dass ich {task} muss",
     ],
     DeleteListIntent: [
       "lösche meine {list}",
@@ -237,6 +244,8 @@ export const model = {
       "entferne alle einträge von der {list}",
       "räume die {list} komplett leer",
       "setze die {list} zurück",
+      "nimm alles von der {list} runter",
+      "nimm alles von meiner {list}",
     ],
     IsOnListIntent: [
       "steht {item} auf meiner {list}",

@@ -37,6 +37,9 @@ export const model = {
       "pop {items}",
       "stick {items}",
       "add {items} please",
+      "jot down {items}",
+      "toss {items} on my {list} list",
+      "throw {items} on my {list} list",
     ],
     RemoveItemIntent: [
       "remove {item} from my {list} list",
@@ -103,6 +106,8 @@ export const model = {
       "tell me my {list} list",
       "go through my {list} list",
       "what do I need from the shops",
+      "what's still on my {list} list",
+      "what is still on my {list} list",
     ],
     ListListsIntent: [
       "which lists do I have",
@@ -234,6 +239,7 @@ export const model = {
       "start over with my {list} list",
       "erase my {list} list",
       "erase everything on my {list} list",
+      "erase everything from my {list} list",
     ],
     IsOnListIntent: [
       "is {item} on my {list} list",
@@ -259,6 +265,9 @@ export const model = {
       "have I got {item} on my {list} list",
       "have I got {item} on the {list} list",
       "have I got {item} on my list",
+      "tell me if {item} is on my {list} list",
+      "can you tell me if {item} is on my {list} list",
+      "check if {item} is on my {list} list",
     ],
     CountItemsIntent: [
       "how many items are on my {list} list",
@@ -281,6 +290,8 @@ export const model = {
       "how many things have I got on my {list} list",
       "how many items have I got on my {list} list",
       "how many things have I got on the {list} list",
+      "how many things are left on my {list} list",
+      "how many items are left on my {list} list",
     ],
     ReadCompletedIntent: [
       "what did I cross off",

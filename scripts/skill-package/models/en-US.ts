@@ -36,6 +36,9 @@ export const model = {
       "put {items}",
       "write down {items}",
       "add {items} please",
+      "jot down {items}",
+      "toss {items} on my {list} list",
+      "throw {items} on my {list} list",
     ],
     RemoveItemIntent: [
       "remove {item} from my {list} list",
@@ -103,6 +106,8 @@ export const model = {
       "tell me my {list} list",
       "go through my {list} list",
       "what do I need to buy",
+      "what's still on my {list} list",
+      "what is still on my {list} list",
     ],
     ListListsIntent: [
       "which lists do I have",
@@ -233,6 +238,7 @@ export const model = {
       "start over with my {list} list",
       "erase my {list} list",
       "erase everything on my {list} list",
+      "erase everything from my {list} list",
     ],
     IsOnListIntent: [
       "is {item} on my {list} list",
@@ -255,6 +261,9 @@ export const model = {
       "is {item} on any of my lists",
       "are {item} on my {list} list",
       "are {item} on the list",
+      "tell me if {item} is on my {list} list",
+      "can you tell me if {item} is on my {list} list",
+      "check if {item} is on my {list} list",
     ],
     CountItemsIntent: [
       "how many items are on my {list} list",
@@ -274,6 +283,8 @@ export const model = {
       "how many are on my {list} list",
       "count my {list} list",
       "count the items on my {list} list",
+      "how many things are left on my {list} list",
+      "how many items are left on my {list} list",
     ],
     ReadCompletedIntent: [
       "what did I check off",

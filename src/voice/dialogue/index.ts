@@ -48,7 +48,16 @@ const TODO: VoiceSlot = { value: "", resolvedId: DEFAULT_LIST_IDS.todo };
 
 export { PAGE_SIZE } from "./lists.ts";
 
+/** "remove everything from my shopping list" heard as an item called "everything": clearing the list. */
+const EVERYTHING: Record<Locale, readonly string[]> = {
+  "en-US": ["everything", "all", "all items", "all the items", "all of it", "the whole list"],
+  "en-GB": ["everything", "all", "all items", "all the items", "all of it", "the whole list"],
+  "de-DE": ["alles", "alle einträge", "alle sachen", "die ganze liste"],
+};
+
 function intentReply(ctx: Ctx, intent: string, slots: Record<string, VoiceSlot>): VoiceReply {
+  const said = (slots["item"]?.value ?? "").trim().toLowerCase();
+  if (intent === "RemoveItemIntent" && EVERYTHING[ctx.locale].includes(said)) return clearList(ctx, slots["list"]);
   const op = OPS[intent];
   if (op) return itemOp(ctx, op, slots["item"]?.value ?? "", slots["list"]);
   switch (intent) {
