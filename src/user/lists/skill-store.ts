@@ -96,13 +96,14 @@ interface KeptEntry {
 }
 
 function keep(entry: UndoEntry): KeptEntry {
-  if (entry.inverse.kind !== "restore") return entry;
+  if (entry.inverse.kind !== "restore" && entry.inverse.kind !== "restoreList") return entry;
   const { values: _values, ...summary } = entry.summary;
   return { summary, inverse: entry.inverse };
 }
 
 function unkeep(kept: KeptEntry): UndoEntry {
-  const values = kept.summary.values ?? (kept.inverse.kind === "restore" ? kept.inverse.items.map((r) => r.value) : []);
+  const inv = kept.inverse;
+  const values = kept.summary.values ?? (inv.kind === "restore" || inv.kind === "restoreList" ? inv.items.map((r) => r.value) : []);
   return { summary: { ...kept.summary, values }, inverse: kept.inverse };
 }
 
