@@ -251,6 +251,7 @@ export class SkillStore implements ListStore, VoiceLists {
       case "createList": {
         const values = change.values ?? [];
         for (const v of values) checkValue(v);
+        if (values.length > LIMITS.maxItemsPerList) throw new StoreError("LIST_FULL", `at most ${LIMITS.maxItemsPerList} items fit on a list`);
         const list = this.#createList(change.name, now);
         this.#d.webhooks.enqueue(WebhookType.listCreated, listChanged(toMetadata(list), "voice"));
         const rows = values.length > 0 ? this.#addItems(list, values.map((value) => ({ value })), now) : [];

@@ -112,7 +112,9 @@ export function offerCreate(ctx: Ctx, spokenList: string, text: string): VoiceRe
   if (!name || name.length > LIMITS.maxListNameLength || all.length >= LIMITS.maxLists || listNameTaken(name, all, ctx.locale)) return null;
   const values = splitItems(text, ctx.locale);
   // The items wait in the session attributes for the yes: keep them well inside Alexa's 24 KB response.
-  if (values.some((v) => v.length > LIMITS.maxValueLength) || values.join("").length > MAX_WAITING_CHARS) return null;
+  if (values.length > LIMITS.maxItemsPerList || values.some((v) => v.length > LIMITS.maxValueLength) || values.join("").length > MAX_WAITING_CHARS) {
+    return null;
+  }
   const question = ctx.say.offerCreate(escapeSsml(name), phrase(ctx, values));
   return finish(ctx, { speech: question, ask: ctx.say.yesOrNo(question), pending: { kind: "createAndAdd", name, values } });
 }

@@ -1,7 +1,13 @@
 // Whole lists by voice on the skill store (ALEXA_LISTS=skill): delete, rename,
 // clear, and "create it and add nails", each asked first where items would go,
 // heard by the app as webhooks with source "voice", and reverted by undo.
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { AlexaUser } from "../../../src/user/alexa-user.ts";
+import { StoreError } from "../../../src/user/lists/list-store.ts";
+import type { SkillStore } from "../../../src/user/lists/skill-store.ts";
+import { LIMITS } from "../../../src/voice/types.ts";
 import { useFakes } from "../harness.ts";
 import { Conversation, enabledUser, hooks, lists, slot, values } from "./skill-harness.ts";
 import { newUserId } from "../fakes.ts";
@@ -111,5 +117,22 @@ describe("adding to a list the person does not have", () => {
     await c.intent("AddItemsIntent", { items: "Schrauben zu Baumarkt" });
     expect(await values(c.userId, "Baumarkt")).toEqual(["Schrauben"]);
     expect(await values(c.userId, "shopping")).toEqual([]);
+  });
+});
+
+describe("the store checks before it writes", () => {
+  it("a createList with more items than fit is refused whole: no list is left behind", async () => {
+    const c = await person("create-too-many");
+    const refused = await runInDurableObject(env.ALEXA_USER.getByName(c.userId), (o: AlexaUser) => {
+      const store = o.lists as SkillStore;
+      try {
+        store.applyVoice({ kind: "createList", name: "too many", values: Array.from({ length: LIMITS.maxItemsPerList + 1 }, (_, i) => `t${i}`) }, Date.now());
+        return null;
+      } catch (e) {
+        return e instanceof StoreError ? e.code : String(e);
+      }
+    });
+    expect(refused).toBe("LIST_FULL");
+    expect(await names(c.userId)).not.toContain("too many");
   });
 });
