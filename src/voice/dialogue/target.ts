@@ -61,8 +61,11 @@ export function addTarget(
   text: string,
   listSlot: VoiceSlot | undefined,
 ): { text: string; listSlot: VoiceSlot | undefined } | { reply: VoiceReply } {
+  const slotted = !!listSlot && (listSlot.value.trim() !== "" || listSlot.resolvedId !== null);
+  // Most adds name no list and say no "to …": nothing to look up then.
+  if (!slotted && !text.split(/\s+/).some((w) => INTO[ctx.locale].includes(w.toLowerCase()))) return { text, listSlot };
   const all = ctx.lists.lists();
-  if (listSlot && (listSlot.value.trim() || listSlot.resolvedId)) {
+  if (listSlot && slotted) {
     if (matchList(listSlot, all, ctx.locale)) return { text, listSlot };
     const offer = offerCreate(ctx, listSlot.value, text);
     return offer ? { reply: offer } : { text, listSlot };
