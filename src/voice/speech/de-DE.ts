@@ -177,12 +177,13 @@ export const deDE: Speech = {
   clearedList: (l, n) =>
     `${n === 1 ? "Ich habe den einen Eintrag" : `Ich habe alle ${n} Einträge`} von ${dat(l)} entfernt. Sag rückgängig, um sie zurückzuholen.`,
 
+  // "hast du", not "steht"/"stehen": the verb agrees with "du", whether "Eier" is plural or not.
   isOnList: (v, l, status) =>
     status === "active"
-      ? `Ja, ${v} steht auf ${l ? dat(l) : "deiner Liste"}.`
+      ? `Ja, ${v} hast du auf ${l ? dat(l) : "deiner Liste"}.`
       : status === "completed"
-        ? `${capitalize(v)} steht auf ${l ? dat(l) : "deiner Liste"}, ist aber abgehakt.`
-        : `Nein, ${v} steht nicht auf ${l ? dat(l) : "deinen Listen"}.`,
+        ? `${capitalize(v)} hast du auf ${l ? dat(l) : "deiner Liste"}, aber schon abgehakt.`
+        : `Nein, ${v} hast du ${l ? `nicht auf ${dat(l)}` : "auf keiner deiner Listen"}.`,
   itemCount: (l, active, completed) => {
     const head = active === 0 ? `Auf ${dat(l)} ist nichts offen.` : `Auf ${dat(l)} ${stands(active)} ${entries(active)}.`;
     return completed === 0 ? head : `${head} ${completed === 1 ? "Ein weiterer ist abgehakt." : `${completed} weitere sind abgehakt.`}`;

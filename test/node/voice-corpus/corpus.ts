@@ -230,7 +230,7 @@ export const CORPUS: Record<Locale, Case[]> = {
     { say: "ich muss Oma anrufen", intent: "AddTaskIntent", lists: { "to-do": [...DE_TODO, "Oma anrufen"] } },
     { say: "ich muss unbedingt den Keller aufräumen", intent: "AddTaskIntent", lists: { "to-do": [...DE_TODO, "Keller aufräumen"] } },
     { say: "erinnere mich bitte an die Reifenwechsel", intent: "AddTaskIntent", lists: { "to-do": [...DE_TODO, "Reifenwechsel"] } },
-    { say: "steht Milch auf meiner Einkaufsliste", intent: "IsOnListIntent", says: /^Ja, Milch steht/ },
+    { say: "steht Milch auf meiner Einkaufsliste", intent: "IsOnListIntent", says: /^Ja, Milch hast du/ },
     { say: "steht Kaffee auf der Einkaufsliste", intent: "IsOnListIntent", says: /^Nein, Kaffee/ },
     { say: "habe ich Schrauben auf der Baumarktliste", intent: "IsOnListIntent", says: /^Ja, Schrauben/ },
     { say: "ist Butter schon auf der Liste", intent: "IsOnListIntent", says: /abgehakt/ },
