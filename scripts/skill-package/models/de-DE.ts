@@ -222,6 +222,9 @@ export const model = {
       "die {list} in {listName} umbenennen",
       "die liste {list} soll {listName} heißen",
       "die {list} soll {listName} heißen",
+      "benenne die {list} um",
+      "benenne meine {list} um",
+      "die {list} umbenennen",
     ],
     ClearListIntent: [
       "leere meine {list}",
@@ -344,6 +347,8 @@ export const model = {
       "ich will {item}",
       "ich nehme {item}",
       "lieber {item}",
+      "nenn sie {item}",
+      "sie soll {item} heißen",
     ],
     "AMAZON.HelpIntent": ["was kann ich sagen", "was kannst du", "wie funktioniert das"],
   },

@@ -213,6 +213,9 @@ export const model = {
       "please rename my {list} list to {listName}",
       "can you rename my {list} list to {listName}",
       "switch the name of my {list} list to {listName}",
+      "rename my {list} list",
+      "rename the {list} list",
+      "change the name of my {list} list",
     ],
     ClearListIntent: [
       "clear my {list} list",
@@ -343,6 +346,8 @@ export const model = {
       "it's {item}",
       "it was {item}",
       "that's {item}",
+      "call it {item}",
+      "name it {item}",
     ],
     "AMAZON.HelpIntent": ["what can I say", "what can you do", "how does this work"],
   },
