@@ -87,6 +87,7 @@ export const deDE: Speech = {
   help:
     "Ich führe deine Listen. Sag zum Beispiel: setze Milch, Eier und Brot auf meine Einkaufsliste. " +
     "Frag: was steht auf meiner Einkaufsliste? Oder sag: hake Milch ab, entferne Mama anrufen von meiner To-do-Liste, oder: rückgängig. " +
+    "Du kannst auch fragen: steht Milch auf meiner Einkaufsliste? Und du kannst Listen umbenennen, leeren oder löschen. " +
     "Was möchtest du tun?",
   helpReprompt: "Was möchtest du tun?",
   fallback: "Das kann ich hier leider nicht. Du kannst zum Beispiel sagen: setze Milch auf meine Einkaufsliste. Oder sag Hilfe.",

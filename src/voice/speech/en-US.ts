@@ -104,6 +104,7 @@ export function english(words: EnglishWords): Speech {
     help:
       `I keep your lists. For example, say: add milk, eggs and bread to my shopping list. ` +
       `Ask: what's on my shopping list? Or say: ${words.checkOff} milk, remove ${words.callParent} from my to-do list, or undo. ` +
+      `You can also ask: is milk on my shopping list? And you can rename, clear or delete a list. ` +
       `What would you like to do?`,
     helpReprompt: "What would you like to do?",
     fallback: "Sorry, I can't help with that here. You can say, for example: add milk to my shopping list. Or say help.",
