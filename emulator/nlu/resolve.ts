@@ -126,7 +126,7 @@ interface Fillers {
 const FILLERS: Record<Language, Fillers> = {
   en: {
     anywhere: ["please"],
-    lead: ["can you", "could you", "would you", "will you", "um", "uh", "oh", "hey", "so", "well", "hmm", "just"],
+    lead: ["can you", "could you", "would you", "will you", "um", "uh", "oh", "hey", "hmm"],
     tail: ["thanks", "thank you", "for me"],
   },
   de: {
