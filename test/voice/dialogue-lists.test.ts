@@ -167,6 +167,14 @@ describe.each(LOCALES)("whole lists and questions (%s)", (locale) => {
     expect(r).toMatchObject({ change: null, speech: t.askClear });
   });
 
+  it("'the list <name>' is that list, and 'my list' alone names none (the one talked about, else shopping)", () => {
+    const c = chat(start(), locale);
+    const word = de ? "Liste" : "list";
+    expect(c.say("AddItemsIntent", { items: t.coffee, list: `${word} ${t.hwSaid}` }).change).toMatchObject({ kind: "add", listId: "H" });
+    expect(c.say("IsOnListIntent", { item: t.milk, list: `${de ? "meiner" : "my"} ${word}` }).speech).toBe(t.yes);
+    expect(c.say("IsOnListIntent", { item: t.nails, list: word }).speech).toMatch(de ? /^Ja, Nägel hast du/ : /^Yes, nails are/);
+  });
+
   it("'delete milk' heard as a list called milk removes the item", () => {
     const r = chat(start(), locale).say("DeleteListIntent", { list: t.milk });
     expect(r.change).toEqual({ kind: "remove", listId: "S", itemIds: [expect.any(String)] });

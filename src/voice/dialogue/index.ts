@@ -111,6 +111,29 @@ function intentReply(ctx: Ctx, intent: string, slots: Record<string, VoiceSlot>)
   }
 }
 
+const LEADING_ARTICLES: readonly string[] = ["my", "the", "our", "meine", "meiner", "die", "der", "unsere", "unserer"];
+
+/** The word for "list" as said before or instead of a list's name ("auf die Liste Baumarkt", "auf meiner Liste"). */
+const LIST_WORD: Record<Locale, string> = { "en-US": "list", "en-GB": "list", "de-DE": "liste" };
+
+/**
+ * The list slot as meant: "Liste Baumarkt" is the list Baumarkt, and "list" or
+ * "meine Liste" alone names no particular list (the one talked about, else shopping).
+ */
+function meantSlots(slots: Record<string, VoiceSlot>, locale: Locale): Record<string, VoiceSlot> {
+  const list = slots["list"];
+  if (!list || list.resolvedId) return slots;
+  const word = LIST_WORD[locale];
+  const words = list.value.trim().split(/\s+/);
+  while (words.length > 1 && LEADING_ARTICLES.includes(words[0]!.toLowerCase())) words.shift();
+  if (words.length === 1 && words[0]!.toLowerCase() === word) {
+    const { list: _generic, ...rest } = slots;
+    return rest;
+  }
+  if (words.length > 1 && words[0]!.toLowerCase() === word) return { ...slots, list: { value: words.slice(1).join(" "), resolvedId: null } };
+  return slots;
+}
+
 /**
  * The reply to one turn.
  * @example
@@ -130,16 +153,17 @@ export function converse(turn: VoiceTurn, lists: VoiceLists): VoiceReply {
     return finish(ctx, { speech: say.welcome, invite: say.welcomeReprompt });
   }
   const ctx: Ctx = { locale: turn.locale, say, lists, state: readState(turn.session) };
+  const slots = meantSlots(turn.slots, turn.locale);
   const pending = ctx.state.pending;
   if (pending) {
     const answered = isListPending(pending)
-      ? answerList(ctx, pending, turn.intent, turn.slots)
+      ? answerList(ctx, pending, turn.intent, slots)
       : LIST_REQUESTS.has(turn.intent)
         ? null
-        : answer(ctx, pending, turn.intent, turn.slots);
+        : answer(ctx, pending, turn.intent, slots);
     if (answered) return answered;
   }
-  return intentReply(ctx, turn.intent, turn.slots);
+  return intentReply(ctx, turn.intent, slots);
 }
 
 const EMPTY: VoiceLists = { lists: () => [], items: () => [], lastChange: () => null };

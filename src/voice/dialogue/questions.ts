@@ -19,8 +19,8 @@ const SUMMARY_LISTS = 10;
 
 /** Words before the item in a question that are not part of it ("is there any butter"). */
 const QUESTION_WORDS: Record<Ctx["locale"], readonly string[]> = {
-  "en-US": ["any", "some"],
-  "en-GB": ["any", "some"],
+  "en-US": ["there", "any", "some"],
+  "en-GB": ["there", "any", "some"],
   "de-DE": ["noch", "schon"],
 };
 
