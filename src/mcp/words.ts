@@ -109,5 +109,7 @@ export function undoneSentence(change: UndoableChange): string {
       return `Undone: ${list} is called ${what} again.`;
     case "deleteList":
       return `Undone: ${list} is back.`;
+    case "clearList":
+      return `Undone: ${what} ${isAre(change.values)} back on ${list}.`;
   }
 }
