@@ -71,6 +71,9 @@ describe("MCP endpoint (wrangler dev, official SDK client)", () => {
     // The emulator's Alexa+ (npm run alexa -- assistant …) calls as the linked person.
     const view = await e.stack.emulator.emulator.assistant("mcp-alice", "add_items", { items: ["coffee"] });
     expect(view).toMatchObject({ status: 200, sub: "space-s", said: "I added coffee to your shopping list." });
+    // …and the console's timeline gets it as an Alexa+ row (event "assistant").
+    const shown = e.stack.emulator.emulator.events.since().filter((ev) => ev.type === "assistant");
+    expect(shown.at(-1)?.data).toMatchObject({ person: "mcp-alice", tool: "add_items", said: "I added coffee to your shopping list." });
     await Promise.all([client.close(), t.close()]);
   }, TEST_MS);
 
