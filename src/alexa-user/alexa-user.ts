@@ -32,7 +32,7 @@
  * when webhooks are not configured), all storage is deleted, the empty
  * tables are recreated and a tombstone (no personal data) is written: from
  * `SkillDisabled` until the tombstone expires (26 h after the erasure) every
- * request for this id is acknowledged with no effect (src/alexa-user/tombstone.ts).
+ * request for this id is acknowledged with no effect (src/shared/tombstone.ts).
  *
  * Seams for tests: `now` (the clock of every part), `http` (the fetch used for
  * Amazon and the app; it calls `globalThis.fetch` at call time, so
@@ -62,7 +62,7 @@ import type { RegistryEntry } from "../registry/entry.ts";
 import { migrateProfile, ProfileStore } from "./profile.ts";
 import { AlarmSchedule, type AlarmParticipant } from "../shared/schedule.ts";
 import { SyncRunner } from "./sync-runner.ts";
-import { migrateTombstone, Tombstone } from "./tombstone.ts";
+import { migrateTombstone, Tombstone } from "../shared/tombstone.ts";
 import { deadLetterTtlMs, migrateWebhookQueue, WebhookQueue, type DeadLetter, type QueuedWebhook } from "../shared/webhook-queue.ts";
 
 /** Alexa's acknowledgement. */
@@ -100,7 +100,7 @@ export class AlexaUser extends DurableObject<Env> {
   echoes!: EchoLog;
   held!: HeldDeletes;
   progress!: OpProgress;
-  /** The erasure mark: while it stands, nothing for this user id has any effect (src/alexa-user/tombstone.ts). */
+  /** The erasure mark: while it stands, nothing for this user id has any effect (src/shared/tombstone.ts). */
   tombstone!: Tombstone;
   webhooks!: WebhookQueue;
   outbox!: OutboxPort;

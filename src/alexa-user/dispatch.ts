@@ -32,7 +32,7 @@ import { happenedAt, linkAppUser, linkingFor, linkStatus, readLinkToken, type Li
 import { linkingResponse } from "../voice/linking.ts";
 import { readEnvelope, readRequestType, readUserId } from "./envelope.ts";
 import { handledByUserObject } from "./inbound/route.ts";
-import { listStoreKind, voiceInUserObject } from "./lists/list-store.ts";
+import { listStoreKind, voiceInUserObject } from "../shared/list-store.ts";
 
 const ACK_BODY = { version: "1.0", response: {} } as const;
 const ACCOUNT_LINKED = "AlexaSkillEvent.SkillAccountLinked";

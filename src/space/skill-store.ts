@@ -50,7 +50,7 @@ import {
 import { NOTHING, type Apply } from "../alexa-user/inbound/context.ts";
 import type { EnqueueOptions, EnqueueResult, Outbox } from "../shared/outbox/outbox.ts";
 import type { WebhookPort } from "../shared/ports.ts";
-import { StoreError, type HeldList, type ListStore, type Refused } from "../alexa-user/lists/list-store.ts";
+import { StoreError, type HeldList, type ListStore, type Refused } from "../shared/list-store.ts";
 import {
   DEFAULT_LIST_ID,
   DEFAULT_LIST_NAME,

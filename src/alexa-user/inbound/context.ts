@@ -17,7 +17,7 @@ import type { OpProgress } from "../op-progress.ts";
 import type { OutboxPort, WebhookPort } from "../../shared/ports.ts";
 import type { ProfileStore } from "../profile.ts";
 import type { SyncPort } from "../sync-runner.ts";
-import type { ListStore } from "../lists/list-store.ts";
+import type { ListStore } from "../../shared/list-store.ts";
 
 /** The durable effects of a handled request; runs inside the object's transaction. */
 export type Apply = () => void;

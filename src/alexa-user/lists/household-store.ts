@@ -21,7 +21,7 @@ import { interactiveResponse } from "../../skill/responses.ts";
 import type { EnqueueOptions, EnqueueResult, Outbox } from "../../shared/outbox/outbox.ts";
 import type { UserProfile } from "../../shared/ports.ts";
 import { canReadLists } from "../profile.ts";
-import type { HeldList, ListStore, Refused } from "./list-store.ts";
+import type { HeldList, ListStore, Refused } from "../../shared/list-store.ts";
 
 const LIST_MANAGEMENT: ReadonlySet<BridgeOperation["kind"]> = new Set(["createList", "renameList", "deleteList"]);
 

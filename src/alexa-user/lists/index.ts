@@ -1,18 +1,18 @@
 /**
  * @module alexa-user/lists
  * Builds the list store of a user's object for the deployment's
- * `ALEXA_LISTS` (decided by {@link listStoreKind}, src/alexa-user/lists/list-store.ts).
+ * `ALEXA_LISTS` (decided by {@link listStoreKind}, src/shared/list-store.ts).
  */
 import type { Env } from "../../env.ts";
 import type { Outbox } from "../../shared/outbox/outbox.ts";
 import type { WebhookPort } from "../../shared/ports.ts";
 import { HouseholdStore } from "./household-store.ts";
-import { listStoreKind, type ListStore } from "./list-store.ts";
+import { listStoreKind, type ListStore } from "../../shared/list-store.ts";
 import { SkillStore } from "../../space/skill-store.ts";
 
 export { HouseholdStore } from "./household-store.ts";
 export { SkillStore } from "../../space/skill-store.ts";
-export * from "./list-store.ts";
+export * from "../../shared/list-store.ts";
 
 export interface ListStoreDeps {
   sql: SqlStorage;

@@ -18,7 +18,7 @@ import { REGISTRY_DUE_GRACE_MS, nextSyncAt, syncIntervalMs, type RegistryEntry }
 import { RegistryReporter, type RegistryWrite } from "../../registry/reporter.ts";
 import { shardName, shardOf } from "../../registry/shards.ts";
 import { Outbox, type EnqueueOptions, type EnqueueResult } from "../../shared/outbox/outbox.ts";
-import type { Refused } from "../lists/list-store.ts";
+import type { Refused } from "../../shared/list-store.ts";
 import type { OperationView, UserProfile, WebhookPort } from "../../shared/ports.ts";
 import { canReadLists } from "../profile.ts";
 import type { AlarmParticipant } from "../../shared/schedule.ts";

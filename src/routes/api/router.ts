@@ -59,7 +59,7 @@ import type { BridgeOperation } from "../../protocol/bridge-message.ts";
 import type { OperationView } from "../../shared/ports.ts";
 import type { EnqueueReply, GetOperationReply } from "../../alexa-user/outbox/service.ts";
 import type { AlexaUser } from "../../alexa-user/alexa-user.ts";
-import { listStoreKind, type Refused } from "../../alexa-user/lists/list-store.ts";
+import { listStoreKind, type Refused } from "../../shared/list-store.ts";
 import { bearerToken, parseApiTokens, tokenMatches } from "./auth.ts";
 import { resolveAppUser as resolveLinkedUser } from "../../linking/index.ts";
 import { readJsonBody } from "./body.ts";

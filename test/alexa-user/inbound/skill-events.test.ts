@@ -3,7 +3,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { handleApi } from "../../../src/routes/api/router.ts";
 import { describe, expect, it, vi } from "vitest";
 import type { AlexaUser } from "../../../src/alexa-user/alexa-user.ts";
-import { TOMBSTONE_TTL_MS } from "../../../src/alexa-user/tombstone.ts";
+import { TOMBSTONE_TTL_MS } from "../../../src/shared/tombstone.ts";
 import { UNCONFIGURED_ERROR, WEBHOOK_RETRY_WINDOW_MS } from "../../../src/shared/webhook-queue.ts";
 import { clock, listEvent, messageEnvelope, newUserId, settle, SHOPPING, skillEvent, T0, userStub } from "../fakes.ts";
 import { ACK, send, useFakes } from "../harness.ts";

@@ -1,5 +1,5 @@
 /**
- * @module alexa-user/tombstone
+ * @module shared/tombstone
  * The mark an erasure leaves in the user's object: one row, no personal data
  * (the object's name is the Alexa user id; the row holds only when it was
  * erased and when the mark expires). While it exists, the object is retired:
@@ -16,7 +16,7 @@
  * removes it then.
  */
 
-import type { AlarmParticipant } from "../shared/schedule.ts";
+import type { AlarmParticipant } from "./schedule.ts";
 
 /** How long the mark outlives the erasure: the 25 h redelivery horizon plus an hour of margin. */
 export const TOMBSTONE_TTL_MS = 26 * 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 /**
- * @module alexa-user/lists/list-store
+ * @module shared/list-store
  * Where a user's lists live, behind one interface, and the one place that
  * decides which store a deployment uses (`ALEXA_LISTS`):
  *
@@ -17,16 +17,16 @@
  * The webhook queue, the operation bookkeeping (the outbox table) and the REST
  * routes are shared; only applying a change and answering a person differ.
  */
-import type { Env } from "../../env.ts";
-import type { BridgeOperation } from "../../protocol/bridge-message.ts";
-import type { ListData, WebhookItem } from "../../sync/payloads.ts";
-import type { StoreErrorCode } from "../../voice/types.ts";
-import type { Apply, InboundParts } from "../inbound/context.ts";
-import type { InboundRequest, VoiceInput } from "../envelope.ts";
+import type { Env } from "../env.ts";
+import type { BridgeOperation } from "../protocol/bridge-message.ts";
+import type { ListData, WebhookItem } from "../sync/payloads.ts";
+import type { StoreErrorCode } from "../voice/types.ts";
+import type { Apply, InboundParts } from "../alexa-user/inbound/context.ts";
+import type { InboundRequest, VoiceInput } from "../alexa-user/envelope.ts";
 import type { ResponseEnvelope } from "ask-sdk-model";
-import type { EnqueueOptions, EnqueueResult } from "../../shared/outbox/outbox.ts";
-import type { UserProfile } from "../../shared/ports.ts";
-import type { BridgeMessage } from "../../protocol/bridge-message.ts";
+import type { EnqueueOptions, EnqueueResult } from "./outbox/outbox.ts";
+import type { UserProfile } from "./ports.ts";
+import type { BridgeMessage } from "../protocol/bridge-message.ts";
 
 export type ListStoreKind = "skill" | "household";
 
