@@ -58,15 +58,12 @@ export function applyOperation(rows: SkillRows, webhooks: WebhookPort, op: Space
       return { listId: list.id, name: list.name, version: list.version };
     }
     case "renameList": {
-      const list = rows.listByRef(op.list);
-      if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists keep their names");
-      const row = rows.renameList(list, op.name, now);
+      const row = rows.renameList(rows.listByRef(op.list), op.name, now);
       return { listId: row.id, name: row.name, version: row.version };
     }
     case "deleteList": {
       const list = rows.listByRef(op.list);
-      if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists cannot be deleted");
-      rows.deleteList(list.id);
+      rows.deleteList(list);
       return { listId: list.id, deleted: true };
     }
   }
