@@ -5,6 +5,7 @@
  * app's OAuth issuer (`APP_OAUTH_ISSUER`, the PRM's authorization server)
  * and a way to verify tokens (src/linking/config.ts), or it answers 503.
  */
+import { usableSpaceClaim } from "../space/space-id.ts";
 
 /** The endpoint's settings. @example const s: McpSettings = { resourceUrl: "https://bridge.example/mcp", … }; */
 export interface McpSettings {
@@ -88,14 +89,15 @@ export function protectedResourceMetadata(s: McpSettings): Record<string, unknow
 
 /**
  * The list space a verified token addresses, or null for a service token:
- * the space claim is missing, or (with the default `sub`) the token is
+ * the space claim is missing or unusable (src/space/space-id.ts: never a
+ * personal space), or (with the default `sub`) the token is
  * RFC 9068's client-credentials form, whose `sub` is its own `client_id`.
  * @example spaceOf({ sub: "app-user-1", client_id: "alexa" }, "sub") // "app-user-1"
  * @example spaceOf({ sub: "alexa", client_id: "alexa" }, "sub") // null
  */
 export function spaceOf(claims: Readonly<Record<string, unknown>>, claim: string): string | null {
   const space = claims[claim];
-  if (typeof space !== "string" || space === "") return null;
+  if (!usableSpaceClaim(space)) return null;
   if (claim === "sub" && typeof claims.client_id === "string" && claims.client_id === space) return null;
   return space;
 }

@@ -11,32 +11,35 @@
  * discovery) may initialize and list tools; a tool call gets a sentence
  * saying the account is not linked. The REST API's token is never accepted.
  *
- * The one place that knows where a space's lists live is {@link spaceFor}.
+ * The one place that knows where a space's lists live is {@link spaceFor}:
+ * the list space's object, which runs the whole tool call (one request).
+ * The actor is `{ kind: "assistant", clientId: client_id / azp or "mcp", sub }`,
+ * so each client's undo is its own.
  */
 import type { Env } from "../env.ts";
 import { verifyForAudience } from "../linking/index.ts";
 import { failure } from "../mcp/call.ts";
 import { mcpSettings, metadataUrl, protectedResourceMetadata, spaceOf, type McpSettings } from "../mcp/config.ts";
 import { handleMcpPost, jsonRpcError, mcpPreflight } from "../mcp/server.ts";
-import type { AlexaUser } from "../user/alexa-user.ts";
-import type { AssistantActor } from "../user/assistant.ts";
+import type { AssistantActor } from "../space/actor.ts";
+import { spaceStub, type SpaceRpc } from "../space/rpc.ts";
 import { json, jsonError } from "../http.ts";
 
 /** The sentence for a tool call without a person's space. */
 const NO_SPACE = "This connection isn't linked to anyone's lists. Link your account in the app that connected it, then try again.";
-/** The sentence when a space has no lists held by this bridge yet. */
-const NOT_LINKED = "Your lists aren't connected to Alexa yet. Enable the List Bridge skill in the Alexa app and link your account.";
+/** The sentence when the token's space was erased in the app after the token was issued. */
+const ERASED = "These lists were deleted in the app. Sign in to the app again and reconnect, then try again.";
 
 /**
- * The Durable Object holding a space's lists, or null when there is none yet.
- * Today: the Alexa user the app user (`space` = the verified claim) linked
- * last (APP_USERS), whose object holds the skill store. With list spaces this
- * becomes the space's own object, addressed by `space`.
- * @example const stub = await spaceFor(env, "app-user-1"); if (stub) await stub.callTool(call, actor);
+ * The list space a token names: the space's own Durable Object
+ * (src/space/list-space.ts), addressed by the token's space claim, no
+ * lookup in between. A space that does not exist yet is created by the tool
+ * call's first change (as a new link or the app's first write creates it);
+ * one erased after the token was issued stays erased (src/space: `callTool`).
+ * @example await spaceFor(env, "fam-1").callTool(actor, call, issuedAt);
  */
-export async function spaceFor(env: Env, space: string): Promise<Pick<DurableObjectStub<AlexaUser>, "callTool"> | null> {
-  const userId = await env.APP_USERS.getByName(space).resolve();
-  return userId === null ? null : env.ALEXA_USER.getByName(userId);
+export function spaceFor(env: Pick<Env, "LIST_SPACES">, space: string): Pick<SpaceRpc, "callTool"> {
+  return spaceStub(env, space);
 }
 
 /**
@@ -74,12 +77,13 @@ export async function handleMcp(request: Request, env: Env): Promise<Response> {
   }
   const claims = verdict.token.claims;
   const space = spaceOf(claims, settings.spaceClaim);
-  const actor: AssistantActor = { source: "assistant", clientId: clientOf(claims) };
+  const actor: AssistantActor = { kind: "assistant", clientId: clientOf(claims) ?? "mcp", sub: verdict.token.sub || null };
+  const issuedAt = typeof claims.iat === "number" ? claims.iat * 1000 : null;
   return handleMcpPost(request, {
     callTool: async (call) => {
       if (space === null) return failure(NO_SPACE);
-      const stub = await spaceFor(env, space);
-      return stub ? stub.callTool(call, actor) : failure(NOT_LINKED);
+      const reply = await spaceFor(env, space).callTool(actor, call, issuedAt);
+      return reply.outcome === "answered" ? reply.result : failure(ERASED);
     },
   });
 }

@@ -1,13 +1,15 @@
 // The MCP endpoint in the Worker (ALEXA_LISTS=skill): PRM, every way a token
 // is refused, the transport's answers (405, 403, 202, JSON-RPC errors), the
 // tools' effects on the person's lists with their webhooks (source
-// "assistant"), and isolation between spaces.
+// "assistant"), isolation between spaces, each client's own undo, and the
+// space's lifecycle (created by a first change, an erased one stays erased).
 import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../src/env.ts";
 import { handleMcp, handleResourceMetadata } from "../../src/routes/mcp.ts";
-import { newUserId, settle } from "../user/fakes.ts";
+import { spaceStub } from "../../src/space/rpc.ts";
+import { newUserId } from "../alexa-user/fakes.ts";
 import { apiCall, API_TOKEN, enableAndLink, linkingEnv, useLinkingFakes } from "../linking/linking-harness.ts";
 import { AUDIENCE, ISSUER } from "../linking/oauth-fixture.ts";
 
@@ -47,6 +49,9 @@ const initialize = (version = "2025-11-25") => ({
   method: "initialize",
   params: { protocolVersion: version, capabilities: {}, clientInfo: { name: "test", version: "1" } },
 });
+
+/** Waits for the space's background webhook sends. */
+const settleSpace = (space: string) => spaceStub(env, space).idle();
 
 async function call(e: Env, tok: string, name: string, args: Record<string, unknown> = {}): Promise<{ isError?: boolean; structuredContent?: Record<string, unknown>; content: { text: string }[] }> {
   const r = await post(e, { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name, arguments: args } }, { token: tok });
@@ -171,7 +176,7 @@ describe("MCP endpoint: metadata and the door", () => {
 
 describe("MCP endpoint: the tools on a person's lists", () => {
   it("adds 'milk, eggs and bread' as three items with source 'assistant', reads them back, and the REST API sees the same", async () => {
-    const userId = await person("mcp-add", "app-user-a1");
+    await person("mcp-add", "app-user-a1");
     app.reset();
     const tok = await token("app-user-a1", { claims: { client_id: "alexa-plus" } });
     const added = await call(mcpEnv(), tok, "add_items", { items: ["milk, eggs and bread"] });
@@ -179,10 +184,12 @@ describe("MCP endpoint: the tools on a person's lists", () => {
     expect(added.structuredContent).toMatchObject({ list: "Shopping list", added: ["milk", "eggs", "bread"], putBack: [], alreadyThere: [] });
     expect(added.structuredContent!.message).toBe("I added milk, eggs and bread to your shopping list.");
     expect(JSON.parse(added.content[0]!.text)).toEqual(added.structuredContent);
-    await settle(env.ALEXA_USER.getByName(userId));
+    await settleSpace("app-user-a1");
     const created = app.accepted().filter((b) => b.type === "alexa.list.items.created");
     expect(created).toHaveLength(1);
-    expect(created[0]).toMatchObject({ userId, appUserId: "app-user-a1", data: { source: "assistant", defaultKind: "shopping" } });
+    // A linked space's webhook names the space and the app user the assistant acts for; no Alexa user spoke.
+    expect(created[0]).toMatchObject({ spaceId: "app-user-a1", appUserId: "app-user-a1", data: { source: "assistant", defaultKind: "shopping" } });
+    expect(created[0]!.userId).toBeUndefined();
     expect((created[0]!.data.items as { value: string }[]).map((i) => i.value)).toEqual(["milk", "eggs", "bread"]);
 
     const read = await call(mcpEnv(), tok, "read_list", { list: "groceries" });
@@ -216,7 +223,7 @@ describe("MCP endpoint: the tools on a person's lists", () => {
   });
 
   it("creates, renames and deletes a list, and undo brings a deleted list back with its items", async () => {
-    const userId = await person("mcp-lists", "app-user-a3");
+    await person("mcp-lists", "app-user-a3");
     const tok = await token("app-user-a3");
     const e = mcpEnv();
     expect((await call(e, tok, "create_list", { name: "Hardware store" })).structuredContent).toMatchObject({ list: "Hardware store" });
@@ -229,7 +236,7 @@ describe("MCP endpoint: the tools on a person's lists", () => {
     expect((await call(e, tok, "list_lists")).structuredContent!.lists).toHaveLength(2);
     expect((await call(e, tok, "undo_last_change")).structuredContent!.message).toBe("Undone: your DIY list is back.");
     expect((await call(e, tok, "read_list", { list: "DIY" })).structuredContent).toMatchObject({ active: ["nails", "glue"] });
-    await settle(env.ALEXA_USER.getByName(userId));
+    await settleSpace("app-user-a3");
     expect(app.accepted().map((b) => [b.type, b.data.source])).toEqual([
       ["alexa.list.deleted", "assistant"],
       ["alexa.list.created", "assistant"],
@@ -237,7 +244,7 @@ describe("MCP endpoint: the tools on a person's lists", () => {
     ]);
   });
 
-  it("isolation: a token for space T sees nothing of space S; a space nobody linked is told so", async () => {
+  it("isolation: a token for space T sees nothing of space S, also under concurrent calls in one isolate", async () => {
     await person("mcp-s", "app-user-s");
     await person("mcp-t", "app-user-t");
     await call(mcpEnv(), await token("app-user-s"), "add_items", { items: ["secret cake"] });
@@ -247,8 +254,42 @@ describe("MCP endpoint: the tools on a person's lists", () => {
     const [ts, tt] = [await token("app-user-s"), await token("app-user-t")];
     const mixed = await Promise.all(Array.from({ length: 12 }, (_, i) => call(mcpEnv(), i % 2 === 0 ? ts : tt, "read_list")));
     expect(mixed.map((r) => (r.structuredContent!.active as string[]).join())).toEqual(Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? "secret cake" : "")));
-    const nobody = await call(mcpEnv(), await token("app-user-nobody"), "read_list");
-    expect(nobody).toMatchObject({ isError: true });
-    expect(nobody.content[0]!.text).toMatch(/aren't connected to Alexa yet/);
+  });
+
+  it("two clients in one space: undo_last_change reverts only the caller's own last change", async () => {
+    await person("mcp-two", "fam-mcp-1");
+    const e = mcpEnv();
+    const alexa = await token("fam-mcp-1", { claims: { client_id: "alexa-plus" } });
+    const other = await token("fam-mcp-1", { claims: { client_id: "inspector" } });
+    await call(e, alexa, "add_items", { items: ["apples"] });
+    await call(e, other, "add_items", { items: ["pears"] });
+    const undone = await call(e, alexa, "undo_last_change");
+    expect(undone.isError).toBeUndefined();
+    expect((await call(e, other, "read_list")).structuredContent).toMatchObject({ active: ["pears"] });
+    // The Alexa+ client has nothing left to undo; the other client's own change is still its to undo.
+    expect(await call(e, alexa, "undo_last_change")).toMatchObject({ isError: true });
+    expect((await call(e, other, "undo_last_change")).isError).toBeUndefined();
+    expect((await call(e, other, "read_list")).structuredContent).toMatchObject({ active: [] });
+  });
+
+  it("a space nobody linked yet: a read creates nothing, the first change creates it; an erased space stays erased for older tokens", async () => {
+    const e = mcpEnv();
+    const tok = await token("app-user-new1");
+    expect((await call(e, tok, "read_list")).structuredContent).toMatchObject({ list: "Shopping list", active: [], completed: [] });
+    expect(await spaceStub(env, "app-user-new1").describe()).toEqual({ outcome: "not_found" });
+    expect((await call(e, tok, "add_items", { items: ["tea"] })).structuredContent).toMatchObject({ added: ["tea"] });
+    const rest = await apiCall(linkingEnv(), "GET", "/v1/spaces/app-user-new1/lists");
+    expect(JSON.stringify(rest.body)).toContain('"value":"tea"');
+
+    const older = await token("app-user-new1", { nowMs: Date.now() - 60_000 });
+    expect(await spaceStub(env, "app-user-new1").eraseSpace()).toEqual({ outcome: "erased" });
+    const refused = await call(e, older, "add_items", { items: ["coffee"] });
+    expect(refused).toMatchObject({ isError: true });
+    expect(refused.content[0]!.text).toMatch(/deleted in the app/);
+    expect(await spaceStub(env, "app-user-new1").describe()).toEqual({ outcome: "not_found" });
+    // A token issued after the erasure (a new connection) starts a new, empty space, as the app's own write would.
+    const newer = await token("app-user-new1", { nowMs: Date.now() + 2_000 });
+    expect((await call(e, newer, "add_items", { items: ["coffee"] })).structuredContent).toMatchObject({ added: ["coffee"] });
+    expect((await call(e, newer, "read_list")).structuredContent).toMatchObject({ active: ["coffee"] });
   });
 });
