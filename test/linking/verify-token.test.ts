@@ -40,6 +40,14 @@ describe("TokenVerifier: JWT access tokens", () => {
     await expect(household.verify(await oauth.token({ sub: "dave", nowMs: NOW, claims: { household: `personal-${"a".repeat(43)}` } }))).rejects.toMatchObject({ code: "TOKEN_CLAIMS_INVALID" });
   });
 
+  it("requireSub: false (the MCP endpoint's service tokens): no sub and no usable space claim give \"\", still with every other check", async () => {
+    const mcp = new TokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksUrl: JWKS_URL, introspection: null, spaceClaim: "household" }, { fetch: oauth.fetch, now: () => NOW, requireSub: false });
+    await expect(mcp.verify(await oauth.token({ sub: null, nowMs: NOW, claims: { client_id: "alexa-plus" } }))).resolves.toMatchObject({ sub: "", space: "" });
+    await expect(mcp.verify(await oauth.token({ sub: "eve", nowMs: NOW, claims: { household: `personal-${"a".repeat(43)}` } }))).resolves.toMatchObject({ sub: "eve", space: "" });
+    await expect(mcp.verify(await oauth.token({ sub: "eve", nowMs: NOW, claims: { household: "fam-2" } }))).resolves.toMatchObject({ sub: "eve", space: "fam-2" });
+    await expect(mcp.verify(await oauth.token({ sub: null, nowMs: NOW - 7200_000 }))).rejects.toMatchObject({ code: "TOKEN_EXPIRED" });
+  });
+
   it("caches the verdict by token hash: the JWKS is fetched once, the clock alone ends the verdict", async () => {
     const token = await oauth.token({ nowMs: NOW, expInS: 120 });
     for (let i = 0; i < 100; i++) await verifier.verify(token);
