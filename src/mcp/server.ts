@@ -46,7 +46,7 @@ export interface McpHandlerOptions {
  * Serves one `POST /mcp` (methods and origins are checked before, see
  * {@link mcpPreflight}).
  * @example
- * const res = await handleMcpPost(request, { callTool: (call) => stub.callTool(call, actor) });
+ * const res = await handleMcpPost(request, { callTool: async (call) => (await spaceFor(env, space).callTool(actor, call, issuedAt)) });
  */
 export async function handleMcpPost(request: Request, opts: McpHandlerOptions): Promise<Response> {
   const held = idle.pop() ?? newServer();
