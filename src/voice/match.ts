@@ -22,11 +22,22 @@
  * Trade-off: fuzzy matching finds what a person meant despite recognition
  * errors, at the price of sometimes asking; destructive actions never act on
  * a fuzzy match without a yes.
+ *
+ * Cost (a turn runs inside the user's object and may see 100 lists × 500
+ * items): each name is normalised once per turn ({@link itemKeyer}, a plain
+ * lower-case name skips the regular expressions), and only names that pass a
+ * cheap substring test are normalised at all (mayBeSame); fuzzy matching is
+ * bounded: only a spoken name of at most {@link FUZZY_MAX_WORDS} words is
+ * searched fuzzily, and among at most {@link FUZZY_MAX_ITEMS} candidates
+ * (beyond that, those sharing the most letter pairs with it). Below those
+ * bounds the result is what an unbounded search gives, except that a Latin
+ * plural said in its English form ("octopuses") no longer finds the other
+ * ("octopi") on a plain lower-case name.
  */
 import Fuse from "fuse.js";
 import pluralize from "pluralize";
 import { DEFAULT_LIST_IDS, type Locale } from "./intents.ts";
-import { trimFillers } from "./split.ts";
+import { FILLERS, trimFillers } from "./split.ts";
 import type { VoiceListSummary } from "./types.ts";
 import { LIST_SYNONYMS } from "./vocabulary.ts";
 
@@ -61,7 +72,14 @@ export interface MatchOptions<T> {
    * one group. The dialogue groups by list.
    */
   groupOf?: (item: T) => string;
+  /** The turn's memo of normalised names ({@link itemKeyer}), shared with its other comparisons. */
+  keyOf?: (text: string) => ItemKey;
 }
+
+/** Fuzzy search only for a spoken name of at most this many words (a longer one matches exactly or not at all). */
+export const FUZZY_MAX_WORDS = 8;
+/** Fuzzy search among at most this many candidates (one full list fits whole). */
+export const FUZZY_MAX_ITEMS = 500;
 
 function fold(text: string): string {
   return text
@@ -77,9 +95,21 @@ function fold(text: string): string {
  * @example itemWords("The Bananas!", "en-US") // ["bananas"]
  */
 export function itemWords(text: string, locale: Locale): string[] {
+  const lower = text.toLowerCase();
+  // Most names are plain words: the same words as fold and trimFillers give, without their regular expressions.
+  if (PLAIN.test(lower)) {
+    const ws = lower.split(" ");
+    let start = 0;
+    let end = ws.length;
+    while (start < end && FILLERS[locale].includes(ws[start]!)) start++;
+    while (end > start && FILLERS[locale].includes(ws[end - 1]!)) end--;
+    return ws.slice(start, end);
+  }
   const folded = trimFillers(fold(text), locale);
   return folded.length > 0 ? folded.split(" ") : [];
 }
+
+const PLAIN = /^[a-z0-9]+(?: [a-z0-9]+)*$/;
 
 function germanFold(word: string): string {
   return word.replace(/ä/g, "a").replace(/ö/g, "o").replace(/ü/g, "u").replace(/ß/g, "ss");
@@ -122,21 +152,138 @@ const singular = (word: string): string => memo(singulars, word, (w) => pluraliz
 const plural = (word: string): string => memo(plurals, word, (w) => pluralize.plural(w));
 
 /**
+ * An item name normalised once: its words, and the key fuzzy search compares
+ * (English: each word singular; German: umlauts folded).
+ * @example const key: ItemKey = { words: ["oat", "milk"], fuzzy: "oat milk" };
+ */
+export interface ItemKey {
+  words: readonly string[];
+  fuzzy: string;
+}
+
+/**
+ * A memo of {@link ItemKey}s for one turn: each name is normalised once, however often it is compared.
+ * @example const keyOf = itemKeyer("en-US"); sameKey(keyOf("the Banana"), keyOf("bananas"), "en-US") // true
+ */
+export function itemKeyer(locale: Locale): (text: string) => ItemKey {
+  const memo = new Map<string, ItemKey>();
+  return (text) => {
+    let key = memo.get(text);
+    if (key === undefined) {
+      const words = itemWords(text, locale);
+      key = { words, fuzzy: (locale === "de-DE" ? words.map(germanFold) : words.map(singular)).join(" ") };
+      memo.set(text, key);
+    }
+    return key;
+  };
+}
+
+/**
+ * {@link sameItem} on normalised names.
+ * @example sameKey(keyOf("Äpfel"), keyOf("Apfel"), "de-DE") // true
+ */
+export function sameKey(x: ItemKey, y: ItemKey, locale: Locale): boolean {
+  const a = x.words;
+  const b = y.words;
+  if (a.length === 0 || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameWord(a[i]!, b[i]!, locale)) return false;
+  return true;
+}
+
+/**
  * True when two item names are the same item (case, articles, singular/plural ignored).
  * @example sameItem("the Banana", "bananas", "en-US") // true
  * @example sameItem("Äpfel", "Apfel", "de-DE") // true
  */
 export function sameItem(a: string, b: string, locale: Locale): boolean {
-  const x = itemWords(a, locale);
-  const y = itemWords(b, locale);
-  return x.length > 0 && x.length === y.length && x.every((w, i) => sameWord(w, y[i] ?? "", locale));
+  const keyOf = itemKeyer(locale);
+  return sameKey(keyOf(a), keyOf(b), locale);
 }
 
-function fuzzyKey(text: string, locale: Locale): string {
-  const ws = itemWords(text, locale);
-  if (locale === "de-DE") return ws.map(germanFold).join(" ");
-  return ws.map(singular).join(" ");
+/**
+ * A cheap test an item name must pass to be the same item as `said` (so most
+ * of a large store is never normalised): a name of plain lower-case words
+ * contains a form of one spoken word (the one whose forms are longest).
+ * English: the word, its plural, or what its singular and that singular's
+ * plural start with ("strawberr", "m" for mouse/mice); German: the folded
+ * word or it without a plural ending. A name with what normalising drops
+ * (apostrophes) or anything beyond ASCII always passes.
+ */
+function mayBeSame(said: ItemKey, locale: Locale): (value: string) => boolean {
+  // Each word's forms; the word whose shortest form is longest rules out the most.
+  const formsOf = (word: string): string[] => {
+    if (locale === "de-DE") {
+      const folded = germanFold(word);
+      return [folded, ...GERMAN_PLURAL_ENDINGS.filter((e) => folded.endsWith(e) && folded.length > e.length).map((e) => folded.slice(0, -e.length))];
+    }
+    const one = singular(word);
+    return [word, commonPrefix(one, plural(one)), plural(word)];
+  };
+  const shortest = (fs: readonly string[]): number => Math.min(...fs.map((f) => f.length));
+  const forms = said.words.map(formsOf).reduce((a, b) => (shortest(b) > shortest(a) ? b : a));
+  if (shortest(forms) === 0) return () => true;
+  // One case-insensitive search, no lower-case copy per name. Normalising drops apostrophes (and German folds
+  // umlauts and ß), and beyond ASCII case folding differs: such a name may hold a form unseen, so it passes.
+  const holds = new RegExp(forms.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "i");
+  return (value) => holds.test(value) || UNSEEN.test(value);
 }
+
+const UNSEEN = /['’`]|[^ -~]/;
+
+/**
+ * A test for names that are the same item as `spoken` (as {@link sameItem}),
+ * quick on a large store: most names are ruled out without being normalised.
+ * @example items.filter(sameAs("milk", "en-US", keyOf)) // every milk, "Milk" and "the milks"
+ */
+export function sameAs(spoken: string, locale: Locale, keyOf: (text: string) => ItemKey = itemKeyer(locale)): (value: string) => boolean {
+  const said = keyOf(spoken);
+  if (said.words.length === 0) return () => false;
+  const may = mayBeSame(said, locale);
+  return (value) => may(value) && sameKey(said, keyOf(value), locale);
+}
+
+function commonPrefix(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return a.slice(0, i);
+}
+
+/** A letter pair as an index into a 64 Ki table (ASCII upper case folded; other characters may share a slot, which only ranks them). */
+const pairIndex = (a: number, b: number): number => (((a >= 65 && a <= 90 ? a + 32 : a) & 0xff) << 8) | ((b >= 65 && b <= 90 ? b + 32 : b) & 0xff);
+
+/**
+ * The {@link FUZZY_MAX_ITEMS} of `items` whose names share the most letter
+ * pairs with `spoken` (those with as many as the last one taken: the first),
+ * in their order; all of them when fewer. Counting only, no strings made.
+ */
+function fuzzyCandidates<T extends { value: string }>(items: readonly T[], spoken: string): readonly T[] {
+  if (items.length <= FUZZY_MAX_ITEMS) return items;
+  const wanted = new Uint8Array(65536);
+  for (let i = 0; i + 1 < spoken.length; i++) wanted[pairIndex(spoken.charCodeAt(i), spoken.charCodeAt(i + 1))] = 1;
+  const shared = new Int32Array(items.length);
+  const histogram = new Int32Array(LIMIT_PAIRS + 1);
+  items.forEach((item, index) => {
+    const v = item.value;
+    let n = 0;
+    for (let i = 0; i + 1 < v.length; i++) n += wanted[pairIndex(v.charCodeAt(i), v.charCodeAt(i + 1))]!;
+    shared[index] = n;
+    histogram[Math.min(n, LIMIT_PAIRS)]!++;
+  });
+  // The least shared count taken: everything above it, and the first ones at it up to the bound.
+  let taken = 0;
+  let least = LIMIT_PAIRS;
+  while (least >= 1 && taken + histogram[least]! <= FUZZY_MAX_ITEMS) taken += histogram[least--]!;
+  let atLeast = least >= 1 ? FUZZY_MAX_ITEMS - taken : 0;
+  return items.filter((_, index) => {
+    const n = Math.min(shared[index]!, LIMIT_PAIRS);
+    if (n > least) return true;
+    if (n === least && atLeast > 0) return atLeast-- > 0;
+    return false;
+  });
+}
+
+/** Shared pair counts above this rank alike (a name is at most 256 characters). */
+const LIMIT_PAIRS = 256;
 
 function atWordEdge(key: string, ranges: readonly (readonly [number, number])[], locale: Locale): boolean {
   const first = ranges[0];
@@ -161,14 +308,18 @@ export function matchItem<T extends { value: string }>(
   options: MatchOptions<T> = {},
 ): ItemMatch<T> {
   const groupOf = options.groupOf ?? (() => "");
-  if (itemWords(spoken, locale).length === 0 || items.length === 0) return { kind: "none" };
+  const keyOf = options.keyOf ?? itemKeyer(locale);
+  const said = keyOf(spoken);
+  if (said.words.length === 0 || items.length === 0) return { kind: "none" };
 
-  const exact = firstPerGroup(items.filter((it) => sameItem(spoken, it.value, locale)), groupOf);
+  const same = sameAs(spoken, locale, keyOf);
+  const exact = firstPerGroup(items.filter((it) => same(it.value)), groupOf);
   const [onlyExact] = exact;
   if (onlyExact && exact.length === 1) return { kind: "one", item: onlyExact, exact: true };
   if (exact.length > 1) return { kind: "ambiguous", items: exact, exact: true };
+  if (said.words.length > FUZZY_MAX_WORDS) return { kind: "none" };
 
-  const keyed = items.map((item) => ({ item, key: fuzzyKey(item.value, locale) }));
+  const keyed = fuzzyCandidates(items, said.fuzzy).map((item) => ({ item, key: keyOf(item.value).fuzzy }));
   const fuse = new Fuse(keyed, {
     keys: ["key"],
     includeScore: true,
@@ -179,14 +330,14 @@ export function matchItem<T extends { value: string }>(
     threshold: 0.4,
   });
   const hits = fuse
-    .search(fuzzyKey(spoken, locale))
+    .search(said.fuzzy)
     .filter((r) => (r.score ?? 1) <= MAX_SCORE && atWordEdge(r.item.key, r.matches?.[0]?.indices ?? [], locale));
   const best = hits[0]?.score ?? 1;
   const close = hits.filter((r) => (r.score ?? 1) <= best + CLOSE);
   const distinct: { item: T; key: string }[] = [];
   for (const hit of close) {
     const item = hit.item.item;
-    const key = `${groupOf(item)}\u0000${fuzzyKey(item.value, locale)}`;
+    const key = `${groupOf(item)}\u0000${keyOf(item.value).fuzzy}`;
     if (!distinct.some((d) => d.key === key)) distinct.push({ item, key });
   }
   const [single] = distinct;

@@ -146,6 +146,8 @@ export const deDE: Speech = {
   tooManyLists: (max) => `Du hast schon ${max} Listen, mehr kann ich nicht führen.`,
   listNameTooLong: (max) => `Der Name ist zu lang: Ein Listenname darf höchstens ${max} Zeichen haben.`,
 
+  tooMuchAtOnce: "Das war leider zu viel auf einmal. Sag mir bitte nur ein paar Einträge auf einmal.",
+
   error: (code) => ERRORS[code],
 
   cardTitle: (l) => listName(l),

@@ -164,6 +164,8 @@ export function english(words: EnglishWords): Speech {
     tooManyLists: (max) => `You already have ${max} lists, which is as many as I can keep.`,
     listNameTooLong: (max) => `That name is too long: a list name can have at most ${max} characters.`,
 
+    tooMuchAtOnce: "Sorry, that was too much at once. Please say a few items at a time.",
+
     error: (code) => errors[code],
 
     cardTitle: (l) => capitalize(englishListName(l)),

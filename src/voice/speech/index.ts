@@ -130,6 +130,9 @@ export interface Speech {
   tooManyLists(max: number): string;
   listNameTooLong(max: number): string;
 
+  /** A slot value too long to take (src/voice/turn.ts MAX_SLOT_LENGTH). */
+  tooMuchAtOnce: string;
+
   /** For a store refusal, without the turn's details. */
   error(code: StoreErrorCode): string;
 
