@@ -172,11 +172,9 @@ function mayBeSame(said: ItemKey, locale: Locale): (value: string) => boolean {
   if (shortest(forms) === 0) return () => true;
   // One case-insensitive search, no lower-case copy per name. Normalising drops apostrophes (and German folds
   // umlauts and ß), and beyond ASCII case folding differs: such a name may hold a form unseen, so it passes.
-  const holds = new RegExp(forms.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "i");
-  return (value) => holds.test(value) || UNSEEN.test(value);
+  const passes = new RegExp([...forms.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), "['’`]", "[^ -~]"].join("|"), "i");
+  return (value) => passes.test(value);
 }
-
-const UNSEEN = /['’`]|[^ -~]/;
 
 /**
  * A test for names that are the same item as `spoken` (as {@link sameItem}),

@@ -73,8 +73,8 @@ interface Vocabulary {
   longest: number;
 }
 
-/** Whitespace other than single inner spaces (the fast path of `vocabulary` splits on " "). */
-const ODD_SPACE = /[^\S ]| {2}|^ | $/;
+/** An edge word cut at " " that is not a word: empty (a space at the edge) or holding other whitespace. */
+const oddWord = (w: string): boolean => w === "" || /\s/.test(w);
 
 /** The locale's own words, tokenised once per isolate (rebuilding them cost ~25 % of an add turn). */
 const BASE = new Map<Locale, Vocabulary>();
@@ -86,12 +86,14 @@ function vocabulary(locale: Locale, known: readonly string[], said: ReadonlySet<
     BASE.set(locale, base);
   }
   // Only known items whose first and last words were said can match (a store may hold 50,000): the rest is
-  // not tokenised. Names spaced by anything but single spaces are tokenised to tell.
+  // not tokenised.
   const relevant = known.filter((k) => {
-    if (ODD_SPACE.test(k)) return words(k.toLowerCase()).every((w) => said.has(w));
-    const first = k.indexOf(" ");
-    if (first < 0) return said.has(k.toLowerCase());
-    return said.has(k.slice(0, first).toLowerCase()) && said.has(k.slice(k.lastIndexOf(" ") + 1).toLowerCase());
+    const space = k.indexOf(" ");
+    const first = (space < 0 ? k : k.slice(0, space)).toLowerCase();
+    const last = space < 0 ? first : k.slice(k.lastIndexOf(" ") + 1).toLowerCase();
+    if (said.has(first) && said.has(last)) return true;
+    // Cut at single spaces the edge words are right unless they hold other whitespace (or are empty): then tokenise.
+    return (oddWord(first) || oddWord(last)) && words(k.toLowerCase()).every((w) => said.has(w));
   });
   if (relevant.length === 0) return base;
   return extend({ phrases: new Set(base.phrases), withConjunction: [...base.withConjunction], longest: base.longest }, locale, relevant);

@@ -193,14 +193,20 @@ export function itemOp(ctx: Ctx, op: ItemOp, text: string, listSlot: VoiceSlot |
   }
 
   const keyOf = itemKeyer(ctx.locale);
-  const pool: PoolItem[] = scope.flatMap((list) =>
-    ctx.lists.items(list.id).map((i) => ({ listId: list.id, itemId: i.id, value: i.value, status: i.status, list })),
-  );
   const wanted = WANTED[op];
-  // Active before completed (in list order), so that of two equal items the open one is removed.
-  const preferred = pool.filter((i) => (wanted === null ? i.status === "active" : i.status === wanted));
-  if (wanted === null) preferred.push(...pool.filter((i) => i.status !== "active"));
-  const other = pool.filter((i) => wanted !== null && i.status !== wanted);
+  // In the wanted state first; for a remove, active before completed (each in list order), so that of two
+  // equal items the open one is removed. One pass: a store may hold 50,000 items.
+  const preferred: PoolItem[] = [];
+  const other: PoolItem[] = [];
+  const completedToo: PoolItem[] = [];
+  for (const list of scope) {
+    for (const i of ctx.lists.items(list.id)) {
+      const item: PoolItem = { listId: list.id, itemId: i.id, value: i.value, status: i.status, list };
+      if (wanted === null) (i.status === "active" ? preferred : completedToo).push(item);
+      else (i.status === wanted ? preferred : other).push(item);
+    }
+  }
+  for (const item of completedToo) preferred.push(item);
   const wrongState = (): VoiceReply | null => {
     const same = sameAs(text, ctx.locale, keyOf);
     const hit = other.find((i) => same(i.value));
