@@ -109,6 +109,8 @@ export async function benchVoiceWorst(opts: { runs: number }): Promise<SectionRe
     { name: `RemoveItemIntent, ${MAX_SLOT_LENGTH} characters, every list`, store: full, intent: "RemoveItemIntent", slots: { item: longest(words) } },
     { name: `RemoveItemIntent "milk", every list`, store: full, intent: "RemoveItemIntent", slots: { item: "milk" } },
     { name: `RemoveItemIntent "mlik" (a near miss), every list`, store: full, intent: "RemoveItemIntent", slots: { item: "mlik" } },
+    { name: `IsOnListIntent "mlik" (on no list), every list`, store: full, intent: "IsOnListIntent", slots: { item: "mlik" } },
+    { name: `DeleteListIntent "milk" (an item, not a list), every list`, store: full, intent: "DeleteListIntent", slots: { list: "milk" } },
     { name: `CheckOffItemIntent, ${MAX_SLOT_LENGTH} characters, one list`, store: full, intent: "CheckOffItemIntent", slots: { item: longest(words), list: "shopping" } },
   ];
   const measured = rows.map((row) => {
