@@ -3,7 +3,7 @@
  * The Worker's bindings, vars and secrets, as `wrangler.toml` and
  * `wrangler secret put` declare them. README.md ("Configuration") documents each.
  */
-import type { AlexaUser } from "./user/alexa-user.ts";
+import type { AlexaUser } from "./alexa-user/alexa-user.ts";
 import type { UserRegistry } from "./registry/user-registry.ts";
 import type { AppUserLink } from "./linking/app-user-link.ts";
 

@@ -11,7 +11,7 @@
  * break an older client. The tests close them (additionalProperties: false)
  * so that an undocumented field fails there.
  *
- * The TS types of src/sync/payloads.ts and src/user/ports.ts are checked
+ * The TS types of src/sync/payloads.ts and src/shared/ports.ts are checked
  * against these in test/contract/types.test.ts (and the types here against
  * payloads.ts `WebhookType`). Nothing here imports Worker code beyond the
  * request schemas, so the client package stays free of it.

@@ -4,9 +4,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { AlexaUser } from "../../src/user/alexa-user.ts";
-import { newUserId, settle, skillEvent, userStub } from "../user/fakes.ts";
-import { slot } from "../user/lists/skill-harness.ts";
+import type { AlexaUser } from "../../src/alexa-user/alexa-user.ts";
+import { newUserId, settle, skillEvent, userStub } from "../alexa-user/fakes.ts";
+import { slot } from "../space/skill-harness.ts";
 import { apiCall, deliver, enableAndLink, linkingEnv, useLinkingFakes, voiceEnvelope } from "./linking-harness.ts";
 
 const fx = useLinkingFakes();

@@ -17,7 +17,7 @@ import {
   type BridgeOperation,
   type ItemStatus,
 } from "../../protocol/bridge-message.ts";
-import { MAX_EXPIRES_AFTER_S, MIN_EXPIRES_AFTER_S } from "../../user/outbox/policy.ts";
+import { MAX_EXPIRES_AFTER_S, MIN_EXPIRES_AFTER_S } from "../../shared/outbox/policy.ts";
 import { LIMITS } from "../../voice/types.ts";
 
 /** An operation id as long as the outbox makes them (`op_` + 32 hex), for sizing. */

@@ -14,7 +14,7 @@ import { buildOpenApi } from "../../../scripts/openapi/document.ts";
 import * as c from "../../../src/contract/schemas.ts";
 import { WebhookType, type ItemMovedData, type ItemsChangedData, type ItemsDeletedData, type ListChangedData, type WebhookItem } from "../../../src/sync/payloads.ts";
 import type { SnapshotPart } from "../../../src/sync/snapshot.ts";
-import type { OperationView } from "../../../src/user/ports.ts";
+import type { OperationView } from "../../../src/shared/ports.ts";
 import { contractChecker } from "../../e2e/contract.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");

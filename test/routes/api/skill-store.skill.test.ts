@@ -3,12 +3,12 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { AlexaUser } from "../../../src/user/alexa-user.ts";
-import type { SkillStore } from "../../../src/user/lists/skill-store.ts";
+import type { AlexaUser } from "../../../src/alexa-user/alexa-user.ts";
+import type { SkillStore } from "../../../src/space/skill-store.ts";
 import { LIMITS } from "../../../src/voice/types.ts";
-import { newUserId, T0 } from "../../user/fakes.ts";
-import { useFakes } from "../../user/harness.ts";
-import { api, enabledUser, hooks, lists, userPath, values } from "../../user/lists/skill-harness.ts";
+import { newUserId, T0 } from "../../alexa-user/fakes.ts";
+import { useFakes } from "../../alexa-user/harness.ts";
+import { api, enabledUser, hooks, lists, userPath, values } from "../../space/skill-harness.ts";
 
 const { app } = useFakes();
 
