@@ -117,7 +117,7 @@ export class FakeApp {
     const changed = isNew && this.view.apply(body);
     const receipts = this.log.query({ userId: body.userId }).find((r) => r.webhookId === webhookId)?.receipts ?? 1;
     this.#events?.publish("webhook", { outcome: isNew ? "received" : "repeat", webhookId, receipts, ...body });
-    if (changed) this.#events?.publish("app-view", { userId: body.userId, type: body.type });
+    if (changed) this.#events?.publish("app-view", { userId: body.userId, ...(body.spaceId ? { spaceId: body.spaceId } : {}), type: body.type });
     return new Response(null, { status: 204 });
   }
 

@@ -52,8 +52,17 @@ export interface SpaceSources {
 export function spaceIdOf(person: PersonView, spaceClaim: string, log: WebhookLog | null): string | null {
   const claim = person.linkClaims?.[spaceClaim];
   if (typeof claim === "string" && claim !== "") return claim;
-  if (!person.userId || !log) return null;
-  const hooks = log.query({ userId: person.userId });
+  return heardSpaceId(person.userId, log);
+}
+
+/**
+ * The `spaceId` of the latest webhook the app received for `userId`, or null:
+ * the key the fake app's view holds that user's lists under (emulator/app/app-view).
+ * @example heardSpaceId(person.userId, app.log) ?? person.userId
+ */
+export function heardSpaceId(userId: string | null, log: WebhookLog | null): string | null {
+  if (!userId || !log) return null;
+  const hooks = log.query({ userId });
   for (let i = hooks.length - 1; i >= 0; i--) {
     const id = hooks[i]?.spaceId;
     if (typeof id === "string" && id !== "") return id;

@@ -739,7 +739,8 @@ const refreshPeople = debounce(() => loadPeople().then(() => (refreshAlexa(), re
 
 function onEvent(type, data) {
   const p = current();
-  const mine = !p || data?.person === p.name || (data?.userId && data.userId === p.userId);
+  // Skill store: anything in the person's list space is theirs too (another member's change, the app's write to the space).
+  const mine = !p || data?.person === p.name || (data?.userId && data.userId === p.userId) || (data?.spaceId && data.spaceId === state.spaceId);
   switch (type) {
     case "lists":
       if (mine) refreshAlexa();
@@ -755,8 +756,7 @@ function onEvent(type, data) {
       if (mine) refreshAlexa();
       break;
     case "webhook":
-      // Skill store: a change by anyone in this person's space is on this person's lists too.
-      if (state.config?.store === "skill" && (mine || (data?.spaceId && data.spaceId === state.spaceId))) refreshAlexa();
+      if (state.config?.store === "skill" && mine) refreshAlexa();
       // A member of the same space acting changes what this person sees (and who is in the space).
       if (state.config?.store === "skill") refreshSpace();
       if (mine) {
