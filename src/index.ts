@@ -15,6 +15,7 @@ import { runCron } from "./cron/scheduled.ts";
 export { AlexaUser } from "./alexa-user/alexa-user.ts";
 export { UserRegistry } from "./registry/user-registry.ts";
 export { AppUserLink } from "./linking/app-user-link.ts";
+export { ListSpace } from "./space/list-space.ts";
 
 const router = AutoRouter<IRequest, [Env, ExecutionContext]>({
   missing: () => jsonError(404, "NOT_FOUND"),

@@ -60,6 +60,10 @@ import type { OutboxPort } from "../shared/ports.ts";
 import type { BridgeOperation } from "../protocol/bridge-message.ts";
 import type { RegistryEntry } from "../registry/entry.ts";
 import { migrateProfile, ProfileStore } from "./profile.ts";
+import { migrateSpaceLink, SpaceLink, type LinkChange, type Settled, type SpaceMembership } from "./space-link.ts";
+import { localeOf } from "../voice/intents.ts";
+import { spaceStub } from "../space/list-space.ts";
+import type { ResponseEnvelope } from "ask-sdk-model";
 import { AlarmSchedule, type AlarmParticipant } from "../shared/schedule.ts";
 import { SyncRunner } from "./sync-runner.ts";
 import { migrateTombstone, Tombstone } from "../shared/tombstone.ts";
@@ -106,6 +110,8 @@ export class AlexaUser extends DurableObject<Env> {
   outbox!: OutboxPort;
   /** Where the lists live (`ALEXA_LISTS`): the skill store or the household store. */
   lists!: ListStore;
+  /** The user's list space and moving it (skill store, src/alexa-user/space-link.ts). */
+  spaces!: SpaceLink;
   /** Full syncs after Alexa's answer. */
   syncs!: SyncRunner;
   /** The outbound side: outbox, REST API and registry (src/alexa-user/outbox/service.ts). */
@@ -138,6 +144,7 @@ export class AlexaUser extends DurableObject<Env> {
     migrateOpProgress(sql);
     migrateWebhookQueue(sql);
     migrateTombstone(sql);
+    migrateSpaceLink(sql);
 
     this.schedule = new AlarmSchedule(this.ctx.storage);
     this.profile = new ProfileStore(sql);
@@ -147,6 +154,7 @@ export class AlexaUser extends DurableObject<Env> {
     this.held = new HeldDeletes(sql);
     this.progress = new OpProgress(sql);
     this.tombstone = new Tombstone(sql);
+    this.spaces = new SpaceLink({ sql, env: this.env, userId: () => this.profile.userId() ?? this.ctx.id.name ?? "" });
     this.webhooks = new WebhookQueue({
       sql,
       userId: () => this.profile.userId() ?? this.ctx.id.name ?? "",
@@ -347,30 +355,71 @@ export class AlexaUser extends DurableObject<Env> {
   }
 
   /**
-   * A voice turn, answered from the lists: the change it makes, its webhooks
-   * and the profile commit in one transaction before the answer leaves.
-   * Interactive requests are not redelivered by Alexa, so none is recorded
-   * for duplicates.
+   * A voice turn that the user's list space could not answer directly (the
+   * user is not a member there yet: first turn, a new link, the 0.2 upgrade),
+   * or, with the household store, a fixed answer. The membership is settled
+   * (src/alexa-user/space-link.ts), then the space answers: the change and
+   * its webhooks commit there before the answer. Interactive requests are not
+   * redelivered by Alexa, so none is recorded for duplicates.
    */
   async #converse(req: InboundRequest): Promise<AlexaAnswer> {
     const now = this.now();
     if (this.#retired(req, now)) return ACK;
-    let body!: AlexaAnswerBody;
+    const voice = req.voice ?? { request: { type: req.type }, session: null, locale: null };
     try {
+      if (this.lists.kind === "household") {
+        let body!: AlexaAnswerBody;
+        this.#commit(() => {
+          this.profile.touch(req.userId, req.apiEndpoint, now);
+          body = this.lists.answerVoice(voice, now);
+        });
+        await this.#afterCommit(now);
+        return { status: 200, body };
+      }
+      const at = req.at ?? now;
+      const change: LinkChange = req.link?.state === "linked" ? { kind: "link", appUserId: req.link.appUserId, spaceId: req.link.spaceId, at } : { kind: "keep", at };
+      const settled = await this.spaces.settle(change, localeOf(voice.locale));
       this.#commit(() => {
         this.profile.touch(req.userId, req.apiEndpoint, now);
-        // A verified linked account (src/linking): keep its app user id (linked before this bridge, or a new one).
-        if (req.link?.state === "linked" && this.profile.appUserId() !== req.link.appUserId) {
-          this.profile.setAppUserId(req.link.appUserId, now);
-        }
-        body = this.lists.answerVoice(req.voice ?? { request: { type: req.type }, session: null, locale: null }, now);
+        this.#applySettled(settled);
       });
+      await this.#afterCommit(now);
+      const m = settled.membership;
+      if (m?.spaceId == null) throw new Error("no list space");
+      const reply = settled.stale || settled.joined !== "erased" ? await spaceStub(this.env, m.spaceId).voiceTurn({ kind: "voice", userId: req.userId, appUserId: m.appUserId }, voice) : null;
+      return { status: 200, body: reply?.outcome === "answered" ? reply.body : spaceGone() };
     } catch (e) {
       console.error(`${req.type}: voice turn failed; nothing was changed`, e);
       return { status: 503, body: { error: "INTERNAL" } };
     }
-    await this.#afterCommit(now);
-    return { status: 200, body };
+  }
+
+  /** A settled membership, in the caller's transaction: its row, and the app user the profile (and webhooks) name. */
+  #applySettled(settled: Settled): void {
+    if (settled.stale) return;
+    settled.commit();
+    const appUserId = settled.membership.appUserId;
+    if (appUserId === null && this.profile.appUserId() !== null) this.profile.clearAppUserId();
+    if (appUserId !== null && this.profile.appUserId() !== appUserId) this.profile.setAppUserId(appUserId, settled.membership.at);
+  }
+
+  /**
+   * REST API (skill store): the user's list space now, settled first (so a
+   * 0.2 user's lists move on this first request too).
+   * @example const r = await env.ALEXA_USER.getByName(userId).currentSpace(); // { outcome: "found", spaceId }
+   */
+  async currentSpace(): Promise<{ outcome: "found"; spaceId: string } | { outcome: "unknown_user" }> {
+    return this.#serial(async () => {
+      const now = this.now();
+      if (!this.profile.get() || this.tombstone.active(now)) return { outcome: "unknown_user" as const };
+      const known = this.spaces.current();
+      if (known?.spaceId) return { outcome: "found" as const, spaceId: known.spaceId };
+      const settled = await this.spaces.settle({ kind: "keep", at: now }, "en-US");
+      this.#commit(() => this.#applySettled(settled));
+      await this.#afterCommit(now);
+      const spaceId = (settled.membership as SpaceMembership | null)?.spaceId;
+      return spaceId ? { outcome: "found" as const, spaceId } : { outcome: "unknown_user" as const };
+    });
   }
 
   /** `remember`: record the delivery as handled (not for work that runs after the answer). */
@@ -384,8 +433,15 @@ export class AlexaUser extends DurableObject<Env> {
       await this.#afterCommit(now);
       return seen;
     }
+    let settled: Settled | null = null;
     let apply: Apply;
     try {
+      settled = await this.#settleFor(req, now);
+      if (settled?.stale) {
+        console.log(`${req.type}: older than the link held; acknowledged without effect`);
+        this.#commit(() => this.dedupe.record(keys, ACK, now));
+        return ACK;
+      }
       apply = await routeInbound(req, this.#parts(), now);
     } catch (e) {
       const answer = failureAnswer(e, req.type);
@@ -397,6 +453,7 @@ export class AlexaUser extends DurableObject<Env> {
       this.#commit(() => {
         this.profile.touch(req.userId, req.apiEndpoint, now);
         apply();
+        if (settled) this.#applySettled(settled);
         if (remember) this.dedupe.record(keys, ACK, now);
       });
     } finally {
@@ -407,6 +464,24 @@ export class AlexaUser extends DurableObject<Env> {
     }
     await this.#afterCommit(now);
     return ACK;
+  }
+
+  /**
+   * The membership a non-interactive request settles: a verified link or an
+   * unlink moves the user (ordered by event time); with the skill store, any
+   * other request of a user never settled (first contact, the 0.2 upgrade)
+   * puts it in its space. `SkillDisabled` settles nothing.
+   */
+  async #settleFor(req: InboundRequest, now: number): Promise<Settled | null> {
+    const at = req.at ?? now;
+    if (req.type === "AlexaSkillEvent.SkillAccountLinked" && req.link?.state === "linked") {
+      return this.spaces.settle({ kind: "link", appUserId: req.link.appUserId, spaceId: req.link.spaceId, at }, "en-US");
+    }
+    if (req.type === "AlexaSkillEvent.SkillAccountUnlinked") return this.spaces.settle({ kind: "unlink", at }, "en-US");
+    if (this.lists.kind === "skill" && req.type !== "AlexaSkillEvent.SkillDisabled" && this.spaces.current() === null) {
+      return this.spaces.settle({ kind: "keep", at }, "en-US");
+    }
+    return null;
   }
 
   /**
@@ -495,6 +570,8 @@ export class AlexaUser extends DurableObject<Env> {
           .catch((e: unknown) => console.error("erase: app user mapping not updated", e));
       }
     }
+    // Best effort: a linked space keeps its lists (the app's) and loses this member; a personal one is erased.
+    await this.spaces.forget(this.now()).catch((e: unknown) => console.error("erase: list space not updated", e));
     await this.ctx.storage.deleteAll();
     this.profile.invalidate();
     await this.ctx.storage.deleteAlarm();
@@ -561,6 +638,14 @@ export class AlexaUser extends DurableObject<Env> {
     this.#background.add(tracked);
     this.ctx.waitUntil(tracked);
   }
+}
+
+/** The answer when the user's linked space was deleted by the app after the link (a new link starts a new one). */
+function spaceGone(): ResponseEnvelope {
+  return {
+    version: "1.0",
+    response: { outputSpeech: { type: "PlainText", text: "These lists were deleted in the app. Link your account again to start new ones." }, shouldEndSession: true },
+  };
 }
 
 /**

@@ -1,10 +1,14 @@
 /**
  * @module alexa-user/dispatch
  * Hands a verified Alexa request to the right place:
- * - interactive requests (launch, intents, session end) go to the user's
- *   object when it holds the lists (`ALEXA_LISTS=skill`, the default), which
- *   answers from them; with the household store they are answered here, in
- *   the Worker, without creating a Durable Object (src/skill/responses.ts);
+ * - interactive requests (launch, intents, session end), with the skill store
+ *   (`ALEXA_LISTS=skill`, the default), go straight to the list space the
+ *   verified token names (`APP_OAUTH_SPACE_CLAIM`), or to the person's
+ *   personal space (src/space): one hop when the person is a member there;
+ *   otherwise (first turn, a new link, the 0.2 upgrade) to the Alexa user's
+ *   object, which settles the membership and asks the space. With the
+ *   household store they are answered here, in the Worker, without creating a
+ *   Durable Object (src/skill/responses.ts);
  * - messages, list events and skill events go to the Durable Object named by
  *   `context.System.user.userId`, which answers `{status, body}`; the RPC
  *   carries the fields read by `readEnvelope`, not the whole envelope;
@@ -16,8 +20,9 @@
  * configured: the linked-account token of an interactive request
  * (`context.System.user.accessToken`) and of `SkillAccountLinked`
  * (`body.accessToken`) is verified here, before any object is called (it is
- * I/O); the object gets the verdict, never the token. A verified `sub` moves
- * the appUserId → userId mapping to this user. With `APP_REQUIRE_LINKING=true`
+ * I/O); the object gets the verdict, never the token. The user's object
+ * settles a verified link (its space, the appUserId → userId mapping),
+ * ordered by event time. With `APP_REQUIRE_LINKING=true`
  * a voice request without a valid token gets a LinkAccount card, and one whose
  * token cannot be checked now (JWKS or introspection down) "try again
  * shortly", both from here. A `SkillAccountLinked` whose token cannot be
@@ -33,6 +38,8 @@ import { linkingResponse } from "../voice/linking.ts";
 import { readEnvelope, readRequestType, readUserId } from "./envelope.ts";
 import { handledByUserObject } from "./inbound/route.ts";
 import { listStoreKind, voiceInUserObject } from "../shared/list-store.ts";
+import { spaceStub } from "../space/list-space.ts";
+import { personalSpaceId } from "../space/space-id.ts";
 
 const ACK_BODY = { version: "1.0", response: {} } as const;
 const ACCOUNT_LINKED = "AlexaSkillEvent.SkillAccountLinked";
@@ -69,13 +76,13 @@ export async function dispatchAlexaRequest(env: Env, envelope: RequestEnvelope):
     if (interactive && linking.requireLinking && type !== "SessionEndedRequest" && verdict.state !== "linked") {
       return json(linkingResponse(request.locale, verdict.state === "unavailable" ? "unavailable" : "not_linked"));
     }
-    if (verdict.state === "linked") {
+    // Household voice turns never reach the user's object: the mapping is written here. Everything
+    // else links in the user's object, ordered by event time (src/alexa-user/space-link.ts).
+    if (verdict.state === "linked" && interactive && !voiceInUserObject(store)) {
       try {
-        await linkAppUser(env, verdict.appUserId, userId, happenedAt(envelope, Date.now()), { once: interactive });
+        await linkAppUser(env, verdict.appUserId, userId, happenedAt(envelope, Date.now()), { once: true });
       } catch (e) {
         console.error(`${type}: app user mapping not updated`, e);
-        // An event is redelivered; a voice turn goes on (the next one links again).
-        if (linkedEvent) return jsonError(503, "USER_OBJECT_UNAVAILABLE");
       }
     }
   }
@@ -97,6 +104,13 @@ export async function dispatchAlexaRequest(env: Env, envelope: RequestEnvelope):
     if (linkedEvent) req.body = {};
   }
   try {
+    if (interactive) {
+      // The skill store's fast path: the space named by the verified token (or the personal one) answers
+      // a member's turn directly; anyone else goes through their Alexa user's object, which settles it.
+      const spaceId = link?.state === "linked" ? link.spaceId : await personalSpaceId(userId);
+      const reply = await spaceStub(env, spaceId).voiceTurn({ kind: "voice", userId, appUserId: link?.state === "linked" ? link.appUserId : null }, req.voice!);
+      if (reply.outcome === "answered") return json(reply.body);
+    }
     const answer = await env.ALEXA_USER.getByName(userId).handleInbound(req);
     return json(answer.body, answer.status);
   } catch (e) {

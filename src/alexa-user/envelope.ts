@@ -23,6 +23,8 @@ export interface InboundRequest {
   message: unknown;
   /** An interactive request's parts for the voice layer (src/voice/turn.ts reads them); `null` for events. */
   voice: VoiceInput | null;
+  /** When it happened (ms): `request.eventCreationTime`, else `request.timestamp`; null when neither parses. */
+  at?: number | null;
   /**
    * The linked account as the Worker verified it (src/linking), set only when
    * verification is configured; the token itself does not travel to the object.
@@ -69,6 +71,7 @@ export function readEnvelope(envelope: RequestEnvelope | unknown): InboundReques
     apiAccessToken: typeof system?.apiAccessToken === "string" && system.apiAccessToken !== "" ? system.apiAccessToken : null,
     body: request.body,
     message: request.message,
+    at: eventTime(request),
     voice: INTERACTIVE_TYPES.has(request.type)
       ? { request: { type: request.type, intent: request.intent, reason: request.reason }, session: env?.session, locale: request.locale }
       : null,
@@ -94,6 +97,14 @@ export function readUserId(envelope: RequestEnvelope | unknown): string | null {
 export function readRequestType(envelope: RequestEnvelope | unknown): string | null {
   const t = asRecord(asRecord(envelope)?.request)?.type;
   return typeof t === "string" ? t : null;
+}
+
+function eventTime(request: Record<string, unknown>): number | null {
+  for (const v of [request.eventCreationTime, request.timestamp]) {
+    const t = typeof v === "string" ? Date.parse(v) : NaN;
+    if (Number.isFinite(t)) return t;
+  }
+  return null;
 }
 
 function asRecord(v: unknown): Record<string, unknown> | null {

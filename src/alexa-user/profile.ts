@@ -172,6 +172,12 @@ export class ProfileStore {
     );
   }
 
+  /** Forgets the app user id (the user unlinked). @example profile.clearAppUserId(); */
+  clearAppUserId(): void {
+    this.#appUserId = undefined;
+    this.#sql.exec(`DELETE FROM linked_account WHERE id = 1`);
+  }
+
   /** @example profile.setAcceptedPermissions(["alexa::household:lists:read"], now); */
   setAcceptedPermissions(scopes: readonly string[], now: number): void {
     this.#write(

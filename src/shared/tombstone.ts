@@ -1,6 +1,7 @@
 /**
  * @module shared/tombstone
- * The mark an erasure leaves in the user's object: one row, no personal data
+ * The mark an erasure leaves in an Alexa user's object (and, the same way, in
+ * a list space's, src/space/list-space.ts): one row, no personal data
  * (the object's name is the Alexa user id; the row holds only when it was
  * erased and when the mark expires). While it exists, the object is retired:
  * every Alexa request for this id is acknowledged (200) with no effect and no
@@ -60,6 +61,16 @@ export class Tombstone implements AlarmParticipant {
   /** When the mark expires, or `null` when there is none. @example tombstone.expiresAt() */
   expiresAt(): number | null {
     return this.#sql.exec<{ expires_at: number }>(`SELECT expires_at FROM erasure_tombstone WHERE id = 1`).toArray()[0]?.expires_at ?? null;
+  }
+
+  /** When the erasure happened, or `null` when there is no mark. @example tombstone.erasedAt() */
+  erasedAt(): number | null {
+    return this.#sql.exec<{ erased_at: number }>(`SELECT erased_at FROM erasure_tombstone WHERE id = 1`).toArray()[0]?.erased_at ?? null;
+  }
+
+  /** Removes the mark (a list space started again by a newer link or an app write). @example tombstone.clear() */
+  clear(): void {
+    this.#sql.exec(`DELETE FROM erasure_tombstone WHERE id = 1`);
   }
 
   /** True while the mark stands (not yet expired). @example if (tombstone.active(now)) ... */

@@ -1,6 +1,7 @@
 /**
  * @module shared/webhook-queue
- * The durable, ordered queue of webhooks from one user's object to the app
+ * The durable, ordered queue of webhooks from one object (an Alexa user's, or
+ * a list space's) to the app
  * (Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`).
  *
  * Guarantees:
@@ -111,10 +112,12 @@ export interface WebhookConfig {
 
 export interface WebhookQueueDeps {
   sql: SqlStorage;
-  /** The Alexa user id the bodies carry. */
-  userId: () => string;
+  /** The Alexa user id the bodies carry (null: none, e.g. a space's webhook of an app operation). */
+  userId: () => string | null;
   /** The app's user id (verified account linking) the bodies carry next to it, when known. */
   appUserId?: () => string | null;
+  /** The list space the bodies name (a space's queue, src/space). */
+  spaceId?: () => string;
   now: () => number;
   fetch: typeof fetch;
   config: WebhookConfig;
@@ -201,7 +204,7 @@ export class WebhookQueue implements WebhookPort, AlarmParticipant {
   enqueue(type: string, data: unknown): number {
     const now = this.#deps.now();
     const msgId = `msg_${crypto.randomUUID().replaceAll("-", "")}`;
-    const body = buildWebhookBody(type, this.#deps.userId(), new Date(now).toISOString(), data, this.#deps.appUserId?.());
+    const body = buildWebhookBody(type, this.#deps.userId(), new Date(now).toISOString(), data, this.#deps.appUserId?.(), this.#deps.spaceId?.());
     this.#checkSize(type, body);
     return this.#deps.sql
       .exec<{ seq: number }>(

@@ -1,32 +1,28 @@
 /**
  * @module space/skill-store
- * The skill store: a user's lists held in their Durable Object, changed by
- * voice (src/voice decides, this applies) and by the app's REST operations.
- * Every method is synchronous SQL, run inside the object's transaction, so a
- * change, its webhooks and its operation record commit together before anyone
- * is answered.
+ * The skill store: a list space's lists, held in its Durable Object
+ * (src/space/list-space.ts), changed by voice (src/voice decides,
+ * voice-changes.ts applies), by assistants (the same path, another actor) and
+ * by the app's REST operations (operations.ts). Every method is synchronous
+ * SQL, run inside the space object's transaction, so a change, its webhooks
+ * and its operation record commit together before anyone is answered.
  *
- * Convergence, one rule: the object applies every change (voice or app) in
- * the order it reaches it, one at a time; each change of an item raises its
- * `version` by one, and the webhooks leave in that same order. The last
- * change applied wins, field by field; a delete is final (a later edit of the
- * item finds nothing: `ITEM_NOT_FOUND`). The app converges by keeping, per
- * item, the state with the highest version it has seen, whether from a
- * webhook (voice) or from the `outbox.completed` of its own operation.
+ * Convergence, one rule: the space object applies every change (voice of any
+ * member, assistant or app) in the order it reaches it, one at a time; each
+ * change of an item raises its `version` by one, and the webhooks leave in
+ * that same order. The last change applied wins, field by field; a delete is
+ * final (a later edit of the item finds nothing: `ITEM_NOT_FOUND`). The app
+ * converges by keeping, per item, the state with the highest version it has
+ * seen, whether from a webhook or from the `outbox.completed` of its own
+ * operation.
  *
  * What the app hears: voice changes as the household's webhooks
  * (`alexa.list.items.created` / `updated` / `deleted`, `alexa.list.created`)
- * with `source: "voice"`; its own operations only as `outbox.completed`
- * (with the item's new state), as the household store suppresses the echo of
- * the app's writes; `alexa.list.snapshot` on a sync. Adding by voice an item
- * that is on the list checked off puts that item back (`updated`, as an
- * uncheck would) instead of creating a second one; a REST create always
- * creates.
- *
- * Undo: each voice change keeps what reverts it in the {@link UndoJournal}
- * (undo-journal.ts: for an hour, the latest 20). Reverting skips items
- * changed since (their version moved on), so undo never overwrites a newer
- * edit.
+ * with `source: "voice"` (`"assistant"` for an assistant); its own operations
+ * only as `outbox.completed` (with the item's new state); `alexa.list.snapshot`
+ * on a sync. Adding by voice an item that is on the list checked off puts that
+ * item back (`updated`, as an uncheck would) instead of creating a second
+ * one; a REST create always creates.
  */
 import type { ResponseEnvelope } from "ask-sdk-model";
 import { converse, errorReply } from "../voice/dialogue/index.ts";
@@ -34,106 +30,61 @@ import { buildResponse } from "../voice/response.ts";
 import { readTurn } from "../voice/turn.ts";
 import type { VoiceInput } from "../alexa-user/envelope.ts";
 import type { BridgeMessage, BridgeOperation } from "../protocol/bridge-message.ts";
-import { listChanged, listData, webhookItem, WebhookType, type ChangeSource, type WebhookItem } from "../sync/payloads.ts";
-import { splitItemsChanged, splitItemsDeleted } from "../sync/split.ts";
-import { buildSnapshot, splitSnapshot, type ReadList } from "../sync/snapshot.ts";
-import {
-  LIMITS,
-  type DefaultListKind,
-  type ItemStatus,
-  type UndoableChange,
-  type VoiceChange,
-  type VoiceItem,
-  type VoiceListSummary,
-  type VoiceLists,
-} from "../voice/types.ts";
 import { NOTHING, type Apply } from "../alexa-user/inbound/context.ts";
 import type { EnqueueOptions, EnqueueResult, Outbox } from "../shared/outbox/outbox.ts";
 import type { WebhookPort } from "../shared/ports.ts";
 import { StoreError, type HeldList, type ListStore, type Refused } from "../shared/list-store.ts";
-import {
-  DEFAULT_LIST_ID,
-  DEFAULT_LIST_NAME,
-  migrateSkillLists,
-  nameKey,
-  newId,
-  toListItem,
-  toMetadata,
-  type ItemRow,
-  type ListRow,
-} from "./skill-tables.ts";
+import { listData, webhookItem } from "../sync/payloads.ts";
+import type { UndoableChange, VoiceChange, VoiceItem, VoiceListSummary, VoiceLists } from "../voice/types.ts";
+import type { Actor } from "./actor.ts";
+import { applyOperation } from "./operations.ts";
+import { SkillRows } from "./skill-rows.ts";
 import { UndoJournal } from "./undo-journal.ts";
-
-/** Shopping, then to-do, then custom lists in the order they were made. */
-const LIST_ORDER = "CASE l.default_kind WHEN 'shopping' THEN 0 WHEN 'todo' THEN 1 ELSE 2 END, l.seq";
-
-/** What reverts a voice change. */
-type Inverse =
-  | { kind: "delete"; items: { id: string; version: number }[] }
-  | { kind: "restore"; items: ItemRow[] }
-  | { kind: "status"; items: { id: string; version: number; status: ItemStatus }[] }
-  | { kind: "deleteList"; listId: string }
-  /** Several of the above, on different items (an add that created some items and put others back). */
-  | { kind: "combined"; parts: Inverse[] };
-
-interface UndoEntry {
-  summary: UndoableChange;
-  inverse: Inverse;
-}
+import { VoiceChanges, type UndoEntry } from "./voice-changes.ts";
 
 export interface SkillStoreDeps {
   sql: SqlStorage;
   webhooks: WebhookPort;
-  outbox: Pick<Outbox, "enqueue" | "applied">;
+  outbox: Pick<Outbox, "applied">;
   now: () => number;
 }
+
+/** The actor of a turn nobody is named for (tests of the store alone). */
+const NOBODY: Actor = { kind: "voice", userId: "", appUserId: null };
 
 /**
  * @example
  * const store = new SkillStore({ sql, webhooks, outbox, now });
- * store.applyVoice({ kind: "add", listId: store.listId("shopping"), values: ["milk"] }, now);
+ * store.applyVoice({ kind: "add", listId: store.listId("shopping")!, values: ["milk"] }, now, actor);
  */
-export class SkillStore implements ListStore, VoiceLists {
+export class SkillStore implements ListStore {
   readonly kind = "skill" as const;
+  readonly rows: SkillRows;
   readonly #d: SkillStoreDeps;
-  readonly #undoJournal: UndoJournal<UndoEntry>;
-  #defaultsReady = false;
+  readonly #changes: VoiceChanges;
 
   constructor(deps: SkillStoreDeps) {
     this.#d = deps;
-    migrateSkillLists(deps.sql);
-    this.#undoJournal = new UndoJournal(deps.sql);
+    this.rows = new SkillRows(deps.sql, deps.now);
+    this.#changes = new VoiceChanges(this.rows, deps.webhooks, new UndoJournal<UndoEntry>(deps.sql));
   }
 
-  // ------------------------------------------------------------ reading
-
-  /** @example store.lists()[0]?.defaultKind // "shopping" */
-  lists(): VoiceListSummary[] {
-    this.#ensureDefaults();
-    return this.#d.sql
-      .exec<ListRow & { active: number; completed: number }>(
-        `SELECT l.*, COALESCE(SUM(i.status = 'active'), 0) AS active, COALESCE(SUM(i.status = 'completed'), 0) AS completed
-         FROM skill_lists l LEFT JOIN skill_items i ON i.list_id = l.id
-         GROUP BY l.seq ORDER BY ${LIST_ORDER}`,
-      )
-      .toArray()
-      .map((r) => ({ id: r.id, name: r.name, defaultKind: r.default_kind, active: r.active, completed: r.completed }));
+  /**
+   * What the dialogue may read, for one actor (their own undo).
+   * @example converse(turn, store.viewFor(actor))
+   */
+  viewFor(actor: Actor): VoiceLists {
+    return {
+      lists: (): VoiceListSummary[] => this.rows.summaries(),
+      items: (listId: string): VoiceItem[] => this.rows.itemRows(listId).map((r) => ({ id: r.id, value: r.value, status: r.status })),
+      lastChange: (): UndoableChange | null => this.#changes.lastChange(actor, this.#d.now()),
+    };
   }
 
-  /** @example store.items(listId).map((i) => i.value) */
-  items(listId: string): VoiceItem[] {
-    return this.#itemRows(listId).map((r) => ({ id: r.id, value: r.value, status: r.status }));
-  }
-
-  /** @example store.lastChange()?.values // ["milk", "eggs"] */
-  lastChange(): UndoableChange | null {
-    return this.#undoJournal.latest(this.#d.now())?.summary ?? null;
-  }
-
-  /** Every list with its items (as snapshots show them), for `GET /v1/users/{id}/lists`. @example store.read()[0]?.items */
+  /** Every list with its items (as snapshots show them), for `GET …/lists`. @example store.read()[0]?.items */
   read(): HeldList[] {
-    const appIds = this.#appIds();
-    return this.#readLists().map((l) => ({
+    const appIds = this.rows.appIds();
+    return this.rows.readLists().map((l) => ({
       ...listData(l.metadata),
       items: [...l.active, ...l.completed].map((i) => webhookItem(i, appIds.get(i.id) ?? null)),
     }));
@@ -144,20 +95,23 @@ export class SkillStore implements ListStore, VoiceLists {
     return false;
   }
 
-  // --------------------------------------------------------------- voice
+  /** The id of a list reference: `shopping`, `todo`, or a list id. @example store.listId("shopping") */
+  listId(ref: string): string | null {
+    return this.rows.listId(ref);
+  }
 
   /**
-   * One voice turn: the dialogue (src/voice) reads the lists and names at most
-   * one change, which is applied here with its webhooks; a refusal (list
-   * full, …) is explained instead. Runs in the object's transaction.
-   * @example const response = store.answerVoice(req.voice, now);
+   * One voice turn of `actor`: the dialogue (src/voice) reads the lists and
+   * names at most one change, applied here with its webhooks; a refusal (list
+   * full, …) is explained instead. Runs in the space object's transaction.
+   * @example const response = store.answerVoice(voice, now, { kind: "voice", userId, appUserId });
    */
-  answerVoice(voice: VoiceInput, now: number): ResponseEnvelope {
+  answerVoice(voice: VoiceInput, now: number, actor: Actor = NOBODY): ResponseEnvelope {
     const turn = readTurn(voice.request, voice.session, voice.locale);
-    let reply = converse(turn, this);
+    let reply = converse(turn, this.viewFor(actor));
     if (reply.change) {
       try {
-        this.applyVoice(reply.change, now);
+        this.applyVoice(reply.change, now, actor);
       } catch (e) {
         if (!(e instanceof StoreError)) throw e;
         reply = errorReply(e.code, turn.locale, turn.kind === "ended" ? {} : turn.session);
@@ -167,82 +121,24 @@ export class SkillStore implements ListStore, VoiceLists {
   }
 
   /**
-   * Applies the change a voice turn asked for, with its webhooks
-   * (`source: "voice"`) and its undo entry. Checks everything before writing,
-   * so a {@link StoreError} leaves nothing behind.
-   * @example store.applyVoice({ kind: "add", listId, values: ["milk", "eggs"] }, now);
-   * @example store.applyVoice({ kind: "add", listId, values: ["eggs"], reactivateIds: [checkedOffMilk.id] }, now);
+   * Applies a voice (or assistant) change as `actor`, with its webhooks and
+   * undo entry; a {@link StoreError} leaves nothing behind.
+   * @example store.applyVoice({ kind: "add", listId, values: ["milk", "eggs"] }, now, actor);
    */
-  applyVoice(change: VoiceChange, now: number): void {
-    this.#ensureDefaults();
-    switch (change.kind) {
-      case "add": {
-        // New items first (#addItems checks before it writes), then the checked-off ones put back, as an uncheck would.
-        const list = this.#list(change.listId);
-        const checkedOff = this.#rowsOn(list.id, change.reactivateIds ?? []).filter((r) => r.status === "completed");
-        const rows = change.values.length > 0 ? this.#addItems(list, change.values.map((value) => ({ value })), now) : [];
-        const reactivated = checkedOff.map((r) => this.#updateItem(r, { status: "active" }, now));
-        if (rows.length === 0 && reactivated.length === 0) return;
-        if (rows.length > 0) this.#emitChanged(WebhookType.itemsCreated, list.id, rows, "voice");
-        if (reactivated.length > 0) this.#emitChanged(WebhookType.itemsUpdated, list.id, reactivated, "voice");
-        const inverses: Inverse[] = [];
-        if (rows.length > 0) inverses.push({ kind: "delete", items: rows.map((r) => ({ id: r.id, version: r.version })) });
-        if (reactivated.length > 0) inverses.push({ kind: "status", items: reactivated.map((r) => ({ id: r.id, version: r.version, status: "completed" })) });
-        this.#remember(
-          { kind: "add", ...this.#about(list), values: rows.map((r) => r.value), ...(reactivated.length > 0 ? { reactivated: reactivated.map((r) => r.value) } : {}) },
-          inverses.length === 1 ? inverses[0]! : { kind: "combined", parts: inverses },
-          now,
-        );
-        return;
-      }
-      case "remove":
-      case "clearCompleted": {
-        const list = this.#list(change.listId);
-        const rows = change.kind === "remove" ? this.#rowsOn(list.id, change.itemIds) : this.#itemRows(list.id).filter((r) => r.status === "completed");
-        if (rows.length === 0) return;
-        this.#deleteItems(rows);
-        this.#emitDeleted(list.id, rows, "voice");
-        this.#remember({ kind: change.kind, ...this.#about(list), values: rows.map((r) => r.value) }, { kind: "restore", items: rows }, now);
-        return;
-      }
-      case "status": {
-        const list = this.#list(change.listId);
-        const before = this.#rowsOn(list.id, change.itemIds).filter((r) => r.status !== change.status);
-        if (before.length === 0) return;
-        const after = before.map((r) => this.#updateItem(r, { status: change.status }, now));
-        this.#emitChanged(WebhookType.itemsUpdated, list.id, after, "voice");
-        this.#remember(
-          { kind: "status", ...this.#about(list), values: after.map((r) => r.value), status: change.status },
-          { kind: "status", items: before.map((r, i) => ({ id: r.id, version: after[i]!.version, status: r.status })) },
-          now,
-        );
-        return;
-      }
-      case "createList": {
-        const list = this.#createList(change.name, now);
-        this.#d.webhooks.enqueue(WebhookType.listCreated, listChanged(toMetadata(list), "voice"));
-        this.#remember({ kind: "createList", ...this.#about(list), values: [list.name] }, { kind: "deleteList", listId: list.id }, now);
-        return;
-      }
-      case "undo":
-        this.#undo(now);
-        return;
-    }
+  applyVoice(change: VoiceChange, now: number, actor: Actor = NOBODY): void {
+    this.#changes.apply(actor, change, now);
   }
-
-  // ---------------------------------------------------------------- REST
 
   /**
    * An app operation: applied now and recorded completed (`outbox.completed`
-   * queued), refused with a {@link StoreError} code (nothing stored), or, for a
-   * raw `message`, queued in the outbox for Skill Messaging like the household's.
+   * queued), or refused with a {@link StoreError} code (nothing stored).
+   * Skill messages go to an Alexa user, never to a space.
    * @example const r = store.accept({ kind: "create", list: "shopping", value: "milk" }, {}, now);
    */
   accept(op: BridgeOperation, opts: EnqueueOptions, now: number): EnqueueResult | Refused {
-    if (op.kind === "message") return this.#d.outbox.enqueue(op, opts);
-    this.#ensureDefaults();
+    if (op.kind === "message") return { outcome: "refused", code: "NOT_SUPPORTED", message: "skill messages go to an Alexa user: POST /v1/users/{userId}/messages" };
     try {
-      return this.#d.outbox.applied(op, opts, (opId) => this.#applyOperation(op, opId, now));
+      return this.#d.outbox.applied(op, opts, (opId) => applyOperation(this.rows, this.#d.webhooks, op, opId, now));
     } catch (e) {
       if (e instanceof StoreError) return { outcome: "refused", code: e.code, message: e.message };
       throw e;
@@ -259,296 +155,5 @@ export class SkillStore implements ListStore, VoiceLists {
   async listEvent(): Promise<Apply> {
     console.warn("skill store: household list event acknowledged without effect (ALEXA_LISTS=skill)");
     return NOTHING;
-  }
-
-  /**
-   * The id of a list reference: `shopping`, `todo`, or a list id.
-   * @example store.listId("shopping") // the default shopping list's id
-   */
-  listId(ref: string): string | null {
-    if (ref === "shopping" || ref === "todo") return DEFAULT_LIST_ID[ref];
-    return this.#listRow(ref)?.id ?? null;
-  }
-
-  #applyOperation(op: Exclude<BridgeOperation, { kind: "message" }>, opId: string, now: number): unknown {
-    switch (op.kind) {
-      case "create": {
-        const list = this.#listByRef(op.list);
-        const existing = op.appItemId ? this.#itemByAppId(op.appItemId) : null;
-        const row = existing ?? this.#addItems(list, [{ value: op.value, status: op.status, appItemId: op.appItemId }], now)[0]!;
-        return this.#itemResult(row);
-      }
-      case "update":
-      case "complete": {
-        const row = this.#itemByRef(op.itemRef);
-        const change = op.kind === "complete" ? { status: "completed" as const } : { value: op.value, status: op.status };
-        if (change.value !== undefined) checkValue(change.value);
-        return this.#itemResult(this.#updateItem(row, change, now));
-      }
-      case "delete": {
-        const row = this.#itemByRef(op.itemRef);
-        this.#deleteItems([row]);
-        return { alexaItemId: row.id, listId: row.list_id, deleted: true, appItemId: row.app_item_id };
-      }
-      case "sync": {
-        const lists = this.#readLists();
-        const appIds = this.#appIds();
-        const snapshot = buildSnapshot(lists, (id) => appIds.get(id) ?? null, opId, now);
-        for (const part of splitSnapshot(snapshot)) this.#d.webhooks.enqueue(WebhookType.snapshot, part);
-        return { lists: lists.length, items: snapshot.lists.reduce((n, l) => n + l.items.length, 0) };
-      }
-      case "createList": {
-        const list = this.#createList(op.name, now);
-        return { listId: list.id, name: list.name, version: list.version };
-      }
-      case "renameList": {
-        const list = this.#listByRef(op.list);
-        if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists keep their names");
-        const name = this.#checkNewName(op.name, list.id);
-        const row = this.#d.sql
-          .exec<ListRow>(`UPDATE skill_lists SET name = ?, name_key = ?, version = version + 1, updated_at = ? WHERE id = ? RETURNING *`, name, nameKey(name), now, list.id)
-          .one();
-        return { listId: row.id, name: row.name, version: row.version };
-      }
-      case "deleteList": {
-        const list = this.#listByRef(op.list);
-        if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists cannot be deleted");
-        this.#d.sql.exec(`DELETE FROM skill_items WHERE list_id = ?`, list.id);
-        this.#d.sql.exec(`DELETE FROM skill_lists WHERE id = ?`, list.id);
-        return { listId: list.id, deleted: true };
-      }
-    }
-  }
-
-  #itemResult(row: ItemRow): { alexaItemId: string; listId: string; version: number; appItemId: string | null; item: WebhookItem } {
-    return { alexaItemId: row.id, listId: row.list_id, version: row.version, appItemId: row.app_item_id, item: webhookItem(toListItem(row), row.app_item_id) };
-  }
-
-  // ------------------------------------------------------------ changes
-
-  #addItems(list: ListRow, items: { value: string; status?: ItemStatus | undefined; appItemId?: string | undefined }[], now: number): ItemRow[] {
-    for (const i of items) checkValue(i.value);
-    const count = this.#d.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM skill_items WHERE list_id = ?`, list.id).one().n;
-    if (count + items.length > LIMITS.maxItemsPerList) {
-      throw new StoreError("LIST_FULL", `the list "${list.name}" holds ${count} items; at most ${LIMITS.maxItemsPerList} fit`);
-    }
-    return items.map((i) =>
-      this.#d.sql
-        .exec<ItemRow>(
-          `INSERT INTO skill_items (id, list_id, value, status, version, app_item_id, created_at, updated_at)
-           VALUES (?, ?, ?, ?, 1, ?, ?, ?) RETURNING *`,
-          newId("itm"),
-          list.id,
-          i.value.trim(),
-          i.status ?? "active",
-          i.appItemId ?? null,
-          now,
-          now,
-        )
-        .one(),
-    );
-  }
-
-  #updateItem(row: ItemRow, change: { value?: string | undefined; status?: ItemStatus | undefined }, now: number): ItemRow {
-    return this.#d.sql
-      .exec<ItemRow>(
-        `UPDATE skill_items SET value = ?, status = ?, version = version + 1, updated_at = ? WHERE id = ? RETURNING *`,
-        change.value?.trim() ?? row.value,
-        change.status ?? row.status,
-        now,
-        row.id,
-      )
-      .one();
-  }
-
-  #deleteItems(rows: readonly ItemRow[]): void {
-    for (const r of rows) this.#d.sql.exec(`DELETE FROM skill_items WHERE id = ?`, r.id);
-  }
-
-  #createList(rawName: string, now: number): ListRow {
-    const name = this.#checkNewName(rawName, null);
-    const count = this.#d.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM skill_lists`).one().n;
-    if (count >= LIMITS.maxLists) throw new StoreError("TOO_MANY_LISTS", `there are ${count} lists, the most there can be`);
-    return this.#d.sql
-      .exec<ListRow>(
-        `INSERT INTO skill_lists (id, name, name_key, default_kind, version, created_at, updated_at) VALUES (?, ?, ?, NULL, 1, ?, ?) RETURNING *`,
-        newId("lst"),
-        name,
-        nameKey(name),
-        now,
-        now,
-      )
-      .one();
-  }
-
-  #checkNewName(raw: string, except: string | null): string {
-    const name = raw.trim().replace(/\s+/g, " ");
-    if (name === "" || name.length > LIMITS.maxListNameLength) {
-      throw new StoreError("VALUE_TOO_LONG", `a list name is 1 to ${LIMITS.maxListNameLength} characters`);
-    }
-    const taken = this.#d.sql.exec<{ id: string }>(`SELECT id FROM skill_lists WHERE name_key = ?`, nameKey(name)).toArray()[0];
-    if (taken && taken.id !== except) throw new StoreError("LIST_NAME_TAKEN", `there is already a list called "${name}"`);
-    return name;
-  }
-
-  // --------------------------------------------------------------- undo
-
-  #remember(summary: UndoableChange, inverse: Inverse, now: number): void {
-    this.#undoJournal.remember({ summary, inverse }, now);
-  }
-
-  #undo(now: number): void {
-    const latest = this.#undoJournal.take(this.#d.now());
-    if (!latest) throw new StoreError("NOTHING_TO_UNDO", "no voice change to undo");
-    this.#revert(latest.inverse, latest.summary.listId, now);
-  }
-
-  #revert(inv: Inverse, listId: string, now: number): void {
-    switch (inv.kind) {
-      case "delete": {
-        const rows = this.#unchanged(inv.items);
-        this.#deleteItems(rows);
-        if (rows.length > 0) this.#emitDeleted(listId, rows, "voice");
-        return;
-      }
-      case "restore": {
-        if (!this.#listRow(listId)) return;
-        const gone = inv.items.filter((r) => !this.#itemRow(r.id));
-        const restored = gone.map((r) =>
-          this.#d.sql
-            .exec<ItemRow>(
-              `INSERT INTO skill_items (seq, id, list_id, value, status, version, app_item_id, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-              r.seq, r.id, r.list_id, r.value, r.status, r.version + 1,
-              r.app_item_id !== null && this.#itemByAppId(r.app_item_id) ? null : r.app_item_id,
-              r.created_at, now,
-            )
-            .one(),
-        );
-        if (restored.length > 0) this.#emitChanged(WebhookType.itemsCreated, listId, restored, "voice");
-        return;
-      }
-      case "status": {
-        const byId = new Map(inv.items.map((i) => [i.id, i.status]));
-        const rows = this.#unchanged(inv.items).map((r) => this.#updateItem(r, { status: byId.get(r.id)! }, now));
-        if (rows.length > 0) this.#emitChanged(WebhookType.itemsUpdated, listId, rows, "voice");
-        return;
-      }
-      case "deleteList": {
-        const list = this.#listRow(inv.listId);
-        if (!list || this.#itemRows(list.id).length > 0) return;
-        this.#d.sql.exec(`DELETE FROM skill_lists WHERE id = ?`, list.id);
-        this.#d.webhooks.enqueue(WebhookType.listDeleted, { listId: list.id, source: "voice" });
-        return;
-      }
-      case "combined":
-        for (const part of inv.parts) this.#revert(part, listId, now);
-        return;
-    }
-  }
-
-  /** The rows among `items` still at the version the change left them at. */
-  #unchanged(items: readonly { id: string; version: number }[]): ItemRow[] {
-    return items.map((i) => this.#itemRow(i.id)).filter((r, k): r is ItemRow => r !== null && r.version === items[k]!.version);
-  }
-
-  // ------------------------------------------------------------ webhooks
-
-  #emitChanged(type: string, listId: string, rows: readonly ItemRow[], source: ChangeSource): void {
-    const items = rows.map((r) => webhookItem(toListItem(r), r.app_item_id));
-    for (const data of splitItemsChanged(listId, items, source)) this.#d.webhooks.enqueue(type, data);
-  }
-
-  #emitDeleted(listId: string, rows: readonly ItemRow[], source: ChangeSource): void {
-    const appIds: Record<string, string> = {};
-    for (const r of rows) if (r.app_item_id) appIds[r.id] = r.app_item_id;
-    for (const data of splitItemsDeleted(listId, rows.map((r) => r.id), appIds, source)) this.#d.webhooks.enqueue(WebhookType.itemsDeleted, data);
-  }
-
-  // ----------------------------------------------------------- row reads
-
-  #ensureDefaults(): void {
-    if (this.#defaultsReady) return;
-    const now = this.#d.now();
-    for (const kind of ["shopping", "todo"] as const satisfies readonly DefaultListKind[]) {
-      this.#d.sql.exec(
-        `INSERT INTO skill_lists (id, name, name_key, default_kind, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)
-         ON CONFLICT DO NOTHING`,
-        DEFAULT_LIST_ID[kind],
-        DEFAULT_LIST_NAME[kind],
-        nameKey(DEFAULT_LIST_NAME[kind]),
-        kind,
-        now,
-        now,
-      );
-    }
-    this.#defaultsReady = true;
-  }
-
-  #readLists(): ReadList[] {
-    this.#ensureDefaults();
-    const lists = this.#d.sql.exec<ListRow>(`SELECT * FROM skill_lists l ORDER BY ${LIST_ORDER}`).toArray();
-    return lists.map((l) => {
-      const items = this.#itemRows(l.id).map(toListItem);
-      return { metadata: toMetadata(l), active: items.filter((i) => i.status === "active"), completed: items.filter((i) => i.status === "completed") };
-    });
-  }
-
-  #appIds(): Map<string, string> {
-    const rows = this.#d.sql
-      .exec<{ id: string; app_item_id: string }>(`SELECT id, app_item_id FROM skill_items WHERE app_item_id IS NOT NULL`)
-      .toArray();
-    return new Map(rows.map((r) => [r.id, r.app_item_id]));
-  }
-
-  #about(list: ListRow): Pick<UndoableChange, "listId" | "listName" | "defaultKind"> {
-    return { listId: list.id, listName: list.name, defaultKind: list.default_kind };
-  }
-
-  #list(listId: string): ListRow {
-    const row = this.#listRow(listId);
-    if (!row) throw new StoreError("LIST_NOT_FOUND", "no such list");
-    return row;
-  }
-
-  #listByRef(ref: string): ListRow {
-    const id = this.listId(ref);
-    const row = id === null ? null : this.#listRow(id);
-    if (!row) throw new StoreError("LIST_NOT_FOUND", `no list "${ref}" (use shopping, todo or a list id)`);
-    return row;
-  }
-
-  #listRow(id: string): ListRow | null {
-    return this.#d.sql.exec<ListRow>(`SELECT * FROM skill_lists WHERE id = ?`, id).toArray()[0] ?? null;
-  }
-
-  #itemRows(listId: string): ItemRow[] {
-    return this.#d.sql.exec<ItemRow>(`SELECT * FROM skill_items WHERE list_id = ? ORDER BY seq`, listId).toArray();
-  }
-
-  #itemRow(id: string): ItemRow | null {
-    return this.#d.sql.exec<ItemRow>(`SELECT * FROM skill_items WHERE id = ?`, id).toArray()[0] ?? null;
-  }
-
-  #itemByAppId(appItemId: string): ItemRow | null {
-    return this.#d.sql.exec<ItemRow>(`SELECT * FROM skill_items WHERE app_item_id = ?`, appItemId).toArray()[0] ?? null;
-  }
-
-  /** An operation's `itemRef`: the app's id first, then the store's item id. */
-  #itemByRef(ref: string): ItemRow {
-    const row = this.#itemByAppId(ref) ?? this.#itemRow(ref);
-    if (!row) throw new StoreError("ITEM_NOT_FOUND", `no item "${ref}" (an app item id or an item id)`);
-    return row;
-  }
-
-  #rowsOn(listId: string, ids: readonly string[]): ItemRow[] {
-    return ids.map((id) => this.#itemRow(id)).filter((r): r is ItemRow => r !== null && r.list_id === listId);
-  }
-}
-
-function checkValue(value: string): void {
-  const v = value.trim();
-  if (v === "" || v.length > LIMITS.maxValueLength) {
-    throw new StoreError("VALUE_TOO_LONG", `an item is 1 to ${LIMITS.maxValueLength} characters`);
   }
 }

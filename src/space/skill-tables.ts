@@ -1,6 +1,6 @@
 /**
  * @module space/skill-tables
- * The skill store's tables in the user's Durable Object (SQLite) and the
+ * The skill store's tables in the list space's Durable Object (SQLite) and the
  * mapping of their rows to the List API's shapes (`ListMetadata`, `ListItem`),
  * so the skill store's lists reach the app in exactly the household's webhook
  * and snapshot formats. Synchronous SQL; no decisions here.
@@ -12,12 +12,17 @@
  * - `skill_items`: one row per item; `seq` (AUTOINCREMENT, never reused) is the
  *   list order, so an item restored by "undo" goes back to its place.
  * - `skill_undo`: the latest voice changes with what reverts them (JSON),
- *   read and written only by the undo journal (undo-journal.ts).
+ *   per actor (src/space/actor.ts), read and written only by the undo journal
+ *   (undo-journal.ts).
+ *
+ * These tables live in the list space's object (src/space/list-space.ts).
+ * Before 0.3 they lived in each Alexa user's object, `skill_undo` without its
+ * `actor` column; src/alexa-user/legacy-lists.ts moves such lists once.
  */
 import type { ListItem, ListMetadata } from "../alexa/list-api.ts";
 import type { DefaultListKind, ItemStatus } from "../voice/types.ts";
 
-/** Ids of the two lists every user has. */
+/** Ids of the two lists every space has. */
 export const DEFAULT_LIST_ID: Record<DefaultListKind, string> = {
   shopping: btoa("alexa-list-bridge.skill-SHOPPING_ITEM"),
   todo: btoa("alexa-list-bridge.skill-TASK"),
@@ -79,9 +84,11 @@ export function migrateSkillLists(sql: SqlStorage): void {
   sql.exec(`CREATE UNIQUE INDEX IF NOT EXISTS skill_items_app ON skill_items (app_item_id) WHERE app_item_id IS NOT NULL`);
   sql.exec(`CREATE TABLE IF NOT EXISTS skill_undo (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    actor TEXT NOT NULL,
     at INTEGER NOT NULL,
     entry TEXT NOT NULL
   )`);
+  sql.exec(`CREATE INDEX IF NOT EXISTS skill_undo_actor ON skill_undo (actor, seq)`);
 }
 
 /**

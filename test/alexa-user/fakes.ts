@@ -245,7 +245,7 @@ function notFound(): Response {
 export interface Delivery {
   headers: Record<string, string>;
   raw: string;
-  body: { type: string; userId: string; timestamp: string; data: Record<string, unknown> };
+  body: { type: string; userId: string; spaceId?: string; appUserId?: string; timestamp: string; data: Record<string, unknown> };
   status: number;
 }
 

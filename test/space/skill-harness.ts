@@ -7,6 +7,29 @@ import { handleApi } from "../../src/routes/api/router.ts";
 import { dispatchAlexaRequest } from "../../src/alexa-user/dispatch.ts";
 import { clock, envelope, settle, skillEvent, userStub, type FakeApp } from "../alexa-user/fakes.ts";
 import { send } from "../alexa-user/harness.ts";
+import { runInDurableObject } from "cloudflare:test";
+import type { ListSpace } from "../../src/space/list-space.ts";
+import { personalSpaceId } from "../../src/space/space-id.ts";
+
+/** A space's object with the test clock injected. */
+export async function spaceStub(spaceId: string): Promise<DurableObjectStub<ListSpace>> {
+  const stub = env.LIST_SPACES.getByName(spaceId);
+  await runInDurableObject(stub, (o: ListSpace) => {
+    o.now = () => clock.t;
+    o.random = () => 0.5;
+  });
+  return stub;
+}
+
+/** Runs `fn` inside the personal space of `userId` (its skill store). */
+export async function inPersonalSpace<T>(userId: string, fn: (o: ListSpace) => T): Promise<T> {
+  return runInDurableObject(await spaceStub(await personalSpaceId(userId)), fn);
+}
+
+/** Waits for a space's background sends. */
+export async function settleSpace(spaceId: string): Promise<void> {
+  await runInDurableObject(env.LIST_SPACES.getByName(spaceId), (o: ListSpace) => o.idle());
+}
 
 export const API_TOKEN = "test-api-token-1";
 
@@ -83,6 +106,7 @@ export async function enabledUser(userId: string): Promise<void> {
   const r = await send(skillEvent(userId, "SkillEnabled"));
   if (r.status !== 200) throw new Error(`SkillEnabled: ${r.status}`);
   await settle(env.ALEXA_USER.getByName(userId));
+  await spaceStub(await personalSpaceId(userId));
 }
 
 /** A REST call to the router with the test token. */
@@ -136,7 +160,9 @@ export async function values(userId: string, list: string, status?: "active" | "
 /** Webhooks the app accepted for `userId` (after the object's background sends). */
 export async function hooks(app: FakeApp, userId: string, type?: string): Promise<{ type: string; data: Record<string, unknown> }[]> {
   await settle(env.ALEXA_USER.getByName(userId));
-  return app.accepted().filter((b) => b.userId === userId && (type === undefined || b.type === type));
+  const spaceId = await personalSpaceId(userId);
+  await settleSpace(spaceId);
+  return app.accepted().filter((b) => (b.userId === userId || b.spaceId === spaceId) && (type === undefined || b.type === type));
 }
 
 export { clock };

@@ -26,52 +26,63 @@ const rows = (sql: SqlStorage): number => sql.exec<{ n: number }>(`SELECT COUNT(
 describe("UndoJournal", () => {
   it("an empty journal has nothing to give", async () => {
     await withJournal("empty", (journal) => {
-      expect(journal.latest(T0)).toBeNull();
-      expect(journal.take(T0)).toBeNull();
+      expect(journal.latest("voice:A", T0)).toBeNull();
+      expect(journal.take("voice:A", T0)).toBeNull();
     });
   });
 
   it("hands back what it was given, as it was given (JSON), newest first; take goes further back", async () => {
     await withJournal("order", (journal, sql) => {
-      journal.remember({ n: 1, values: ["milk"] }, T0);
-      journal.remember({ n: 2, values: ["eggs", "salt & <pepper>"] }, T0 + 1000);
-      expect(journal.latest(T0 + 2000)).toEqual({ n: 2, values: ["eggs", "salt & <pepper>"] });
+      journal.remember("voice:A", { n: 1, values: ["milk"] }, T0);
+      journal.remember("voice:A", { n: 2, values: ["eggs", "salt & <pepper>"] }, T0 + 1000);
+      expect(journal.latest("voice:A", T0 + 2000)).toEqual({ n: 2, values: ["eggs", "salt & <pepper>"] });
       // latest only looks.
-      expect(journal.latest(T0 + 2000)).toEqual({ n: 2, values: ["eggs", "salt & <pepper>"] });
+      expect(journal.latest("voice:A", T0 + 2000)).toEqual({ n: 2, values: ["eggs", "salt & <pepper>"] });
       expect(rows(sql)).toBe(2);
-      expect(journal.take(T0 + 2000)).toMatchObject({ n: 2 });
-      expect(journal.latest(T0 + 2000)).toMatchObject({ n: 1 });
-      expect(journal.take(T0 + 2000)).toMatchObject({ n: 1 });
-      expect(journal.take(T0 + 2000)).toBeNull();
+      expect(journal.take("voice:A", T0 + 2000)).toMatchObject({ n: 2 });
+      expect(journal.latest("voice:A", T0 + 2000)).toMatchObject({ n: 1 });
+      expect(journal.take("voice:A", T0 + 2000)).toMatchObject({ n: 1 });
+      expect(journal.take("voice:A", T0 + 2000)).toBeNull();
       expect(rows(sql)).toBe(0);
     });
   });
 
   it("the newest is the one remembered last, whatever its time", async () => {
     await withJournal("seq", (journal) => {
-      journal.remember({ n: 1, values: [] }, T0 + 5000);
-      journal.remember({ n: 2, values: [] }, T0);
-      expect(journal.latest(T0 + 6000)).toMatchObject({ n: 2 });
+      journal.remember("voice:A", { n: 1, values: [] }, T0 + 5000);
+      journal.remember("voice:A", { n: 2, values: [] }, T0);
+      expect(journal.latest("voice:A", T0 + 6000)).toMatchObject({ n: 2 });
     });
   });
 
   it(`an entry counts for less than UNDO_WINDOW_MS (${UNDO_WINDOW_MS} ms), then neither latest nor take sees it`, async () => {
     await withJournal("window", (journal, sql) => {
-      journal.remember({ n: 1, values: ["milk"] }, T0);
-      expect(journal.latest(T0 + UNDO_WINDOW_MS - 1)).toMatchObject({ n: 1 });
-      expect(journal.latest(T0 + UNDO_WINDOW_MS)).toBeNull();
-      expect(journal.take(T0 + UNDO_WINDOW_MS)).toBeNull();
+      journal.remember("voice:A", { n: 1, values: ["milk"] }, T0);
+      expect(journal.latest("voice:A", T0 + UNDO_WINDOW_MS - 1)).toMatchObject({ n: 1 });
+      expect(journal.latest("voice:A", T0 + UNDO_WINDOW_MS)).toBeNull();
+      expect(journal.take("voice:A", T0 + UNDO_WINDOW_MS)).toBeNull();
       // Too old to take, not deleted by looking.
       expect(rows(sql)).toBe(1);
     });
   });
 
+  it("keeps each actor's entries apart: one actor's latest and take never see another's", async () => {
+    await withJournal("actors", (journal) => {
+      journal.remember("voice:A", { n: 1, values: ["milk"] }, T0);
+      journal.remember("voice:B", { n: 2, values: ["eggs"] }, T0 + 1000);
+      expect(journal.latest("voice:A", T0 + 2000)).toMatchObject({ n: 1 });
+      expect(journal.take("voice:A", T0 + 2000)).toMatchObject({ n: 1 });
+      expect(journal.take("voice:A", T0 + 2000)).toBeNull();
+      expect(journal.take("voice:B", T0 + 2000)).toMatchObject({ n: 2 });
+    });
+  });
+
   it(`keeps the latest UNDO_DEPTH (${UNDO_DEPTH}) entries`, async () => {
     await withJournal("depth", (journal, sql) => {
-      for (let n = 1; n <= UNDO_DEPTH + 5; n++) journal.remember({ n, values: [] }, T0 + n);
+      for (let n = 1; n <= UNDO_DEPTH + 5; n++) journal.remember("voice:A", { n, values: [] }, T0 + n);
       expect(rows(sql)).toBe(UNDO_DEPTH);
       const taken: number[] = [];
-      for (let e = journal.take(T0 + 100); e; e = journal.take(T0 + 100)) taken.push(e.n);
+      for (let e = journal.take("voice:A", T0 + 100); e; e = journal.take("voice:A", T0 + 100)) taken.push(e.n);
       expect(taken).toEqual(Array.from({ length: UNDO_DEPTH }, (_, k) => UNDO_DEPTH + 5 - k));
     });
   });

@@ -1,17 +1,13 @@
 // Voice on the skill store (ALEXA_LISTS=skill), through the Worker's dispatch
 // into the user's object: what people say changes their lists, the app hears
 // it as webhooks with source "voice", and every intent answers in every locale.
-import { env } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { HANDLED_INTENTS, LOCALES } from "../../src/voice/intents.ts";
 import { LIMITS } from "../../src/voice/types.ts";
-import type { AlexaUser } from "../../src/alexa-user/alexa-user.ts";
-import type { SkillStore } from "../../src/space/skill-store.ts";
 import { UNDO_WINDOW_MS } from "../../src/space/undo-journal.ts";
 import { clock, listEvent, newUserId, T0 } from "../alexa-user/fakes.ts";
 import { send, useFakes } from "../alexa-user/harness.ts";
-import { api, Conversation, enabledUser, hooks, lists, slot, userPath, values } from "./skill-harness.ts";
+import { api, Conversation, enabledUser, hooks, inPersonalSpace, lists, slot, userPath, values } from "./skill-harness.ts";
 
 const { app } = useFakes();
 
@@ -48,6 +44,8 @@ function wellFormedSsml(ssml: string): boolean {
   const text = ssml.replace(/<[^<>]+>/g, "");
   return stack.length === 0 && !/[<>]/.test(text) && !/&(?!(amp|lt|gt|quot|apos);)/.test(text);
 }
+
+const ACTOR = (userId: string) => ({ kind: "voice" as const, userId, appUserId: null });
 
 describe("every intent in every locale", () => {
   for (const locale of LOCALES) {
@@ -107,8 +105,8 @@ describe("adding by voice", () => {
 
   it("a full list is explained, not a 5xx, and nothing is added", async () => {
     const c = await person("full");
-    await runInDurableObject(env.ALEXA_USER.getByName(c.userId), (o: AlexaUser) => {
-      const store = o.lists as SkillStore;
+    await inPersonalSpace(c.userId, (o) => {
+      const store = o.store;
       const listId = store.listId("shopping")!;
       for (let i = 0; i < LIMITS.maxItemsPerList; i += 100) store.applyVoice({ kind: "add", listId, values: Array.from({ length: 100 }, (_, k) => `thing ${i + k}`) }, T0);
       return o.webhooks.drain();
@@ -215,15 +213,15 @@ describe("adding what is there checked off", () => {
     await c.intent("AddItemsIntent", { items: "call mom", list: slot("list", "to do", "todo") });
     await c.intent("CheckOffItemIntent", { item: "call mom" });
     const before = await lists(c.userId);
-    await runInDurableObject(env.ALEXA_USER.getByName(c.userId), (o: AlexaUser) => {
-      const store = o.lists as SkillStore;
+    await inPersonalSpace(c.userId, (o) => {
+      const store = o.store;
       const shoppingId = store.listId("shopping")!;
-      const [milk] = store.items(shoppingId);
-      const [callMom] = store.items(store.listId("todo")!);
-      const last = store.lastChange();
+      const [milk] = store.viewFor(ACTOR(c.userId)).items(shoppingId);
+      const [callMom] = store.viewFor(ACTOR(c.userId)).items(store.listId("todo")!);
+      const last = store.viewFor(ACTOR(c.userId)).lastChange();
       // milk is active; call mom is on another list.
       store.applyVoice({ kind: "add", listId: shoppingId, values: [], reactivateIds: [milk!.id, callMom!.id, "itm_unknown"] }, T0);
-      expect(store.lastChange()).toEqual(last);
+      expect(store.viewFor(ACTOR(c.userId)).lastChange()).toEqual(last);
     });
     expect(await lists(c.userId)).toEqual(before);
   });
@@ -311,8 +309,8 @@ describe("changing and reading by voice", () => {
 
   it("a long list is read in part, within Alexa's limits, and 'more' goes on", async () => {
     const c = await person("long");
-    await runInDurableObject(env.ALEXA_USER.getByName(c.userId), (o: AlexaUser) => {
-      const store = o.lists as SkillStore;
+    await inPersonalSpace(c.userId, (o) => {
+      const store = o.store;
       const listId = store.listId("shopping")!;
       for (let i = 0; i < 500; i += 100) store.applyVoice({ kind: "add", listId, values: Array.from({ length: 100 }, (_, k) => `${"long item & <name> ".repeat(12)}${i + k}`.slice(0, 256)) }, T0);
     });

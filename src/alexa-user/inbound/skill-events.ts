@@ -26,6 +26,7 @@ export const SKILL_EVENT_TYPES: ReadonlySet<string> = new Set([
   "AlexaSkillEvent.SkillEnabled",
   "AlexaSkillEvent.SkillDisabled",
   "AlexaSkillEvent.SkillAccountLinked",
+  "AlexaSkillEvent.SkillAccountUnlinked",
   "AlexaSkillEvent.SkillPermissionAccepted",
   "AlexaSkillEvent.SkillPermissionChanged",
 ]);
@@ -78,6 +79,9 @@ export function handleSkillEvent(req: InboundRequest, parts: Pick<InboundParts, 
         webhooks.enqueue(WebhookType.accountLinked, { accessToken: token });
       };
     }
+    case "AlexaSkillEvent.SkillAccountUnlinked":
+      // The link's order and the app user mapping are settled by the object (src/alexa-user/space-link.ts).
+      return () => profile.clearAppUserId();
     case "AlexaSkillEvent.SkillPermissionAccepted":
     case "AlexaSkillEvent.SkillPermissionChanged": {
       const scopes = readScopes(req.body);

@@ -8,10 +8,10 @@ import type { Outbox } from "../../shared/outbox/outbox.ts";
 import type { WebhookPort } from "../../shared/ports.ts";
 import { HouseholdStore } from "./household-store.ts";
 import { listStoreKind, type ListStore } from "../../shared/list-store.ts";
-import { SkillStore } from "../../space/skill-store.ts";
+import { SpaceHeldStore } from "./space-held.ts";
 
 export { HouseholdStore } from "./household-store.ts";
-export { SkillStore } from "../../space/skill-store.ts";
+export { SpaceHeldStore } from "./space-held.ts";
 export * from "../../shared/list-store.ts";
 
 export interface ListStoreDeps {
@@ -29,5 +29,5 @@ export interface ListStoreDeps {
  */
 export function createListStore(env: Pick<Env, "ALEXA_LISTS">, deps: ListStoreDeps): ListStore {
   const kind = listStoreKind(env) ?? "skill";
-  return kind === "household" ? new HouseholdStore(deps.outbox) : new SkillStore(deps);
+  return kind === "household" ? new HouseholdStore(deps.outbox) : new SpaceHeldStore(deps.outbox);
 }

@@ -39,6 +39,12 @@ export const UserIdSchema = v.pipe(
   v.string(),
   v.regex(/^[A-Za-z0-9._-]{1,512}$/, "must be an Alexa user id (letters, digits, '.', '_', '-')"),
 );
+/** A list space id: a linked space's claim value (e.g. the app's user or household id) or `personal-…` (src/space/space-id.ts). */
+export const SpaceIdSchema = v.pipe(
+  v.string(),
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  v.regex(/^[^\u0000-\u001f\u007f]{1,255}$/, "must be 1-255 characters without control characters"),
+);
 /** `shopping`, `todo`, or an Alexa list id (base64). */
 export const ListSchema = v.pipe(
   v.string(),

@@ -1,0 +1,72 @@
+/**
+ * @module space/operations
+ * The app's REST operations on a space's lists, applied at once inside the
+ * space object's transaction: the change, its result (the `outbox.completed`
+ * of the operation) and, for a sync, the snapshot webhooks commit together.
+ * The app hears its own changes only as `outbox.completed`.
+ */
+import { StoreError } from "../shared/list-store.ts";
+import type { WebhookPort } from "../shared/ports.ts";
+import type { BridgeOperation } from "../protocol/bridge-message.ts";
+import { webhookItem, WebhookType, type WebhookItem } from "../sync/payloads.ts";
+import { buildSnapshot, splitSnapshot } from "../sync/snapshot.ts";
+import { checkValue, type SkillRows } from "./skill-rows.ts";
+import { toListItem, type ItemRow } from "./skill-tables.ts";
+
+/** The operations a space applies (skill messages go to an Alexa user, not to a space). */
+export type SpaceOperation = Exclude<BridgeOperation, { kind: "message" }>;
+
+/**
+ * Applies one operation and answers its result (what `outbox.completed` carries).
+ * @example applyOperation(rows, webhooks, { kind: "create", list: "shopping", value: "milk" }, opId, now)
+ */
+export function applyOperation(rows: SkillRows, webhooks: WebhookPort, op: SpaceOperation, opId: string, now: number): unknown {
+  rows.ensureDefaults();
+  switch (op.kind) {
+    case "create": {
+      const list = rows.listByRef(op.list);
+      const existing = op.appItemId ? rows.itemByAppId(op.appItemId) : null;
+      const row = existing ?? rows.addItems(list, [{ value: op.value, status: op.status, appItemId: op.appItemId }], now)[0]!;
+      return itemResult(row);
+    }
+    case "update":
+    case "complete": {
+      const row = rows.itemByRef(op.itemRef);
+      const change = op.kind === "complete" ? { status: "completed" as const } : { value: op.value, status: op.status };
+      if (change.value !== undefined) checkValue(change.value);
+      return itemResult(rows.updateItem(row, change, now));
+    }
+    case "delete": {
+      const row = rows.itemByRef(op.itemRef);
+      rows.deleteItems([row]);
+      return { alexaItemId: row.id, listId: row.list_id, deleted: true, appItemId: row.app_item_id };
+    }
+    case "sync": {
+      const lists = rows.readLists();
+      const appIds = rows.appIds();
+      const snapshot = buildSnapshot(lists, (id) => appIds.get(id) ?? null, opId, now);
+      for (const part of splitSnapshot(snapshot)) webhooks.enqueue(WebhookType.snapshot, part);
+      return { lists: lists.length, items: snapshot.lists.reduce((n, l) => n + l.items.length, 0) };
+    }
+    case "createList": {
+      const list = rows.createList(op.name, now);
+      return { listId: list.id, name: list.name, version: list.version };
+    }
+    case "renameList": {
+      const list = rows.listByRef(op.list);
+      if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists keep their names");
+      const row = rows.renameList(list, op.name, now);
+      return { listId: row.id, name: row.name, version: row.version };
+    }
+    case "deleteList": {
+      const list = rows.listByRef(op.list);
+      if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists cannot be deleted");
+      rows.deleteList(list.id);
+      return { listId: list.id, deleted: true };
+    }
+  }
+}
+
+function itemResult(row: ItemRow): { alexaItemId: string; listId: string; version: number; appItemId: string | null; item: WebhookItem } {
+  return { alexaItemId: row.id, listId: row.list_id, version: row.version, appItemId: row.app_item_id, item: webhookItem(toListItem(row), row.app_item_id) };
+}

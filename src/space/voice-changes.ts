@@ -1,0 +1,184 @@
+/**
+ * @module space/voice-changes
+ * Applies the one change a voice turn (or an assistant) asks for, with its
+ * webhooks and its undo entry, and reverts an actor's latest change on
+ * "undo". Everything is checked before anything is written, so a
+ * {@link StoreError} leaves nothing behind.
+ *
+ * Undo: each change keeps what reverts it in the {@link UndoJournal}, under
+ * its actor (src/space/actor.ts), for an hour, the latest 20 per actor.
+ * Reverting skips items changed since (their version moved on), so undo never
+ * overwrites a newer edit, a family member's included.
+ */
+import { StoreError } from "../shared/list-store.ts";
+import type { WebhookPort } from "../shared/ports.ts";
+import { WebhookType, type ChangeSource } from "../sync/payloads.ts";
+import type { ItemStatus, UndoableChange, VoiceChange } from "../voice/types.ts";
+import { actorKey, actorSource, type Actor } from "./actor.ts";
+import { emitChanged, emitDeleted, emitListCreated } from "./emit.ts";
+import type { SkillRows } from "./skill-rows.ts";
+import type { ItemRow, ListRow } from "./skill-tables.ts";
+import type { UndoJournal } from "./undo-journal.ts";
+
+/** What reverts a voice change. */
+type Inverse =
+  | { kind: "delete"; items: { id: string; version: number }[] }
+  | { kind: "restore"; items: ItemRow[] }
+  | { kind: "status"; items: { id: string; version: number; status: ItemStatus }[] }
+  | { kind: "deleteList"; listId: string }
+  /** Several of the above, on different items (an add that created some items and put others back). */
+  | { kind: "combined"; parts: Inverse[] };
+
+/** One undo journal entry. */
+export interface UndoEntry {
+  summary: UndoableChange;
+  inverse: Inverse;
+}
+
+/**
+ * @example
+ * const changes = new VoiceChanges(rows, webhooks, journal);
+ * changes.apply({ kind: "voice", userId, appUserId: null }, { kind: "add", listId, values: ["milk"] }, now);
+ */
+export class VoiceChanges {
+  constructor(
+    private readonly rows: SkillRows,
+    private readonly webhooks: WebhookPort,
+    private readonly journal: UndoJournal<UndoEntry>,
+  ) {}
+
+  /** What "undo" would revert now for this actor. @example changes.lastChange(actor, now)?.values */
+  lastChange(actor: Actor, now: number): UndoableChange | null {
+    return this.journal.latest(actorKey(actor), now)?.summary ?? null;
+  }
+
+  /**
+   * Applies `change` as `actor`. @example changes.apply(actor, { kind: "add", listId, values: ["eggs"], reactivateIds: [milk.id] }, now);
+   */
+  apply(actor: Actor, change: VoiceChange, now: number): void {
+    const rows = this.rows;
+    const source = actorSource(actor);
+    const key = actorKey(actor);
+    rows.ensureDefaults();
+    switch (change.kind) {
+      case "add": {
+        // New items first (addItems checks before it writes), then the checked-off ones put back, as an uncheck would.
+        const list = rows.list(change.listId);
+        const checkedOff = rows.rowsOn(list.id, change.reactivateIds ?? []).filter((r) => r.status === "completed");
+        const added = change.values.length > 0 ? rows.addItems(list, change.values.map((value) => ({ value })), now) : [];
+        const reactivated = checkedOff.map((r) => rows.updateItem(r, { status: "active" }, now));
+        if (added.length === 0 && reactivated.length === 0) return;
+        emitChanged(this.webhooks, WebhookType.itemsCreated, list.id, added, source);
+        emitChanged(this.webhooks, WebhookType.itemsUpdated, list.id, reactivated, source);
+        const inverses: Inverse[] = [];
+        if (added.length > 0) inverses.push({ kind: "delete", items: added.map((r) => ({ id: r.id, version: r.version })) });
+        if (reactivated.length > 0) inverses.push({ kind: "status", items: reactivated.map((r) => ({ id: r.id, version: r.version, status: "completed" })) });
+        const summary: UndoableChange = {
+          kind: "add",
+          ...about(list),
+          values: added.map((r) => r.value),
+          ...(reactivated.length > 0 ? { reactivated: reactivated.map((r) => r.value) } : {}),
+        };
+        this.journal.remember(key, { summary, inverse: inverses.length === 1 ? inverses[0]! : { kind: "combined", parts: inverses } }, now);
+        return;
+      }
+      case "remove":
+      case "clearCompleted": {
+        const list = rows.list(change.listId);
+        const gone = change.kind === "remove" ? rows.rowsOn(list.id, change.itemIds) : rows.itemRows(list.id).filter((r) => r.status === "completed");
+        if (gone.length === 0) return;
+        rows.deleteItems(gone);
+        emitDeleted(this.webhooks, list.id, gone, source);
+        this.journal.remember(key, { summary: { kind: change.kind, ...about(list), values: gone.map((r) => r.value) }, inverse: { kind: "restore", items: gone } }, now);
+        return;
+      }
+      case "status": {
+        const list = rows.list(change.listId);
+        const before = rows.rowsOn(list.id, change.itemIds).filter((r) => r.status !== change.status);
+        if (before.length === 0) return;
+        const after = before.map((r) => rows.updateItem(r, { status: change.status }, now));
+        emitChanged(this.webhooks, WebhookType.itemsUpdated, list.id, after, source);
+        this.journal.remember(
+          key,
+          {
+            summary: { kind: "status", ...about(list), values: after.map((r) => r.value), status: change.status },
+            inverse: { kind: "status", items: before.map((r, i) => ({ id: r.id, version: after[i]!.version, status: r.status })) },
+          },
+          now,
+        );
+        return;
+      }
+      case "createList": {
+        const list = rows.createList(change.name, now);
+        emitListCreated(this.webhooks, list, source);
+        this.journal.remember(key, { summary: { kind: "createList", ...about(list), values: [list.name] }, inverse: { kind: "deleteList", listId: list.id } }, now);
+        return;
+      }
+      case "undo": {
+        const latest = this.journal.take(key, now);
+        if (!latest) throw new StoreError("NOTHING_TO_UNDO", "no voice change to undo");
+        this.#revert(latest.inverse, latest.summary.listId, source, now);
+        return;
+      }
+    }
+  }
+
+  #revert(inv: Inverse, listId: string, source: ChangeSource, now: number): void {
+    const rows = this.rows;
+    switch (inv.kind) {
+      case "delete": {
+        const gone = this.#unchanged(inv.items);
+        rows.deleteItems(gone);
+        emitDeleted(this.webhooks, listId, gone, source);
+        return;
+      }
+      case "restore": {
+        if (!rows.listRow(listId)) return;
+        const restored = inv.items
+          .filter((r) => !rows.itemRow(r.id))
+          .map((r) =>
+            rows.insertItem(
+              {
+                seq: r.seq,
+                id: r.id,
+                listId: r.list_id,
+                value: r.value,
+                status: r.status,
+                version: r.version + 1,
+                appItemId: r.app_item_id !== null && rows.itemByAppId(r.app_item_id) ? null : r.app_item_id,
+                createdAt: r.created_at,
+              },
+              now,
+            ),
+          );
+        emitChanged(this.webhooks, WebhookType.itemsCreated, listId, restored, source);
+        return;
+      }
+      case "status": {
+        const byId = new Map(inv.items.map((i) => [i.id, i.status]));
+        const changed = this.#unchanged(inv.items).map((r) => rows.updateItem(r, { status: byId.get(r.id)! }, now));
+        emitChanged(this.webhooks, WebhookType.itemsUpdated, listId, changed, source);
+        return;
+      }
+      case "deleteList": {
+        const list = rows.listRow(inv.listId);
+        if (!list || rows.itemCount(list.id) > 0) return;
+        rows.deleteList(list.id);
+        this.webhooks.enqueue(WebhookType.listDeleted, { listId: list.id, source });
+        return;
+      }
+      case "combined":
+        for (const part of inv.parts) this.#revert(part, listId, source, now);
+        return;
+    }
+  }
+
+  /** The rows among `items` still at the version the change left them at. */
+  #unchanged(items: readonly { id: string; version: number }[]): ItemRow[] {
+    return items.map((i) => this.rows.itemRow(i.id)).filter((r, k): r is ItemRow => r !== null && r.version === items[k]!.version);
+  }
+}
+
+function about(list: ListRow): Pick<UndoableChange, "listId" | "listName" | "defaultKind"> {
+  return { listId: list.id, listName: list.name, defaultKind: list.default_kind };
+}
