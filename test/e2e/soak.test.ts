@@ -51,7 +51,7 @@ afterAll(async () => {
 
 describe.concurrent("soak: nothing lost, nothing duplicated, under faults", () => {
   for (const store of STORES) {
-    it(`${store} store, seeds ${CI_SEEDS[store].join(", ")}`, async () => {
+    it(`${store} store, seeds ${CI_SEEDS[store].join(", ")}${store === "skill" ? ", and the list-space sequence" : ""}`, async () => {
       const s = stacks.get(store)!;
       for (const seed of CI_SEEDS[store]) {
         const lines: string[] = [];

@@ -51,7 +51,14 @@ describe("emulator/oauth: the app's OAuth server", () => {
     const v = await verifierFor(oauth);
     const token = await oauth.issue({ sub: "bob", claims: { household: "fam-1" } });
     expect(tokenClaims(token)).toEqual({ sub: "bob", household: "fam-1" });
-    await expect(v.verify(token)).resolves.toMatchObject({ sub: "bob" });
+    await expect(v.verify(token)).resolves.toMatchObject({ sub: "bob", space: "bob" });
+    // The bridge configured as npm start configures it (APP_OAUTH_SPACE_CLAIM=household): the household is the space.
+    const byHousehold = new TokenVerifier(
+      { issuer: oauth.issuer, audience: oauth.audience, jwksUrl: oauth.jwksUrl, introspection: null, spaceClaim: "household" },
+      { fetch: async () => Response.json(oauth.jwks()), now: Date.now, jwksCooldownMs: 0 },
+    );
+    await expect(byHousehold.verify(token)).resolves.toMatchObject({ sub: "bob", space: "fam-1" });
+    expect(await code(byHousehold.verify(await oauth.issue({ sub: "bob" })))).toBe("TOKEN_CLAIMS_INVALID");
     await expect(oauth.issue({ sub: "bob", claims: { sub: "eve" } })).rejects.toThrow(/set by the OAuth server/);
     await expect(oauth.issue({ sub: "bob", claims: { household: " " } })).rejects.toThrow(/non-empty string/);
     expect(tokenClaims("Atza|opaque")).toBeNull();
