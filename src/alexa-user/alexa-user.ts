@@ -470,7 +470,7 @@ export class AlexaUser extends DurableObject<Env> {
    * The membership a non-interactive request settles: a verified link or an
    * unlink moves the user (ordered by event time); with the skill store, any
    * other request of a user never settled (first contact, the 0.2 upgrade)
-   * puts it in its space. `SkillDisabled` settles nothing.
+   * puts it in its space. `SkillDisabled` leaves the space at once.
    */
   async #settleFor(req: InboundRequest, now: number): Promise<Settled | null> {
     const at = req.at ?? now;
@@ -478,6 +478,10 @@ export class AlexaUser extends DurableObject<Env> {
       return this.spaces.settle({ kind: "link", appUserId: req.link.appUserId, spaceId: req.link.spaceId, at }, "en-US");
     }
     if (req.type === "AlexaSkillEvent.SkillAccountUnlinked") return this.spaces.settle({ kind: "unlink", at }, "en-US");
+    if (req.type === "AlexaSkillEvent.SkillDisabled") {
+      await this.spaces.leave(at);
+      return null;
+    }
     if (this.lists.kind === "skill" && req.type !== "AlexaSkillEvent.SkillDisabled" && this.spaces.current() === null) {
       return this.spaces.settle({ kind: "keep", at }, "en-US");
     }

@@ -139,6 +139,16 @@ export class SpaceLink {
   }
 
   /**
+   * `SkillDisabled`: the user stops being a member of its space at once, so
+   * its voice no longer reaches the lists while its erasure waits.
+   * @example await spaces.leave(at);
+   */
+  async leave(at: number): Promise<void> {
+    const cur = this.current();
+    if (cur?.spaceId != null) await spaceStub(this.d.env, cur.spaceId).leave(this.d.userId(), at);
+  }
+
+  /**
    * Erasure (`SkillDisabled`): leaves a linked space (its lists stay, they
    * are the app's), erases a personal one. Best effort, logged.
    * @example await spaces.forget(now);

@@ -358,25 +358,7 @@ const deleteSpace: Handler = async (_request, env, p) => {
   return called.value.outcome === "erased" ? new Response(null, { status: 204 }) : spaceNotFound();
 };
 
-/** The list routes, served under `/v1/users/{userId}`, `/v1/app-users/{appUserId}` and `/v1/spaces/{spaceId}`. */
-const LIST_ROUTES: Route[] = [
-  { pattern: ["lists"], methods: { GET: readLists, POST: createList } },
-  { pattern: ["lists", ":list"], methods: { PATCH: renameList, DELETE: deleteList } },
-  { pattern: ["lists", ":list", "items"], methods: { POST: createItem } },
-  { pattern: ["lists", ":list", "items", ":itemRef"], methods: { PATCH: updateItem, DELETE: deleteItem } },
-  { pattern: ["sync"], methods: { POST: requestSync } },
-  { pattern: ["operations", ":opId"], methods: { GET: getOperation } },
-  { pattern: ["dead-letters"], methods: { GET: listDeadLetters, DELETE: deleteDeadLetters } },
-  { pattern: ["dead-letters", "redrive"], methods: { POST: redriveDeadLetters } },
-];
-
-const SPACE_ROUTES: Route[] = [
-  { pattern: ["spaces", ":spaceId"], methods: { GET: describeSpace, DELETE: deleteSpace } },
-  ...LIST_ROUTES.map((r) => ({ pattern: ["spaces", ":spaceId", ...r.pattern], methods: r.methods })),
-];
-
-const ROUTES: Route[] = [
-  ...SPACE_ROUTES,
+const USER_ROUTES: Route[] = [
   { pattern: ["users", ":userId", "lists"], methods: { GET: readLists, POST: createList } },
   { pattern: ["users", ":userId", "lists", ":list"], methods: { PATCH: renameList, DELETE: deleteList } },
   { pattern: ["users", ":userId", "lists", ":list", "items"], methods: { POST: createItem } },
@@ -387,6 +369,17 @@ const ROUTES: Route[] = [
   { pattern: ["users", ":userId", "dead-letters"], methods: { GET: listDeadLetters, DELETE: deleteDeadLetters } },
   { pattern: ["users", ":userId", "dead-letters", "redrive"], methods: { POST: redriveDeadLetters } },
 ];
+
+/**
+ * `/v1/spaces/{spaceId}/…`: every list route of `/v1/users/{userId}/…` (skill
+ * messages go to an Alexa user, not a space), plus the space itself.
+ */
+const SPACE_ROUTES: Route[] = [
+  { pattern: ["spaces", ":spaceId"], methods: { GET: describeSpace, DELETE: deleteSpace } },
+  ...USER_ROUTES.filter((r) => r.pattern[2] !== "messages").map((r) => ({ pattern: ["spaces", ":spaceId", ...r.pattern.slice(2)], methods: r.methods })),
+];
+
+const ROUTES: Route[] = [...USER_ROUTES, ...SPACE_ROUTES];
 
 type Match = { route: Route; params: Params } | { error: Response } | null;
 
