@@ -199,6 +199,22 @@ describe("list spaces: the lists belong to the app's account or household", () =
     expect(values(await lists("spaces", "fam-hi"))).toEqual([]);
   }, 120_000);
 
+  it("the app fills a household's lists before anyone links; who links hears them; DELETE /v1/spaces/{id} erases the space for good", async () => {
+    const made = await e.bridge.request("POST", ["spaces", "fam-pre", "lists", "shopping", "items"], { value: "olive oil", appItemId: "app-oil" });
+    expect(made.status, JSON.stringify(made.body)).toBe(202);
+    const nat = await enabled("nat");
+    await link("nat", "nat", "fam-pre");
+    expect((await say("nat", "what's on my shopping list")).speech).toMatch(/olive oil/i);
+    expect(values(await lists("users", nat))).toEqual(["olive oil"]);
+
+    const erased = await e.bridge.request("DELETE", ["spaces", "fam-pre"]);
+    expect(erased.status).toBe(204);
+    expect((await space("fam-pre")).status).toBe(404);
+    expect((await e.bridge.request("GET", ["spaces", "fam-pre", "lists"])).status).toBe(404);
+    // A read by a former member does not bring the old lists back.
+    expect((await say("nat", "what's on my shopping list")).speech).not.toMatch(/olive oil/i);
+  }, 120_000);
+
   it("relinking an Alexa account to another app account moves it: the old app user and household no longer resolve to it", async () => {
     const jan = await enabled("jan");
     await link("jan", "jan-old", "fam-old");
