@@ -48,7 +48,7 @@ import { type EventBus, sseResponse } from "../events.ts";
 import type { DeliveryFaultSpec, EndpointFaultSpec, FaultBook } from "../faults.ts";
 import { listView } from "../people.ts";
 import { HttpError, json, jsonError, Router } from "../router.ts";
-import { heardSpaceId, spaceView } from "./console-space.ts";
+import { spaceIdOf, spaceView } from "./console-space.ts";
 
 export type ListStoreKind = "skill" | "household";
 
@@ -251,13 +251,18 @@ export class ConsoleBackend {
     const view = this.#wiring.app?.view;
     if (!view) return { userId, lists: [], operations: [], note: "The console was not given the fake app." };
     if (!userId) return { userId: null, lists: [], operations: [], note: `${name} has not enabled the skill yet.` };
-    const owner = this.#viewOwner(userId);
+    const owner = this.#viewOwner(name);
     return { userId, lists: view.lists(owner), operations: view.operations(owner).slice(0, 20), stats: view.stats(owner) };
   }
 
-  /** Whose lists the fake app's view holds for `userId`: their list space once a webhook named it (skill store). */
-  #viewOwner(userId: string): string {
-    return (this.store === "skill" ? heardSpaceId(userId, this.#wiring.app?.log ?? null) : null) ?? userId;
+  /**
+   * Whose lists the fake app's view holds for the person (skill store: their list space, named by
+   * their link's claim or by a webhook; another member's voice webhooks name that member), else their user id.
+   */
+  #viewOwner(name: string): string {
+    const person = this.emu.person(name);
+    const space = this.store === "skill" ? spaceIdOf(person, this.emu.oauthSpaceClaim, this.#wiring.app?.log ?? null) : null;
+    return space ?? (person.userId as string);
   }
 
   async #appAction(name: string, action: string, b: Record<string, unknown>): Promise<unknown> {
@@ -311,7 +316,7 @@ export class ConsoleBackend {
       return json({ status: res.status, body: res.body }, res.status >= 400 ? res.status : 502);
     }
     const op = res.body;
-    this.#wiring.app?.view.expect(this.#viewOwner(userId), op.id, expected);
+    this.#wiring.app?.view.expect(this.#viewOwner(name), op.id, expected);
     this.events.publish("operation", { userId, person: name, request, operation: op });
     void this.#follow(bridge, userId, name, request, op);
     return op;

@@ -3,7 +3,8 @@
  * console shows a person's list space (skill store) with its members, as
  * `GET /v1/spaces/{spaceId}` answers: two Amazon accounts linked with one
  * household (`link --claim household=…`) are one linked space, each member
- * named by its person; what one says shows on the other's lists; a person
+ * named by its person; what one says shows on the other's lists, Alexa's
+ * side and the app's (built from the space's webhooks); a person
  * who has not linked has a personal space of their own.
  */
 import { describe, expect, it } from "vitest";
@@ -11,7 +12,7 @@ import { HAVE_CHROMIUM, IN_CI, useConsolePage } from "./console-page.ts";
 
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the console shows a list space and its members (skill store)", { timeout: 90_000 }, () => {
   const ui = useConsolePage("skill");
-  const { errors, shows, alexaItem } = ui;
+  const { errors, shows, alexaItem, appItem } = ui;
   const emu = () => ui.e.stack.emulator.emulator;
 
   /** Picks `name` in the person selector. */
@@ -42,6 +43,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the console shows a list space and it
     await choose("lou");
     await shows("#space-members li", /lou \(this person\)/);
     await ui.page.waitForSelector(alexaItem("figs"));
+    // The app's side is the space's too: built from the webhooks that name it, whoever spoke.
+    await ui.page.waitForSelector(appItem("figs"));
   });
 
   it("a person who has not linked has a personal space with only themselves in it", async () => {
