@@ -72,9 +72,9 @@ Faults:
   skew <duration>                         shift timestamps in signed requests (e.g. 200s, -5m, 0)
 
 The fake app (acts for --person's current user id):
-  app webhooks [--type T] [--limit N] [--person NAME]
+  app webhooks [--type T] [--limit N] [--person NAME] [--space ID]
                                           webhooks the app received (--person: only that person's,
-                                          under every user id they had)
+                                          under every user id they had; --space: a list space's)
   app down [duration] [--refuse] [--count N]  | app up
   app add <list> <text> [--app-id ID]     create an item through the bridge's REST API
   app update <list> <ref> [--value V] [--status active|completed]
@@ -320,6 +320,7 @@ function appCommand(rest: string[], flags: Map<string, string>): CliCall {
     case "webhooks": {
       const q = new URLSearchParams({ limit: flags.get("limit") ?? "20" });
       if (flags.has("type")) q.set("type", flags.get("type") as string);
+      if (flags.has("space")) q.set("spaceId", flags.get("space") as string);
       // {personUserIds}: the person's user ids (current and past), filled in by the CLI.
       return app("GET", `/_app/webhooks?${q}${flags.has("person") ? "&{personUserIds}" : ""}`, "webhooks");
     }

@@ -100,5 +100,6 @@ describe("emulator/oauth: the app's OAuth server", () => {
     expect(parseCli(["link", "tok", "--claim", "household=a"], {})).toMatchObject({ kind: "error" });
     expect(parseCli(["link", "--claim"], {})).toMatchObject({ kind: "error", message: "--claim needs a value" });
     expect(parseCli(["space", "--person", "bob"], {})).toMatchObject({ call: { method: "GET", path: "/_control/console/people/bob/space" } });
+    expect(parseCli(["app", "webhooks", "--space", "fam-1"], {})).toMatchObject({ call: { target: "app", path: "/_app/webhooks?limit=20&spaceId=fam-1" } });
   });
 });
