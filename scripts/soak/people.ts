@@ -45,12 +45,12 @@ export async function soakPeople(emu: AlexaEmulator, log: WebhookLog, store: "sk
   const enable = async (name: string): Promise<void> => {
     const userId = emu.enable(name, { permissions: ["read", "write"] }).userId as string;
     past.add(userId);
-    await eventually(`${name}'s permissions webhook`, () => log.query({ userId, type: "alexa.user.permissions_changed" }).length > 0, 60_000, 200);
+    await eventually(`${name}'s permissions webhook`, () => log.query({ userId, type: "alexa.user.permissions_changed" }).length > 0, 120_000, 200);
   };
   const link = async (name: string): Promise<void> => {
     if (spaceId === null) return;
     await emu.linkAppUser(name, { sub: `app-${name}`, claims: { household: spaceId } });
-    await eventually(`${name}'s link delivered`, () => emu.deliveries.list({ person: name, type: "SkillAccountLinked" })[0]?.state === "delivered", 60_000, 200);
+    await eventually(`${name}'s link delivered`, () => emu.deliveries.list({ person: name, type: "SkillAccountLinked" })[0]?.state === "delivered", 120_000, 200);
   };
   for (const name of names) {
     emu.addPerson(name);
@@ -72,7 +72,7 @@ export async function soakPeople(emu: AlexaEmulator, log: WebhookLog, store: "sk
       const before = emu.person(name).userId as string;
       emu.disable(name);
       await eventually(`${name}'s SkillDisabled settled`, () =>
-        emu.deliveries.list({ person: name, userId: before }).every((d) => SETTLED.includes(d.state)), 90_000, 200);
+        emu.deliveries.list({ person: name, userId: before }).every((d) => SETTLED.includes(d.state)), 120_000, 200);
       await enable(name);
       await link(name);
     },

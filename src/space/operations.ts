@@ -26,18 +26,22 @@ export function applyOperation(rows: SkillRows, webhooks: WebhookPort, op: Space
     case "create": {
       const list = rows.listByRef(op.list);
       const existing = op.appItemId ? rows.itemByAppId(op.appItemId) : null;
+      // The same item created again (same list and value) answers that item; any other item keeps its app id.
+      if (existing && (existing.list_id !== list.id || existing.value !== op.value.trim())) {
+        throw new StoreError("APP_ITEM_ID_TAKEN", `appItemId "${op.appItemId}" already names another item (${existing.id})`);
+      }
       const row = existing ?? rows.addItems(list, [{ value: op.value, status: op.status, appItemId: op.appItemId }], now)[0]!;
       return itemResult(row);
     }
     case "update":
     case "complete": {
-      const row = rows.itemByRef(op.itemRef);
+      const row = rows.itemByRef(rows.listByRef(op.list), op.itemRef);
       const change = op.kind === "complete" ? { status: "completed" as const } : { value: op.value, status: op.status };
       if (change.value !== undefined) checkValue(change.value);
       return itemResult(rows.updateItem(row, change, now));
     }
     case "delete": {
-      const row = rows.itemByRef(op.itemRef);
+      const row = rows.itemByRef(rows.listByRef(op.list), op.itemRef);
       rows.deleteItems([row]);
       return { alexaItemId: row.id, listId: row.list_id, deleted: true, appItemId: row.app_item_id };
     }

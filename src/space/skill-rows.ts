@@ -136,10 +136,10 @@ export class SkillRows {
     return this.sql.exec<ItemRow>(`SELECT * FROM skill_items WHERE app_item_id = ?`, appItemId).toArray()[0] ?? null;
   }
 
-  /** An operation's `itemRef`: the app's id first, then the store's item id. @example rows.itemByRef("app-42") */
-  itemByRef(ref: string): ItemRow {
-    const row = this.itemByAppId(ref) ?? this.itemRow(ref);
-    if (!row) throw new StoreError("ITEM_NOT_FOUND", `no item "${ref}" (an app item id or an item id)`);
+  /** An operation's `itemRef` on the operation's list: the app's id first, then the store's item id. @example rows.itemByRef(list, "app-42") */
+  itemByRef(list: ListRow, ref: string): ItemRow {
+    const row = [this.itemByAppId(ref), this.itemRow(ref)].find((r) => r?.list_id === list.id);
+    if (!row) throw new StoreError("ITEM_NOT_FOUND", `no item "${ref}" on the list "${list.name}" (an app item id or an item id)`);
     return row;
   }
 

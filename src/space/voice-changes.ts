@@ -13,7 +13,7 @@
 import { StoreError } from "../shared/list-store.ts";
 import type { WebhookPort } from "../shared/ports.ts";
 import { WebhookType, type ChangeSource } from "../sync/payloads.ts";
-import type { ItemStatus, UndoableChange, VoiceChange } from "../voice/types.ts";
+import { LIMITS, type ItemStatus, type UndoableChange, type VoiceChange } from "../voice/types.ts";
 import { actorKey, actorSource, type Actor } from "./actor.ts";
 import { emitChanged, emitDeleted, emitListCreated } from "./emit.ts";
 import type { SkillRows } from "./skill-rows.ts";
@@ -29,10 +29,30 @@ type Inverse =
   /** Several of the above, on different items (an add that created some items and put others back). */
   | { kind: "combined"; parts: Inverse[] };
 
-/** One undo journal entry. */
-export interface UndoEntry {
+interface Entry {
   summary: UndoableChange;
   inverse: Inverse;
+}
+
+/**
+ * One undo journal entry, as the journal keeps it: a restore's rows hold the
+ * item values, so its summary does not repeat them (half the size of a clear
+ * of a full list; the journal's bound, undo-journal.ts).
+ */
+export interface UndoEntry {
+  summary: Omit<UndoableChange, "values"> & { values?: string[] };
+  inverse: Inverse;
+}
+
+function keep(entry: Entry): UndoEntry {
+  if (entry.inverse.kind !== "restore") return entry;
+  const { values: _values, ...summary } = entry.summary;
+  return { summary, inverse: entry.inverse };
+}
+
+function unkeep(kept: UndoEntry): Entry {
+  const values = kept.summary.values ?? (kept.inverse.kind === "restore" ? kept.inverse.items.map((r) => r.value) : []);
+  return { summary: { ...kept.summary, values }, inverse: kept.inverse };
 }
 
 /**
@@ -47,9 +67,13 @@ export class VoiceChanges {
     private readonly journal: UndoJournal<UndoEntry>,
   ) {}
 
-  /** What "undo" would revert now for this actor. @example changes.lastChange(actor, now)?.values */
+  /** What "undo" would revert now for this actor (with `fits` when not all of it fits back). @example changes.lastChange(actor, now)?.values */
   lastChange(actor: Actor, now: number): UndoableChange | null {
-    return this.journal.latest(actorKey(actor), now)?.summary ?? null;
+    const kept = this.journal.latest(actorKey(actor), now);
+    if (!kept) return null;
+    const entry = unkeep(kept);
+    const room = this.#restoreRoom(entry.inverse);
+    return room.fits < room.wanted ? { ...entry.summary, fits: room.fits } : entry.summary;
   }
 
   /**
@@ -79,7 +103,7 @@ export class VoiceChanges {
           values: added.map((r) => r.value),
           ...(reactivated.length > 0 ? { reactivated: reactivated.map((r) => r.value) } : {}),
         };
-        this.journal.remember(key, { summary, inverse: inverses.length === 1 ? inverses[0]! : { kind: "combined", parts: inverses } }, now);
+        this.journal.remember(key, keep({ summary, inverse: inverses.length === 1 ? inverses[0]! : { kind: "combined", parts: inverses } }), now);
         return;
       }
       case "remove":
@@ -89,7 +113,7 @@ export class VoiceChanges {
         if (gone.length === 0) return;
         rows.deleteItems(gone);
         emitDeleted(this.webhooks, list.id, gone, source);
-        this.journal.remember(key, { summary: { kind: change.kind, ...about(list), values: gone.map((r) => r.value) }, inverse: { kind: "restore", items: gone } }, now);
+        this.journal.remember(key, keep({ summary: { kind: change.kind, ...about(list), values: gone.map((r) => r.value) }, inverse: { kind: "restore", items: gone } }), now);
         return;
       }
       case "status": {
@@ -100,10 +124,10 @@ export class VoiceChanges {
         emitChanged(this.webhooks, WebhookType.itemsUpdated, list.id, after, source);
         this.journal.remember(
           key,
-          {
+          keep({
             summary: { kind: "status", ...about(list), values: after.map((r) => r.value), status: change.status },
             inverse: { kind: "status", items: before.map((r, i) => ({ id: r.id, version: after[i]!.version, status: r.status })) },
-          },
+          }),
           now,
         );
         return;
@@ -111,12 +135,19 @@ export class VoiceChanges {
       case "createList": {
         const list = rows.createList(change.name, now);
         emitListCreated(this.webhooks, list, source);
-        this.journal.remember(key, { summary: { kind: "createList", ...about(list), values: [list.name] }, inverse: { kind: "deleteList", listId: list.id } }, now);
+        this.journal.remember(key, keep({ summary: { kind: "createList", ...about(list), values: [list.name] }, inverse: { kind: "deleteList", listId: list.id } }), now);
         return;
       }
       case "undo": {
-        const latest = this.journal.take(key, now);
-        if (!latest) throw new StoreError("NOTHING_TO_UNDO", "no voice change to undo");
+        const kept = this.journal.latest(key, now);
+        if (!kept) throw new StoreError("NOTHING_TO_UNDO", "no voice change to undo");
+        const latest = unkeep(kept);
+        // Items to put back and no room for any: refused, and kept for an undo once there is room.
+        const room = this.#restoreRoom(latest.inverse);
+        if (room.wanted > 0 && room.fits === 0) {
+          throw new StoreError("LIST_FULL", `the list holds ${LIMITS.maxItemsPerList} items, the most it can; nothing put back`);
+        }
+        this.journal.take(key, now);
         this.#revert(latest.inverse, latest.summary.listId, source, now);
         return;
       }
@@ -134,8 +165,8 @@ export class VoiceChanges {
       }
       case "restore": {
         if (!rows.listRow(listId)) return;
-        const restored = inv.items
-          .filter((r) => !rows.itemRow(r.id))
+        const restored = this.#gone(inv.items)
+          .slice(0, this.#room(listId))
           .map((r) =>
             rows.insertItem(
               {
@@ -171,6 +202,32 @@ export class VoiceChanges {
         for (const part of inv.parts) this.#revert(part, listId, source, now);
         return;
     }
+  }
+
+  /**
+   * How many items undoing `inv` would put back (`wanted`: those still gone)
+   * and how many of them fit on their list now (`fits`): undo never takes a
+   * list past {@link LIMITS.maxItemsPerList}; the first ones (in the order the change took them) go back.
+   */
+  #restoreRoom(inv: Inverse): { wanted: number; fits: number } {
+    if (inv.kind === "combined") {
+      return inv.parts.map((p) => this.#restoreRoom(p)).reduce((a, b) => ({ wanted: a.wanted + b.wanted, fits: a.fits + b.fits }), { wanted: 0, fits: 0 });
+    }
+    if (inv.kind !== "restore") return { wanted: 0, fits: 0 };
+    const listId = inv.items[0]?.list_id;
+    if (listId === undefined || !this.rows.listRow(listId)) return { wanted: 0, fits: 0 };
+    const wanted = this.#gone(inv.items).length;
+    return { wanted, fits: Math.min(wanted, this.#room(listId)) };
+  }
+
+  /** The rows among `items` no longer in the store. */
+  #gone(items: readonly ItemRow[]): ItemRow[] {
+    return items.filter((r) => !this.rows.itemRow(r.id));
+  }
+
+  /** How many more items fit on a list (0 when it is full, or past full). */
+  #room(listId: string): number {
+    return Math.max(0, LIMITS.maxItemsPerList - this.rows.itemCount(listId));
   }
 
   /** The rows among `items` still at the version the change left them at. */

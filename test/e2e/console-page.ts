@@ -13,7 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { type E2E, startE2E } from "./harness.ts";
+import { STACK_START_MS, STACK_STOP_MS, WAIT_MS } from "../../scripts/lib/budgets.ts";
+import { type E2E, reportRuns, startE2E } from "./harness.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -62,16 +63,18 @@ export function useConsolePage(alexaLists: "skill" | "household") {
       if (msg.type() === "error") errors.push(`console: ${msg.text()}`);
     });
     page.on("pageerror", (err) => errors.push(`page: ${err.message}`));
-    page.setDefaultTimeout(30_000);
+    page.setDefaultTimeout(WAIT_MS);
     await page.goto(`${e.stack.emulator.origin}/`);
     await page.waitForSelector("body[data-ready='true']");
-  }, 120_000);
+  }, STACK_START_MS);
 
   afterAll(async () => {
     await context?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
     await e?.stop();
-  }, 30_000);
+  }, STACK_STOP_MS);
+
+  reportRuns(() => e);
 
   afterEach((ctx) => {
     if (ctx.task.result?.state === "fail" && e) console.log(`--- worker output (last 60 lines) ---\n${e.workerLog.slice(-60).join("\n")}`);
@@ -87,7 +90,7 @@ export function useConsolePage(alexaLists: "skill" | "household") {
     },
     errors,
     /** Waits until an element matching `selector` shows `text`. */
-    shows: (selector: string, text: string | RegExp, timeout = 30_000): Promise<void> =>
+    shows: (selector: string, text: string | RegExp, timeout = WAIT_MS): Promise<void> =>
       page.locator(selector).filter({ hasText: text }).first().waitFor({ state: "visible", timeout }),
     alexaItem: (value: string): string => `#alexa-lists li.item[data-value="${value}"]`,
     appItem: (value: string): string => `#app-lists li.item[data-value="${value}"]`,

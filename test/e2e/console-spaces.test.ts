@@ -8,9 +8,10 @@
  * who has not linked has a personal space of their own.
  */
 import { describe, expect, it } from "vitest";
+import { TEST_MS } from "../../scripts/lib/budgets.ts";
 import { HAVE_CHROMIUM, IN_CI, useConsolePage } from "./console-page.ts";
 
-describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the console shows a list space and its members (skill store)", { timeout: 90_000 }, () => {
+describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the console shows a list space and its members (skill store)", { timeout: TEST_MS }, () => {
   const ui = useConsolePage("skill");
   const { errors, shows, alexaItem, appItem } = ui;
   const emu = () => ui.e.stack.emulator.emulator;

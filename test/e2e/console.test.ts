@@ -12,9 +12,10 @@
  */
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { LONG_TEST_MS, RETRY_WAIT_MS, TEST_MS } from "../../scripts/lib/budgets.ts";
 import { HAVE_CHROMIUM, IN_CI, useConsolePage } from "./console-page.ts";
 
-describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (skill store)", { timeout: 90_000 }, () => {
+describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (skill store)", { timeout: TEST_MS }, () => {
   const ui = useConsolePage("skill");
   const { errors, shows, alexaItem, appItem } = ui;
 
@@ -62,22 +63,22 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (sk
     await ui.page.waitForFunction(
       () => [...document.querySelectorAll<HTMLElement>("#timeline li[data-type=webhook]")].some((li) => Number(li.dataset.retries) >= 2),
       undefined,
-      { timeout: 45_000 },
+      { timeout: RETRY_WAIT_MS },
     );
     expect(await ui.page.locator(appItem("eggs")).count()).toBe(0);
     await ui.page.locator("#fault-app-down").uncheck();
-    await ui.page.waitForSelector(appItem("eggs"), { timeout: 45_000 });
+    await ui.page.waitForSelector(appItem("eggs"), { timeout: RETRY_WAIT_MS });
     await shows("#timeline li[data-type=webhook]", "received on retry");
-  }, 120_000);
+  }, LONG_TEST_MS);
 
   it("restarts the Worker from the page and keeps working", async () => {
     await ui.page.getByRole("button", { name: "Restart the Worker" }).click();
-    await shows("#timeline li[data-type=worker]", "Worker running", 60_000);
+    await shows("#timeline li[data-type=worker]", "Worker running", RETRY_WAIT_MS);
     await ui.page.getByLabel("Say to Alexa").fill("add coffee to my shopping list");
     await ui.page.getByLabel("Say to Alexa").press("Enter");
     await ui.page.waitForSelector(alexaItem("coffee"));
     await ui.page.waitForSelector(appItem("coffee"));
-  }, 90_000);
+  }, TEST_MS);
 
   it("with the app answering 410, the webhook is a dead letter in the app panel; Redrive sends it again and the app gets it", async () => {
     await ui.page.locator("#fault-app-gone").check();
@@ -102,7 +103,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (sk
     await ui.page.waitForFunction(() => document.getElementById("dl-count")?.textContent === "0");
     expect(await ui.page.locator("#dead-letters li").count()).toBe(0);
     await shows("#timeline li[data-type=webhook]", "received (redriven)");
-  }, 90_000);
+  }, TEST_MS);
 
   it("the REST list buttons create, rename and delete a custom list, each reaching Alexa's side; a refusal shows in the note", async () => {
     const alexaList = (name: string): string => `#alexa-lists section.list[data-name="${name}"]`;
@@ -132,7 +133,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (sk
     await ui.page.getByRole("button", { name: "Delete Pantry (REST)" }).click();
     await ui.page.locator(alexaList("Pantry")).waitFor({ state: "detached" });
     await ui.page.locator(appList("Pantry")).waitFor({ state: "detached" });
-  }, 90_000);
+  }, TEST_MS);
 
   it("logged no errors in the browser", async () => {
     if (process.env.CONSOLE_SCREENSHOT) {
@@ -143,7 +144,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (sk
   });
 });
 
-describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (household store)", { timeout: 90_000 }, () => {
+describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (household store)", { timeout: TEST_MS }, () => {
   const ui = useConsolePage("household");
   const { errors, shows, alexaItem, appItem } = ui;
 
@@ -166,7 +167,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (ho
     await ui.page.waitForSelector(`#alexa-lists section.list:nth-child(2) li.item[data-value="milk"]`);
     await ui.page.waitForFunction(() => document.querySelector("#app-lists section.list:nth-child(2) li.item[data-value=milk]") !== null);
     expect(await ui.page.locator(alexaItem("milk")).count()).toBe(1);
-  }, 90_000);
+  }, TEST_MS);
 
   it("with the List API answering 500, the timeline shows the failed calls; the app gets the item once it is off", async () => {
     await ui.page.locator("#fault-lists-500").check();
@@ -175,8 +176,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (ho
     await ui.page.waitForSelector(alexaItem("tea"));
     await shows("#timeline li[data-type=call]", /List API GET .* 500 · fault: 500/);
     await ui.page.locator("#fault-lists-500").uncheck();
-    await ui.page.waitForSelector(appItem("tea"), { timeout: 60_000 });
+    await ui.page.waitForSelector(appItem("tea"), { timeout: RETRY_WAIT_MS });
     expect(errors).toEqual([]);
-  }, 120_000);
+  }, LONG_TEST_MS);
 });
 

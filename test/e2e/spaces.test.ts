@@ -12,6 +12,7 @@
 import { describe, expect, it } from "vitest";
 import type { WebhookRecord } from "../../emulator/app/webhook-log.ts";
 import type { VoiceTurn } from "../../emulator/voice.ts";
+import { TEST_MS, WAIT_MS } from "../../scripts/lib/budgets.ts";
 import { type E2E, eventually, useE2E } from "./harness.ts";
 
 let e: E2E;
@@ -87,7 +88,7 @@ async function link(name: string, sub: string, household?: string): Promise<void
 async function settled(name: string): Promise<void> {
   await eventually(`${name}'s deliveries settled`, () =>
     emu().deliveries.list({ person: name }).every((d) => ["delivered", "dropped", "expired"].includes(d.state)),
-  30_000);
+  WAIT_MS);
 }
 
 /** `alexa.list.items.*` webhooks of a space. */
@@ -100,7 +101,7 @@ describe("list spaces: the lists belong to the app's account or household", () =
     await link("alice", "app-user-alice");
     const added = await say("alice", "add milk and honey to my shopping list");
     expect(added.speech).toMatch(/milk.*honey/i);
-    await eventually("milk and honey at the app", () => ["milk", "honey"].every((v) => createdValues("app-user-alice").includes(v)), 30_000);
+    await eventually("milk and honey at the app", () => ["milk", "honey"].every((v) => createdValues("app-user-alice").includes(v)), WAIT_MS);
     const hook = spaceHooks("app-user-alice", "alexa.list.items.created")[0]!;
     expect(hook).toMatchObject({ spaceId: "app-user-alice", userId: first, appUserId: "app-user-alice" });
 
@@ -121,7 +122,7 @@ describe("list spaces: the lists belong to the app's account or household", () =
     expect(s.body).toMatchObject({ spaceId: "app-user-alice", kind: "linked" });
     // The disabled user id left the space; the new one is its member.
     expect(s.body.members.map((m) => [m.userId, m.appUserId])).toEqual([[second, "app-user-alice"]]);
-  }, 120_000);
+  }, TEST_MS);
 
   it("two Amazon accounts linked with one household hear and change the same lists; each webhook names the space and the speaker", async () => {
     const dan = await enabled("dan");
@@ -148,14 +149,14 @@ describe("list spaces: the lists belong to the app's account or household", () =
     const created = await eventually("both creates at the app", () => {
       const hooks = spaceHooks("fam-de", "alexa.list.items.created");
       return hooks.length >= 2 ? hooks : null;
-    }, 30_000);
+    }, WAIT_MS);
     expect(created.map((w) => [w.data.items.map((i) => i.value).join(), w.userId, w.appUserId])).toEqual([
       ["bread", dan, "dan"],
       ["butter", eve, "eve"],
     ]);
-    const checked = await eventually("the check-off at the app", () => spaceHooks("fam-de", "alexa.list.items.updated")[0], 30_000);
+    const checked = await eventually("the check-off at the app", () => spaceHooks("fam-de", "alexa.list.items.updated")[0], WAIT_MS);
     expect(checked).toMatchObject({ spaceId: "fam-de", userId: eve, appUserId: "eve", data: { source: "voice", items: [{ value: "bread", status: "completed" }] } });
-  }, 120_000);
+  }, TEST_MS);
 
   it("a personal space's items survive linking, merged into the household: nothing dropped, nothing doubled; the app hears the merged items; the personal space is gone", async () => {
     const gus = await enabled("gus");
@@ -166,7 +167,7 @@ describe("list spaces: the lists belong to the app's account or household", () =
     await say("fay", "add call the plumber to my to-do list");
     const personal = await eventually("fay's personal webhooks", () =>
       e.stack.app.app.log.query({ userId: fay, type: "alexa.list.items.created" }).find((w) => w.spaceId !== undefined)?.spaceId,
-    30_000);
+    WAIT_MS);
     expect(personal).not.toBe("fam-gf");
     expect(await space(personal)).toMatchObject({ status: 200, body: { kind: "personal", members: [{ userId: fay, appUserId: null }] } });
 
@@ -178,12 +179,12 @@ describe("list spaces: the lists belong to the app's account or household", () =
     for (const v of ["apples", "pears", "rice"]) expect(heard.speech).toMatch(new RegExp(v, "i"));
 
     // The app hears what the merge brought in as webhooks of the household, once; pears was there already.
-    await eventually("the merged items at the app", () => ["apples", "call the plumber"].every((v) => createdValues("fam-gf").includes(v)), 30_000);
+    await eventually("the merged items at the app", () => ["apples", "call the plumber"].every((v) => createdValues("fam-gf").includes(v)), WAIT_MS);
     expect(createdValues("fam-gf").sort()).toEqual(["apples", "call the plumber", "pears", "rice"]);
     expect((await space(personal)).status).toBe(404);
     const s = await space("fam-gf");
     expect(s.body.members.map((m) => m.userId).sort()).toEqual([fay, gus].sort());
-  }, 120_000);
+  }, TEST_MS);
 
   it("undo reverts the speaker's own latest change, never a family member's", async () => {
     await enabled("hal");
@@ -197,7 +198,7 @@ describe("list spaces: the lists belong to the app's account or household", () =
     expect(values(await lists("spaces", "fam-hi"))).toEqual(["jam"]);
     await say("ivy", "undo");
     expect(values(await lists("spaces", "fam-hi"))).toEqual([]);
-  }, 120_000);
+  }, TEST_MS);
 
   it("the app fills a household's lists before anyone links; who links hears them; DELETE /v1/spaces/{id} erases the space for good", async () => {
     const made = await e.bridge.request("POST", ["spaces", "fam-pre", "lists", "shopping", "items"], { value: "olive oil", appItemId: "app-oil" });
@@ -213,7 +214,7 @@ describe("list spaces: the lists belong to the app's account or household", () =
     expect((await e.bridge.request("GET", ["spaces", "fam-pre", "lists"])).status).toBe(404);
     // A read by a former member does not bring the old lists back.
     expect((await say("nat", "what's on my shopping list")).speech).not.toMatch(/olive oil/i);
-  }, 120_000);
+  }, TEST_MS);
 
   it("relinking an Alexa account to another app account moves it: the old app user and household no longer resolve to it", async () => {
     const jan = await enabled("jan");
@@ -229,5 +230,5 @@ describe("list spaces: the lists belong to the app's account or household", () =
     expect(values(await lists("spaces", "fam-old"))).toEqual(["tea"]);
     expect((await space("fam-old")).body.members).toEqual([]);
     expect((await e.bridge.request("GET", ["app-users", "jan-old", "lists"])).status).toBe(404);
-  }, 120_000);
+  }, TEST_MS);
 });
