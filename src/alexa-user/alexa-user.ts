@@ -1,11 +1,13 @@
 /**
  * @module alexa-user/alexa-user
  * The Durable Object of one Alexa user (SQLite-backed, addressed by the user
- * id). A thin composition root: {@link AlexaUser.build} creates each part's
- * tables and wires the parts together; `alarm()` runs every part's due work
- * through the shared {@link AlarmSchedule}. Work lives in the parts:
- * profile, dedupe, item-map, echo, held-deletes, webhook-queue, inbound/*,
- * op-progress, and the outbox.
+ * id): Amazon's per-user protocol state. A thin composition root:
+ * {@link AlexaUser.build} creates each part's tables and wires the parts
+ * together; `alarm()` runs every part's due work through the shared
+ * {@link AlarmSchedule}. Work lives in the parts: profile, dedupe, item-map,
+ * echo, held-deletes, webhook-queue, inbound/*, op-progress, the outbox, and
+ * the link to the user's list space (space-link, space-turns: with the skill
+ * store the lists live in the space, src/space).
  *
  * Handling an Alexa request ({@link AlexaUser.handleAlexa}):
  * 1. concurrent copies of the same delivery (same `requestId`, or same bridge
@@ -42,12 +44,13 @@ import { DurableObject } from "cloudflare:workers";
 import type { RequestEnvelope } from "ask-sdk-model";
 import { allowedApiEndpoint, apiEndpointFor } from "../alexa/endpoints.ts";
 import { createListApi, ListApiError } from "../alexa/list-api.ts";
+import { failureAnswer } from "./failure.ts";
 import type { Env } from "../env.ts";
 import { DedupeStore, InFlight, migrateDedupe, opKey, requestKey, type AlexaAnswer, type AlexaAnswerBody } from "./dedupe.ts";
 import { EchoLog, migrateEcho } from "./echo.ts";
 import { INTERACTIVE_TYPES, readEnvelope, type InboundRequest } from "./envelope.ts";
 import { HeldDeletes, migrateHeldDeletes } from "./held-deletes.ts";
-import { InboundError, type Apply, type InboundParts } from "./inbound/context.ts";
+import type { Apply, InboundParts } from "./inbound/context.ts";
 import { HeldDeleteReleaser } from "./inbound/list-events.ts";
 import { bridgeOpId, MESSAGE_RECEIVED, runsAfterAnswer } from "./inbound/messages.ts";
 import { handledByUserObject, routeInbound } from "./inbound/route.ts";
@@ -60,11 +63,9 @@ import type { OutboxPort } from "../shared/ports.ts";
 import type { BridgeOperation } from "../protocol/bridge-message.ts";
 import type { RegistryEntry } from "../registry/entry.ts";
 import { migrateProfile, ProfileStore } from "./profile.ts";
-import { migrateSpaceLink, SpaceLink, type LinkChange, type Settled, type SpaceMembership } from "./space-link.ts";
-import { localeOf } from "../voice/intents.ts";
-import { spaceStub } from "../space/list-space.ts";
-import type { ResponseEnvelope } from "ask-sdk-model";
-import { AlarmSchedule, type AlarmParticipant } from "../shared/schedule.ts";
+import { migrateSpaceLink, SpaceLink, type Settled } from "./space-link.ts";
+import { SpaceTurns } from "./space-turns.ts";
+import { AlarmSchedule } from "../shared/schedule.ts";
 import { SyncRunner } from "./sync-runner.ts";
 import { migrateTombstone, Tombstone } from "../shared/tombstone.ts";
 import { deadLetterTtlMs, migrateWebhookQueue, WebhookQueue, type DeadLetter, type QueuedWebhook } from "../shared/webhook-queue.ts";
@@ -112,6 +113,8 @@ export class AlexaUser extends DurableObject<Env> {
   lists!: ListStore;
   /** The user's list space and moving it (skill store, src/alexa-user/space-link.ts). */
   spaces!: SpaceLink;
+  /** Voice turns, REST and link events of the skill store, through the space (src/alexa-user/space-turns.ts). */
+  turns!: SpaceTurns;
   /** Full syncs after Alexa's answer. */
   syncs!: SyncRunner;
   /** The outbound side: outbox, REST API and registry (src/alexa-user/outbox/service.ts). */
@@ -190,6 +193,7 @@ export class AlexaUser extends DurableObject<Env> {
       reconciles: (p) => this.lists.reconciles(p),
     });
     this.outbox = this.outbound.outbox;
+    this.turns = new SpaceTurns({ env: this.env, spaces: this.spaces, profile: this.profile, commit: (fn) => this.#commit(fn), afterCommit: (now) => this.#afterCommit(now) });
     this.lists = createListStore(this.env, { sql, webhooks: this.webhooks, outbox: this.outbound.outbox, now: () => this.now() });
     this.syncs = new SyncRunner({
       parts: { items: this.items, profile: this.profile, held: this.held, webhooks: this.webhooks, outbox: this.outbox, progress: this.progress },
@@ -214,11 +218,6 @@ export class AlexaUser extends DurableObject<Env> {
     this.schedule.register(this.outbound.participant);
     this.schedule.register({ name: "dead-letters", runDue: (now) => this.webhooks.expireDeadLetters(now) });
     this.schedule.register({ name: "webhook-delivery", runDue: () => this.#deliverWebhooks() });
-  }
-
-  /** Registers a part's timed work. @example this.addParticipant(outbox); */
-  addParticipant(participant: AlarmParticipant): void {
-    this.schedule.register(participant);
   }
 
   /**
@@ -277,10 +276,7 @@ export class AlexaUser extends DurableObject<Env> {
     return this.#inflight.run(keys, () => this.#serial(() => this.#handle(req, keys, !afterAnswer)));
   }
 
-  /**
-   * Resolves when background work (webhook sends, erasure) has finished.
-   * For tests and orderly shutdowns. @example await stub.idle();
-   */
+  /** Resolves when background work (webhook sends, erasure) has finished (tests). @example await stub.idle(); */
   async idle(): Promise<void> {
     while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
     await this.webhooks.idle();
@@ -292,10 +288,7 @@ export class AlexaUser extends DurableObject<Env> {
     return this.webhooks.list();
   }
 
-  /**
-   * REST API: the user's dead-letter webhooks, oldest first (at most 1000), and their count.
-   * @example const reply = await stub.deadLetters();
-   */
+  /** REST API: the user's dead-letter webhooks, oldest first (at most 1000), and their count. @example await stub.deadLetters() */
   async deadLetters(): Promise<{ outcome: "found"; total: number; deadLetters: DeadLetter[] } | { outcome: "unknown_user" }> {
     if (!this.profile.get()) return { outcome: "unknown_user" };
     return { outcome: "found", total: this.webhooks.deadLetterCount(), deadLetters: this.webhooks.deadLetters() };
@@ -321,10 +314,7 @@ export class AlexaUser extends DurableObject<Env> {
     return { outcome: "done", count: this.webhooks.deleteDeadLetters() };
   }
 
-  /**
-   * REST API: stores an app operation in the outbox (202 once this returns).
-   * @example await env.ALEXA_USER.getByName(userId).enqueueOperation({ kind: "sync" }, { idempotencyKey: "k" });
-   */
+  /** REST API: stores an app operation in the outbox (202 once this returns). @example await stub.enqueueOperation({ kind: "sync" }, {}); */
   async enqueueOperation(op: BridgeOperation, opts: EnqueueOptions): Promise<EnqueueReply> {
     return this.outbound.enqueueOperation(op, opts);
   }
@@ -355,70 +345,32 @@ export class AlexaUser extends DurableObject<Env> {
   }
 
   /**
-   * A voice turn that the user's list space could not answer directly (the
-   * user is not a member there yet: first turn, a new link, the 0.2 upgrade),
-   * or, with the household store, a fixed answer. The membership is settled
-   * (src/alexa-user/space-link.ts), then the space answers: the change and
-   * its webhooks commit there before the answer. Interactive requests are not
-   * redelivered by Alexa, so none is recorded for duplicates.
+   * A voice turn the list space could not answer directly (src/alexa-user/space-turns.ts), or,
+   * with the household store, a fixed answer. Not redelivered by Alexa: nothing recorded for duplicates.
    */
   async #converse(req: InboundRequest): Promise<AlexaAnswer> {
     const now = this.now();
     if (this.#retired(req, now)) return ACK;
     const voice = req.voice ?? { request: { type: req.type }, session: null, locale: null };
-    try {
-      if (this.lists.kind === "household") {
-        let body!: AlexaAnswerBody;
-        this.#commit(() => {
-          this.profile.touch(req.userId, req.apiEndpoint, now);
-          body = this.lists.answerVoice(voice, now);
-        });
-        await this.#afterCommit(now);
-        return { status: 200, body };
-      }
-      const at = req.at ?? now;
-      const change: LinkChange = req.link?.state === "linked" ? { kind: "link", appUserId: req.link.appUserId, spaceId: req.link.spaceId, at } : { kind: "keep", at };
-      const settled = await this.spaces.settle(change, localeOf(voice.locale));
-      this.#commit(() => {
-        this.profile.touch(req.userId, req.apiEndpoint, now);
-        this.#applySettled(settled);
-      });
-      await this.#afterCommit(now);
-      const m = settled.membership;
-      if (m?.spaceId == null) throw new Error("no list space");
-      const reply = settled.stale || settled.joined !== "erased" ? await spaceStub(this.env, m.spaceId).voiceTurn({ kind: "voice", userId: req.userId, appUserId: m.appUserId }, voice) : null;
-      return { status: 200, body: reply?.outcome === "answered" ? reply.body : spaceGone() };
-    } catch (e) {
-      console.error(`${req.type}: voice turn failed; nothing was changed`, e);
-      return { status: 503, body: { error: "INTERNAL" } };
-    }
-  }
-
-  /** A settled membership, in the caller's transaction: its row, and the app user the profile (and webhooks) name. */
-  #applySettled(settled: Settled): void {
-    if (settled.stale) return;
-    settled.commit();
-    const appUserId = settled.membership.appUserId;
-    if (appUserId === null && this.profile.appUserId() !== null) this.profile.clearAppUserId();
-    if (appUserId !== null && this.profile.appUserId() !== appUserId) this.profile.setAppUserId(appUserId, settled.membership.at);
+    if (this.lists.kind === "skill") return this.turns.converse(req, voice, now);
+    let body!: AlexaAnswerBody;
+    this.#commit(() => {
+      this.profile.touch(req.userId, req.apiEndpoint, now);
+      body = this.lists.answerVoice(voice, now);
+    });
+    await this.#afterCommit(now);
+    return { status: 200, body };
   }
 
   /**
-   * REST API (skill store): the user's list space now, settled first (so a
-   * 0.2 user's lists move on this first request too).
+   * REST API (skill store): the user's list space now, settled first (a 0.2 user's lists move on this first request too).
    * @example const r = await env.ALEXA_USER.getByName(userId).currentSpace(); // { outcome: "found", spaceId }
    */
   async currentSpace(): Promise<{ outcome: "found"; spaceId: string } | { outcome: "unknown_user" }> {
     return this.#serial(async () => {
       const now = this.now();
       if (!this.profile.get() || this.tombstone.active(now)) return { outcome: "unknown_user" as const };
-      const known = this.spaces.current();
-      if (known?.spaceId) return { outcome: "found" as const, spaceId: known.spaceId };
-      const settled = await this.spaces.settle({ kind: "keep", at: now }, "en-US");
-      this.#commit(() => this.#applySettled(settled));
-      await this.#afterCommit(now);
-      const spaceId = (settled.membership as SpaceMembership | null)?.spaceId;
-      return spaceId ? { outcome: "found" as const, spaceId } : { outcome: "unknown_user" as const };
+      return this.turns.currentSpace(now);
     });
   }
 
@@ -436,7 +388,7 @@ export class AlexaUser extends DurableObject<Env> {
     let settled: Settled | null = null;
     let apply: Apply;
     try {
-      settled = await this.#settleFor(req, now);
+      settled = await this.turns.settleFor(req, now);
       if (settled?.stale) {
         console.log(`${req.type}: older than the link held; acknowledged without effect`);
         this.#commit(() => this.dedupe.record(keys, ACK, now));
@@ -453,7 +405,7 @@ export class AlexaUser extends DurableObject<Env> {
       this.#commit(() => {
         this.profile.touch(req.userId, req.apiEndpoint, now);
         apply();
-        if (settled) this.#applySettled(settled);
+        if (settled) this.turns.applySettled(settled);
         if (remember) this.dedupe.record(keys, ACK, now);
       });
     } finally {
@@ -464,28 +416,6 @@ export class AlexaUser extends DurableObject<Env> {
     }
     await this.#afterCommit(now);
     return ACK;
-  }
-
-  /**
-   * The membership a non-interactive request settles: a verified link or an
-   * unlink moves the user (ordered by event time); with the skill store, any
-   * other request of a user never settled (first contact, the 0.2 upgrade)
-   * puts it in its space. `SkillDisabled` leaves the space at once.
-   */
-  async #settleFor(req: InboundRequest, now: number): Promise<Settled | null> {
-    const at = req.at ?? now;
-    if (req.type === "AlexaSkillEvent.SkillAccountLinked" && req.link?.state === "linked") {
-      return this.spaces.settle({ kind: "link", appUserId: req.link.appUserId, spaceId: req.link.spaceId, at }, "en-US");
-    }
-    if (req.type === "AlexaSkillEvent.SkillAccountUnlinked") return this.spaces.settle({ kind: "unlink", at }, "en-US");
-    if (req.type === "AlexaSkillEvent.SkillDisabled") {
-      await this.spaces.leave(at);
-      return null;
-    }
-    if (this.lists.kind === "skill" && req.type !== "AlexaSkillEvent.SkillDisabled" && this.spaces.current() === null) {
-      return this.spaces.settle({ kind: "keep", at }, "en-US");
-    }
-    return null;
   }
 
   /**
@@ -642,32 +572,4 @@ export class AlexaUser extends DurableObject<Env> {
     this.#background.add(tracked);
     this.ctx.waitUntil(tracked);
   }
-}
-
-/** The answer when the user's linked space was deleted by the app after the link (a new link starts a new one). */
-function spaceGone(): ResponseEnvelope {
-  return {
-    version: "1.0",
-    response: { outputSpeech: { type: "PlainText", text: "These lists were deleted in the app. Link your account again to start new ones." }, shouldEndSession: true },
-  };
-}
-
-/**
- * The answer for a handler failure, or `null` for a permanent List API
- * failure (acknowledged: redelivery cannot help; logged). Anything unexpected
- * (a bug, a misconfiguration) is a 503, never a 500: nothing was recorded, so
- * Alexa's redeliveries (for up to an hour) can still succeed once it is fixed.
- */
-function failureAnswer(e: unknown, type: string): AlexaAnswer | null {
-  if (e instanceof ListApiError) {
-    if (e.retryable) {
-      console.warn(`${type}: List API ${e.code}; answering 503 so that Alexa redelivers`);
-      return { status: 503, body: { error: "UPSTREAM_UNAVAILABLE", message: `List API: ${e.code}` } };
-    }
-    console.warn(`${type}: List API ${e.code} (${e.message}); acknowledged without effect`);
-    return null;
-  }
-  if (e instanceof InboundError) return { status: e.status, body: { error: e.code, message: e.message } };
-  console.error(`${type}: handler failed; answering 503 so that Alexa redelivers`, e);
-  return { status: 503, body: { error: "INTERNAL" } };
 }

@@ -239,7 +239,7 @@ export const WEBHOOK_TYPES = Object.keys(WEBHOOKS) as WebhookEventType[];
 const envelopeFields = {
   spaceId: v.optional(v.pipe(v.string(), v.description("The list space (skill store): on every webhook of a space's lists and operations (docs/webhooks.md)."))),
   userId: v.optional(
-    v.pipe(v.string(), v.description("The Alexa user id (`amzn1.ask.account.…`): always on an Alexa user's webhooks; on a space's, the person who acted by voice (absent for the app's own operations, merges and snapshots).")),
+    v.pipe(v.string(), v.description("The Alexa user id (`amzn1.ask.account.…`): always on an Alexa user's webhooks; on a linked space's, the person who acted by voice (absent for the app's own operations, merges and snapshots); on a personal space's, always its person.")),
   ),
   appUserId: v.optional(v.pipe(v.string(), v.description("The app's user id, once the person linked their account (docs/account-linking.md)."))),
   timestamp: isoTime("When the bridge queued the event."),

@@ -118,6 +118,8 @@ export class ListSpace extends DurableObject<Env> {
 
   /** Who acts in the transaction now running (the webhooks' `userId` / `appUserId`); null: the app or a merge. */
   #actor: Actor | null = null;
+  /** A personal space's person, read once per instance (undefined: not read yet). */
+  #ownerId: string | null | undefined = undefined;
   readonly #background = new Set<Promise<unknown>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -143,7 +145,8 @@ export class ListSpace extends DurableObject<Env> {
     const local = this.env.ENVIRONMENT === "development" || this.env.ENVIRONMENT === "test";
     this.webhooks = new WebhookQueue({
       sql,
-      userId: () => actorFields(this.#actor).userId ?? null,
+      // A personal space's webhooks always name its person (as 0.2's did); a linked space's only a voice actor.
+      userId: () => actorFields(this.#actor).userId ?? this.#owner(),
       appUserId: () => actorFields(this.#actor).appUserId ?? null,
       spaceId: () => this.spaceId,
       now: () => this.now(),
@@ -360,6 +363,13 @@ export class ListSpace extends DurableObject<Env> {
 
   // -------------------------------------------------------------- internals
 
+  /** The person of a personal space (its one member), or null (a linked space, or none yet). */
+  #owner(): string | null {
+    if (spaceKind(this.spaceId) !== "personal") return null;
+    if (this.#ownerId === undefined) this.#ownerId = this.members.list()[0]?.userId ?? null;
+    return this.#ownerId;
+  }
+
   #exists(): boolean {
     return this.ctx.storage.sql.exec(`SELECT 1 FROM space_meta WHERE id = 1`).toArray().length > 0;
   }
@@ -385,6 +395,7 @@ export class ListSpace extends DurableObject<Env> {
 
   #commit(actor: Actor | null, fn: () => void): void {
     this.#actor = actor;
+    this.#ownerId = undefined;
     try {
       this.ctx.storage.transactionSync(fn);
     } catch (e) {

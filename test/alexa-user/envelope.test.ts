@@ -17,8 +17,16 @@ describe("readEnvelope", () => {
       apiAccessToken: "tok",
       body: { listId: "L" },
       message: undefined,
+      at: null,
       voice: null,
     });
+  });
+
+  it("reads when the request happened: eventCreationTime, else timestamp (links are ordered by it)", () => {
+    const at = (request: Record<string, unknown>) => (readEnvelope({ ...base, request: { ...base.request, ...request } }) as { at: number | null }).at;
+    expect(at({ timestamp: "2031-01-01T12:00:00Z" })).toBe(Date.UTC(2031, 0, 1, 12));
+    expect(at({ timestamp: "2031-01-01T12:00:00Z", eventCreationTime: "2031-01-01T11:00:00Z" })).toBe(Date.UTC(2031, 0, 1, 11));
+    expect(at({ timestamp: "not a time" })).toBeNull();
   });
 
   it("ignores an endpoint that is not an https URL and an empty token", () => {

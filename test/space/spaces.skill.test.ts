@@ -101,6 +101,13 @@ describe("linking a person with a personal space", () => {
     const personal = await personalSpaceId(carol);
     await say(e, carol, add("milk and honey"), null);
     expect(await values(e, personal)).toEqual(["milk", "honey"]);
+    // A personal space's webhooks name its person, the app's own operations included.
+    await apiCall(e, "POST", `/v1/spaces/${personal}/lists/todo/items`, { value: "call mum" });
+    await settleSpace(personal);
+    expect(app.accepted().filter((b) => b.spaceId === personal).map((b) => [b.type, b.userId])).toEqual([
+      ["alexa.list.items.created", carol],
+      ["outbox.completed", carol],
+    ]);
 
     // The household already has milk (the same item by voice's rule: "the Milk").
     await apiCall(e, "POST", `/v1/spaces/${space}/lists/shopping/items`, { value: "the Milk" });
@@ -112,7 +119,8 @@ describe("linking a person with a personal space", () => {
     expect((await apiCall(e, "GET", `/v1/spaces/${personal}`)).status).toBe(404);
     await settleSpace(space);
     expect(app.accepted().filter((b) => b.spaceId === space && b.type === "alexa.list.items.created" && (b.data as { source: string }).source === "merge")).toMatchObject([
-      { data: { items: [{ value: "honey" }] } },
+      { data: { defaultKind: "shopping", items: [{ value: "honey" }] } },
+      { data: { defaultKind: "todo", items: [{ value: "call mum" }] } },
     ]);
 
     // Alexa redelivers the event (same request): still no doubles.
