@@ -39,7 +39,7 @@ import { linkingResponse } from "../voice/linking.ts";
 import { readEnvelope, readRequestType, readUserId } from "./envelope.ts";
 import { handledByUserObject } from "./inbound/route.ts";
 import { listStoreKind, voiceInUserObject } from "../shared/list-store.ts";
-import { spaceStub } from "../space/list-space.ts";
+import { spaceStub } from "../space/rpc.ts";
 import { personalSpaceId } from "../space/space-id.ts";
 
 const ACK_BODY = { version: "1.0", response: {} } as const;

@@ -19,7 +19,7 @@
 import type { Env } from "../env.ts";
 import { listStoreKind } from "../shared/list-store.ts";
 import type { JoinOutcome } from "../space/members.ts";
-import { spaceStub } from "../space/list-space.ts";
+import { spaceStub } from "../space/rpc.ts";
 import { personalSpaceId, spaceKind } from "../space/space-id.ts";
 import type { Locale } from "../voice/intents.ts";
 import { dropLegacyLists, legacyLists } from "./legacy-lists.ts";

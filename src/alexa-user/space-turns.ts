@@ -11,7 +11,7 @@
 import type { ResponseEnvelope } from "ask-sdk-model";
 import type { Env } from "../env.ts";
 import { listStoreKind } from "../shared/list-store.ts";
-import { spaceStub } from "../space/list-space.ts";
+import { spaceStub } from "../space/rpc.ts";
 import { localeOf } from "../voice/intents.ts";
 import type { AlexaAnswer } from "./dedupe.ts";
 import type { InboundRequest, VoiceInput } from "./envelope.ts";

@@ -32,7 +32,7 @@ import type { Env } from "../env.ts";
 import type { BridgeOperation } from "../protocol/bridge-message.ts";
 import type { HeldList, Refused } from "../shared/list-store.ts";
 import { StoreError } from "../shared/list-store.ts";
-import { Outbox, type EnqueueOptions, type EnqueueResult } from "../shared/outbox/outbox.ts";
+import type { EnqueueOptions, Outbox } from "../shared/outbox/outbox.ts";
 import type { OperationView } from "../shared/ports.ts";
 import { AlarmSchedule } from "../shared/schedule.ts";
 import { migrateTombstone, Tombstone, TOMBSTONE_TTL_MS } from "../shared/tombstone.ts";
@@ -40,58 +40,15 @@ import { deadLetterTtlMs, migrateWebhookQueue, WebhookQueue, type DeadLetter, ty
 import type { Locale } from "../voice/intents.ts";
 import type { VoiceChange } from "../voice/types.ts";
 import { actorFields, type Actor, type VoiceActor } from "./actor.ts";
-import { Members, migrateMembers, type JoinOutcome, type Member } from "./members.ts";
+import { Members, migrateMembers, type JoinOutcome } from "./members.ts";
 import { exportLists, mergeLists, type MergeResult, type MovedList } from "./merge.ts";
+import { operationBook } from "./operations.ts";
 import { SkillStore } from "./skill-store.ts";
-import { spaceKind, type SpaceKind } from "./space-id.ts";
+import { spaceKind } from "./space-id.ts";
+import type { SpaceEnqueueReply, SpaceView, SpaceVoiceReply } from "./rpc.ts";
 
 /** The alarm backstop for queued webhooks (as in the Alexa user's object). */
 export const SPACE_WEBHOOK_BACKSTOP_MS = 30_000;
-
-/** A voice turn's answer: the response, or "not a member" (the Worker then asks the Alexa user's object). */
-export type SpaceVoiceReply = { outcome: "answered"; body: ResponseEnvelope } | { outcome: "not_member" };
-
-/** `GET /v1/spaces/{spaceId}`. */
-export interface SpaceView {
-  spaceId: string;
-  kind: SpaceKind;
-  members: Member[];
-}
-
-/** An app operation's answer (the router maps it to HTTP). */
-export type SpaceEnqueueReply = EnqueueResult | Refused;
-
-/**
- * The space object's RPC methods as plain promises (the Workers RPC types of
- * a stub are too deep for some replies, e.g. a ResponseEnvelope).
- */
-export type SpaceRpc = Pick<
-  ListSpace,
-  | "voiceTurn"
-  | "applyChange"
-  | "join"
-  | "leave"
-  | "exportLists"
-  | "mergeIn"
-  | "eraseSpace"
-  | "describe"
-  | "readLists"
-  | "enqueueOperation"
-  | "getOperation"
-  | "deadLetters"
-  | "redriveDeadLetters"
-  | "deleteDeadLetters"
-  | "webhookQueue"
-  | "idle"
->;
-
-/**
- * The stub of a list space, typed as {@link SpaceRpc}.
- * @example await spaceStub(env, "fam-1").readLists();
- */
-export function spaceStub(env: Pick<Env, "LIST_SPACES">, spaceId: string): SpaceRpc {
-  return env.LIST_SPACES.getByName(spaceId) as unknown as SpaceRpc;
-}
 
 /** Rolls a transaction back while answering `reply`. */
 class Rollback {
@@ -156,18 +113,11 @@ export class ListSpace extends DurableObject<Env> {
       deadLetterTtlMs: deadLetterTtlMs(this.env.DEAD_LETTER_TTL_DAYS),
       strictSize: local,
     });
-    // The operation bookkeeping (ids, idempotency keys, results) of the outbox; a space sends no skill messages.
-    this.outbox = new Outbox({
+    this.outbox = operationBook({
       sql,
       webhooks: this.webhooks,
-      transport: {
-        send: () => Promise.reject(new Error("a list space sends no skill messages")),
-        fetch: (input, init) => this.http(input, init),
-        tokens: { getToken: () => Promise.reject(new Error("no token in a list space")), invalidate: async () => {} },
-      },
-      recipient: () => null,
-      wake: (at) => void this.schedule.wakeAt(at).catch((e: unknown) => console.error("space: could not set the alarm", e)),
       now: () => this.now(),
+      wake: (at) => void this.schedule.wakeAt(at).catch((e: unknown) => console.error("space: could not set the alarm", e)),
     });
     this.store = new SkillStore({ sql, webhooks: this.webhooks, outbox: this.outbox, now: () => this.now() });
     this.schedule.register(this.tombstone);

@@ -12,6 +12,7 @@ import { webhookItem, WebhookType, type WebhookItem } from "../sync/payloads.ts"
 import { buildSnapshot, splitSnapshot } from "../sync/snapshot.ts";
 import { checkValue, type SkillRows } from "./skill-rows.ts";
 import { toListItem, type ItemRow } from "./skill-tables.ts";
+import { Outbox } from "../shared/outbox/outbox.ts";
 
 /** The operations a space applies (skill messages go to an Alexa user, not to a space). */
 export type SpaceOperation = Exclude<BridgeOperation, { kind: "message" }>;
@@ -57,15 +58,12 @@ export function applyOperation(rows: SkillRows, webhooks: WebhookPort, op: Space
       return { listId: list.id, name: list.name, version: list.version };
     }
     case "renameList": {
-      const list = rows.listByRef(op.list);
-      if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists keep their names");
-      const row = rows.renameList(list, op.name, now);
+      const row = rows.renameList(rows.listByRef(op.list), op.name, now);
       return { listId: row.id, name: row.name, version: row.version };
     }
     case "deleteList": {
       const list = rows.listByRef(op.list);
-      if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists cannot be deleted");
-      rows.deleteList(list.id);
+      rows.deleteList(list);
       return { listId: list.id, deleted: true };
     }
   }
@@ -73,4 +71,25 @@ export function applyOperation(rows: SkillRows, webhooks: WebhookPort, op: Space
 
 function itemResult(row: ItemRow): { alexaItemId: string; listId: string; version: number; appItemId: string | null; item: WebhookItem } {
   return { alexaItemId: row.id, listId: row.list_id, version: row.version, appItemId: row.app_item_id, item: webhookItem(toListItem(row), row.app_item_id) };
+}
+
+/**
+ * The outbox's operation bookkeeping (ids, idempotency keys, results,
+ * retention) for a space, whose operations are applied at once: it sends no
+ * skill messages, so its transport refuses and it has no recipient.
+ * @example const outbox = operationBook({ sql, webhooks, now, wake: (at) => void schedule.wakeAt(at) });
+ */
+export function operationBook(d: { sql: SqlStorage; webhooks: WebhookPort; now: () => number; wake: (at: number) => void }): Outbox {
+  return new Outbox({
+    sql: d.sql,
+    webhooks: d.webhooks,
+    transport: {
+      send: () => Promise.reject(new Error("a list space sends no skill messages")),
+      fetch: () => Promise.reject(new Error("a list space sends no skill messages")),
+      tokens: { getToken: () => Promise.reject(new Error("no token in a list space")), invalidate: async () => {} },
+    },
+    recipient: () => null,
+    wake: d.wake,
+    now: d.now,
+  });
 }

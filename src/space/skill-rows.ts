@@ -220,16 +220,18 @@ export class SkillRows {
 
   /** @example rows.renameList(list, "DIY", now).version */
   renameList(list: ListRow, rawName: string, now: number): ListRow {
+    if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists keep their names");
     const name = this.checkNewName(rawName, list.id);
     return this.sql
       .exec<ListRow>(`UPDATE skill_lists SET name = ?, name_key = ?, version = version + 1, updated_at = ? WHERE id = ? RETURNING *`, name, nameKey(name), now, list.id)
       .one();
   }
 
-  /** Deletes a list and its items. @example rows.deleteList(list.id) */
-  deleteList(listId: string): void {
-    this.sql.exec(`DELETE FROM skill_items WHERE list_id = ?`, listId);
-    this.sql.exec(`DELETE FROM skill_lists WHERE id = ?`, listId);
+  /** Deletes a custom list and its items (the default lists stay: NOT_SUPPORTED). @example rows.deleteList(list) */
+  deleteList(list: ListRow): void {
+    if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists cannot be deleted");
+    this.sql.exec(`DELETE FROM skill_items WHERE list_id = ?`, list.id);
+    this.sql.exec(`DELETE FROM skill_lists WHERE id = ?`, list.id);
   }
 
   /** A valid, untaken list name (`except`: the list being renamed). @example rows.checkNewName(" DIY ", null) // "DIY" */

@@ -12,12 +12,12 @@
  */
 import { StoreError } from "../shared/list-store.ts";
 import type { WebhookPort } from "../shared/ports.ts";
-import { WebhookType, type ChangeSource } from "../sync/payloads.ts";
+import { listChanged, WebhookType, type ChangeSource } from "../sync/payloads.ts";
 import { LIMITS, type ItemStatus, type UndoableChange, type VoiceChange } from "../voice/types.ts";
 import { actorKey, actorSource, type Actor } from "./actor.ts";
 import { emitChanged, emitDeleted, emitListCreated } from "./emit.ts";
-import type { SkillRows } from "./skill-rows.ts";
-import type { ItemRow, ListRow } from "./skill-tables.ts";
+import { checkValue, type SkillRows } from "./skill-rows.ts";
+import { toMetadata, type ItemRow, type ListRow } from "./skill-tables.ts";
 import type { UndoJournal } from "./undo-journal.ts";
 
 /** What reverts a voice change. */
@@ -26,6 +26,10 @@ type Inverse =
   | { kind: "restore"; items: ItemRow[] }
   | { kind: "status"; items: { id: string; version: number; status: ItemStatus }[] }
   | { kind: "deleteList"; listId: string }
+  /** A deleted list with its items, as they were. */
+  | { kind: "restoreList"; list: ListRow; items: ItemRow[] }
+  /** A renamed list's old name, unless it was changed again since (its version moved on). */
+  | { kind: "renameList"; listId: string; name: string; version: number }
   /** Several of the above, on different items (an add that created some items and put others back). */
   | { kind: "combined"; parts: Inverse[] };
 
@@ -45,13 +49,14 @@ export interface UndoEntry {
 }
 
 function keep(entry: Entry): UndoEntry {
-  if (entry.inverse.kind !== "restore") return entry;
+  if (entry.inverse.kind !== "restore" && entry.inverse.kind !== "restoreList") return entry;
   const { values: _values, ...summary } = entry.summary;
   return { summary, inverse: entry.inverse };
 }
 
 function unkeep(kept: UndoEntry): Entry {
-  const values = kept.summary.values ?? (kept.inverse.kind === "restore" ? kept.inverse.items.map((r) => r.value) : []);
+  const inv = kept.inverse;
+  const values = kept.summary.values ?? (inv.kind === "restore" || inv.kind === "restoreList" ? inv.items.map((r) => r.value) : []);
   return { summary: { ...kept.summary, values }, inverse: kept.inverse };
 }
 
@@ -133,9 +138,50 @@ export class VoiceChanges {
         return;
       }
       case "createList": {
+        const values = change.values ?? [];
+        for (const v of values) checkValue(v);
+        if (values.length > LIMITS.maxItemsPerList) throw new StoreError("LIST_FULL", `at most ${LIMITS.maxItemsPerList} items fit on a list`);
         const list = rows.createList(change.name, now);
         emitListCreated(this.webhooks, list, source);
-        this.journal.remember(key, keep({ summary: { kind: "createList", ...about(list), values: [list.name] }, inverse: { kind: "deleteList", listId: list.id } }), now);
+        const added = values.length > 0 ? rows.addItems(list, values.map((value) => ({ value })), now) : [];
+        emitChanged(this.webhooks, WebhookType.itemsCreated, list.id, added, source);
+        const dropList: Inverse = { kind: "deleteList", listId: list.id };
+        this.journal.remember(
+          key,
+          keep({
+            summary: { kind: "createList", ...about(list), values: added.length > 0 ? added.map((r) => r.value) : [list.name] },
+            inverse: added.length > 0 ? { kind: "combined", parts: [{ kind: "delete", items: added.map((r) => ({ id: r.id, version: r.version })) }, dropList] } : dropList,
+          }),
+          now,
+        );
+        return;
+      }
+      case "clearList": {
+        const list = rows.list(change.listId);
+        const gone = rows.itemRows(list.id);
+        if (gone.length === 0) return;
+        rows.deleteItems(gone);
+        emitDeleted(this.webhooks, list.id, gone, source);
+        this.journal.remember(key, keep({ summary: { kind: "clearList", ...about(list), values: gone.map((r) => r.value) }, inverse: { kind: "restore", items: gone } }), now);
+        return;
+      }
+      case "deleteList": {
+        const list = rows.list(change.listId);
+        const items = rows.itemRows(list.id);
+        rows.deleteList(list);
+        this.webhooks.enqueue(WebhookType.listDeleted, { listId: list.id, source });
+        this.journal.remember(key, keep({ summary: { kind: "deleteList", ...about(list), values: items.map((r) => r.value) }, inverse: { kind: "restoreList", list, items } }), now);
+        return;
+      }
+      case "renameList": {
+        const list = rows.list(change.listId);
+        const row = rows.renameList(list, change.name, now);
+        this.webhooks.enqueue(WebhookType.listUpdated, listChanged(toMetadata(row), source));
+        this.journal.remember(
+          key,
+          keep({ summary: { kind: "renameList", ...about(row), values: [list.name] }, inverse: { kind: "renameList", listId: row.id, name: list.name, version: row.version } }),
+          now,
+        );
         return;
       }
       case "undo": {
@@ -194,8 +240,32 @@ export class VoiceChanges {
       case "deleteList": {
         const list = rows.listRow(inv.listId);
         if (!list || rows.itemCount(list.id) > 0) return;
-        rows.deleteList(list.id);
+        rows.deleteList(list);
         this.webhooks.enqueue(WebhookType.listDeleted, { listId: list.id, source });
+        return;
+      }
+      case "restoreList": {
+        // Skipped when the name has been taken since, or there is no room for another list.
+        const l = inv.list;
+        if (rows.listRow(l.id) || rows.listByName(l.name)) return;
+        if (rows.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM skill_lists`).one().n >= LIMITS.maxLists) return;
+        const list = rows.sql
+          .exec<ListRow>(
+            `INSERT INTO skill_lists (seq, id, name, name_key, default_kind, version, created_at, updated_at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?) RETURNING *`,
+            l.seq, l.id, l.name, l.name_key, l.version + 1, l.created_at, now,
+          )
+          .one();
+        emitListCreated(this.webhooks, list, source);
+        this.#revert({ kind: "restore", items: inv.items }, list.id, source, now);
+        return;
+      }
+      case "renameList": {
+        const list = rows.listRow(inv.listId);
+        if (!list || list.version !== inv.version) return;
+        const taken = rows.listByName(inv.name);
+        if (taken && taken.id !== list.id) return;
+        const row = rows.renameList(list, inv.name, now);
+        this.webhooks.enqueue(WebhookType.listUpdated, listChanged(toMetadata(row), source));
         return;
       }
       case "combined":

@@ -64,7 +64,7 @@ import type { EnqueueReply, GetOperationReply } from "../../alexa-user/outbox/se
 import type { AlexaUser } from "../../alexa-user/alexa-user.ts";
 import { listStoreKind, type Refused } from "../../shared/list-store.ts";
 import { bearerToken, parseApiTokens, tokenMatches } from "./auth.ts";
-import { spaceStub } from "../../space/list-space.ts";
+import { spaceStub } from "../../space/rpc.ts";
 import { readJsonBody } from "./body.ts";
 import {
   CreateItemBody,
