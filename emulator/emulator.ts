@@ -32,7 +32,7 @@ import {
 import { Household, type ItemRecord, ListApiError, type ListEvent, type ListRecord } from "./household.ts";
 import { newAccountIdForLists, newToken, newUserId } from "./ids.ts";
 import { ModelCache } from "./nlu/model.ts";
-import { JWKS_PATH, OAuthServer, type TokenKind } from "./oauth.ts";
+import { claimsProblem, JWKS_PATH, OAuthServer, tokenClaims, type TokenKind } from "./oauth.ts";
 import {
   type ListPermission,
   type Person,
@@ -83,6 +83,13 @@ export interface EmulatorOptions {
   events?: EventBus;
   /** What the console at `/` shows: the list store, and the Worker URL and API token (see emulator/web/console-api). */
   console?: ConsoleOptions;
+  /**
+   * The claim the bridge names a list space by (its APP_OAUTH_SPACE_CLAIM).
+   * Default `sub`. Another name: tokens of {@link AlexaEmulator.linkAppUser}
+   * always carry it, the account's own `sub` unless given (each app account
+   * its own household, until people share one).
+   */
+  oauthSpaceClaim?: string;
 }
 
 /** One Amazon API call, as the control API shows it. */
@@ -130,7 +137,7 @@ export class AlexaEmulator {
   readonly #pki: TestPki;
   readonly #people = new Map<string, Person>();
   /** The app user each person linked last through the emulator's OAuth server (their list space). */
-  readonly #appUsers = new Map<string, string>();
+  readonly #appUsers = new Map<string, { sub: string; claims: Record<string, string> }>();
   #assistantCalls = 0;
   readonly #skillFetch: typeof fetch;
   readonly #calls: CallView[] = [];
@@ -145,6 +152,8 @@ export class AlexaEmulator {
 
   /** The app's OAuth server (emulator/oauth): JWKS at /_oauth/jwks.json, tokens for `link --sub`. */
   readonly oauth: OAuthServer;
+  /** The claim the bridge names a list space by (EmulatorOptions.oauthSpaceClaim). */
+  readonly oauthSpaceClaim: string;
 
   static async create(opts: EmulatorOptions): Promise<AlexaEmulator> {
     const pki = opts.pki ?? (await createTestPki());
@@ -153,6 +162,7 @@ export class AlexaEmulator {
 
   private constructor(opts: EmulatorOptions, pki: TestPki, oauth: OAuthServer) {
     this.oauth = oauth;
+    this.oauthSpaceClaim = opts.oauthSpaceClaim ?? "sub";
     this.#now = opts.now ?? Date.now;
     this.events = opts.events ?? new EventBus({ now: this.#now });
     this.#pki = pki;
@@ -291,7 +301,7 @@ export class AlexaEmulator {
     const p = this.#person(name);
     if (p.enablement) throw new ListApiError(409, "CONFLICT", `The skill is already enabled for ${name}.`);
     const userId = newUserId();
-    p.enablement = { userId, linkedAccessToken: null, permissions: new Set(), enabledAt: this.#now() };
+    p.enablement = { userId, linkedAccessToken: null, linkClaims: null, permissions: new Set(), enabledAt: this.#now() };
     p.pastUserIds.push(userId);
     this.#skillEvent(p, "SkillEnabled");
     if (opts.permissions?.length) this.setPermissions(name, { grant: opts.permissions });
@@ -313,6 +323,7 @@ export class AlexaEmulator {
     const p = this.#person(name);
     const e = this.#enabled(p);
     e.linkedAccessToken = accessToken ?? newToken("Atza|");
+    e.linkClaims = tokenClaims(e.linkedAccessToken);
     this.#skillEvent(p, "SkillAccountLinked", { accessToken: e.linkedAccessToken });
     return personView(p);
   }
@@ -320,14 +331,20 @@ export class AlexaEmulator {
   /**
    * Links the app's account `sub` with a JWT from the emulator's OAuth server
    * (`expired` / `foreign` tokens as faults): `SkillAccountLinked`, and the
-   * token on the person's interactive requests.
-   * @example await emu.linkAppUser("alice", { sub: "app-user-1" });
+   * token on the person's interactive requests. `claims` go into the token
+   * too; the space claim ({@link oauthSpaceClaim}) is the `sub` unless given,
+   * so people who share a household pass the same value for it.
+   * @example await emu.linkAppUser("bob", { sub: "bob", claims: { household: "fam-1" } });
    */
-  async linkAppUser(name: string, opts: { sub?: string; kind?: TokenKind } = {}): Promise<PersonView> {
+  async linkAppUser(name: string, opts: { sub?: string; kind?: TokenKind; claims?: Record<string, string> } = {}): Promise<PersonView> {
     this.#enabled(this.#person(name));
     const sub = opts.sub ?? `app-user-${name}`;
-    this.#appUsers.set(name, sub);
-    return this.link(name, await this.oauth.issue({ sub, ...(opts.kind ? { kind: opts.kind } : {}) }));
+    const space = this.oauthSpaceClaim;
+    const claims = space === "sub" || opts.claims?.[space] !== undefined ? { ...opts.claims } : { ...opts.claims, [space]: sub };
+    const problem = claimsProblem(claims);
+    if (problem) throw new ListApiError(400, "INVALID_REQUEST", problem);
+    this.#appUsers.set(name, { sub, claims });
+    return this.link(name, await this.oauth.issue({ sub, claims, ...(opts.kind ? { kind: opts.kind } : {}) }));
   }
 
   /**
@@ -338,9 +355,13 @@ export class AlexaEmulator {
    */
   async assistant(name: string, tool: string, args: Record<string, unknown>, opts: { sub?: string } = {}): Promise<AssistantCallView> {
     const p = this.#person(name);
-    const sub = opts.sub ?? this.#appUsers.get(p.name) ?? `app-user-${p.name}`;
+    const linked = this.#appUsers.get(p.name);
+    const sub = opts.sub ?? linked?.sub ?? `app-user-${p.name}`;
+    // The link's claims (e.g. household) name the same list space for Alexa+.
+    const space = this.oauthSpaceClaim;
+    const claims = opts.sub === undefined && linked ? linked.claims : space === "sub" ? undefined : { [space]: sub };
     const mcpUrl = new URL("/mcp", this.skillEndpoint).href;
-    const token = await this.oauth.issue({ sub, aud: mcpUrl });
+    const token = await this.oauth.issue({ sub, aud: mcpUrl, ...(claims ? { claims } : {}) });
     const at = new Date(this.#now()).toISOString();
     const answer = await callTool({ fetch: this.#skillFetch, mcpUrl, token, tool, args });
     const view: AssistantCallView = { id: ++this.#assistantCalls, at, person: p.name, sub, tool, arguments: args, ...answer };

@@ -1,6 +1,6 @@
 /**
  * @module bench/mcp
- * Section 5: the MCP endpoint (`POST /mcp`, skill store) on the same harness
+ * Section 6: the MCP endpoint (`POST /mcp`, skill store) on the same harness
  * as section 2 (the deploy bundle on workerd, bench/e2e/stack.ts), against
  * Alexa+'s budget of 500 ms for a round trip. Two rows:
  *
@@ -85,7 +85,7 @@ async function linkSpaces(stack: BenchStack, oauth: OAuthServer): Promise<Record
 }
 
 /**
- * Runs section 5.
+ * Runs section 6.
  * @example const section = await benchMcp("/work/main", { runs: 3 });
  */
 export async function benchMcp(root: string, opts: { runs: number }): Promise<SectionResult> {

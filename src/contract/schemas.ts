@@ -191,10 +191,10 @@ export const UserEnabledDataSchema = v.object({});
 export const UserDisabledDataSchema = v.object({ userInformationPersistenceStatus: v.optional(v.string()) });
 export const AccountLinkedDataSchema = v.union([
   v.object({
-    appUserId: v.pipe(v.string(), v.description("With token verification configured (docs/account-linking.md): the verified `sub` of the token, the app's own user id.")),
+    appUserId: v.pipe(v.string(), v.description("Token verification configured (docs/account-linking.md): the app user the verified token names (its `sub`).")),
   }),
   v.object({
-    accessToken: v.pipe(v.string(), v.description("Without verification (the weaker mode): the token the app's OAuth server issued: find the app's user with it.")),
+    accessToken: v.pipe(v.string(), v.description("No verification configured: the token the app's OAuth server issued: find the app's user with it.")),
   }),
 ]);
 export const PermissionsChangedDataSchema = v.object({
