@@ -32,8 +32,11 @@ async function connect(token: string): Promise<Client> {
   return client;
 }
 
-const tokenFor = (sub: string, kind?: "expired" | "foreign"): Promise<string> =>
-  e.stack.emulator.emulator.oauth.issue({ sub, aud: mcpUrl(), ...(kind ? { kind } : {}) });
+/** An app token for `sub`'s space (the stack's space claim, e.g. household, names it as the link did). */
+const tokenFor = (sub: string, kind?: "expired" | "foreign"): Promise<string> => {
+  const claim = e.stack.emulator.emulator.oauthSpaceClaim;
+  return e.stack.emulator.emulator.oauth.issue({ sub, aud: mcpUrl(), ...(claim === "sub" ? {} : { claims: { [claim]: sub } }), ...(kind ? { kind } : {}) });
+};
 
 describe("MCP endpoint (wrangler dev, official SDK client)", () => {
   it("space S adds milk, eggs and bread and reads them back; the app gets three items from 'assistant'; the person hears them; undo; space T sees none of it", async () => {
