@@ -34,6 +34,10 @@
  * names then completes the operation at once (src/user/inbound/list-events.ts),
  * and the redelivery finds it completed. An operation whose `appItemId` is
  * already mapped is not created twice either. No operation creates lists, so there is no list counterpart.
+ *
+ * A delete whose item is not on the list the bridge knows it on looks for it
+ * on the other lists first: a person may have moved it (same id) before the
+ * bridge handled the move (docs/soak.md, finding 14).
  */
 import { ListApiError, type ListApi, type ListItem } from "../../alexa/list-api.ts";
 import type { DefaultListKind } from "../../alexa/list-ids.ts";
