@@ -65,7 +65,7 @@ export function isOwnCreateEcho(
  * own delete. On any list: an item the bridge deleted exists nowhere any more
  * (ids are never reused), so a delete of it from another list is the stale
  * half of a move made before the bridge's delete, which found the item on the
- * list it had moved to (src/user/inbound/messages.ts; docs/soak.md, finding
+ * list it had moved to (src/alexa-user/inbound/messages.ts; docs/soak.md, finding
  * 14). The app asked for the delete and hears nothing more.
  * @example
  * isOwnDeleteEcho("i1", "L", [{ itemId: "i1", listId: "L", version: null }]); // true
