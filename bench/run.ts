@@ -7,7 +7,7 @@
  *
  * Environment: BENCH_RUNS (runs per measurement, default 5),
  * BENCH_ONLY (comma-separated section keys: verify-node, verify-workerd, e2e,
- * outbound, size) to run a subset while developing — a subset run prints its
+ * outbound, size, voice-worst) to run a subset while developing — a subset run prints its
  * report and leaves BENCHMARKS.md alone. BENCH_E2E_SCENARIOS (comma-separated:
  * floorEntry, floor, message, list, forgery, intentAdd, intentRead) runs only
  * those rows of section 2 (the floor is always run). BENCH_WORKER_LOG=1 prints the
@@ -24,6 +24,7 @@ import { benchNodeVerification } from "./verify/node.ts";
 import { benchWorkerdVerification } from "./verify/workerd.ts";
 import { benchEndToEnd } from "./e2e/index.ts";
 import { benchOutbound } from "./outbound/index.ts";
+import { benchVoiceWorst, TARGET_MS as VOICE_TARGET_MS } from "./voice/worst.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -33,7 +34,7 @@ if (process.argv.includes("--help") || process.argv.includes("-h")) {
   console.log(`usage: npm run bench [-- --help]
   Measures everything on this machine (several minutes) and rewrites BENCHMARKS.md.
   BENCH_RUNS=N        runs per measurement (default 5)
-  BENCH_ONLY=a,b      only these sections (verify-node, verify-workerd, e2e, outbound, size);
+  BENCH_ONLY=a,b      only these sections (verify-node, verify-workerd, e2e, outbound, size, voice-worst);
                       a subset prints its report and leaves BENCHMARKS.md alone
   e.g. BENCH_ONLY=size npm run bench        BENCH_ONLY=verify-node BENCH_RUNS=2 npm run bench`);
   process.exit(0);
@@ -86,6 +87,12 @@ const sections: Entry[] = [
     title: "4. Size of the deployable Worker",
     targets: ["Worker gzip size under the 3 MiB free-plan limit"],
     run: () => measureSize(root),
+  },
+  {
+    key: "voice-worst",
+    title: "5. The worst voice turn",
+    targets: [`Worst-case voice turn (longest accepted slot value, 100 lists × 500 items): at most ${VOICE_TARGET_MS} ms CPU`],
+    run: () => benchVoiceWorst({ runs }),
   },
 ];
 
