@@ -85,8 +85,12 @@ export interface ListApi {
     itemId: string,
     update: { value?: string; status?: "active" | "completed"; version?: number },
   ): Promise<ListItem>;
-  /** `DELETE /v2/householdlists/{listId}/items/{itemId}`; 404 counts as done. */
-  deleteItem(listId: string, itemId: string): Promise<void>;
+  /**
+   * `DELETE /v2/householdlists/{listId}/items/{itemId}`; 404 counts as done.
+   * Resolves `true` when the item was deleted, `false` when it was not on that
+   * list (404: deleted already, or moved to another list, which keeps its id).
+   */
+  deleteItem(listId: string, itemId: string): Promise<boolean>;
 }
 
 export type ListApiErrorCode =
@@ -152,11 +156,12 @@ export function createListApi(opts: ListApiOptions): ListApi {
     throw errorFor(method, url, res, now());
   };
 
-  /** DELETE where "already gone" is success. */
-  const deleteIdempotent = async (path: string): Promise<void> => {
+  /** DELETE where "already gone" is success; `false` when it was gone (404). */
+  const deleteIdempotent = async (path: string): Promise<boolean> => {
     const url = root + path;
     const res = await call("DELETE", url);
-    if ((res.status >= 200 && res.status < 300) || res.status === 404) return;
+    if (res.status >= 200 && res.status < 300) return true;
+    if (res.status === 404) return false;
     throw errorFor("DELETE", url, res, now());
   };
 
@@ -207,7 +212,7 @@ export function createListApi(opts: ListApiOptions): ListApi {
       return toMetadata(await callOk("PUT", `${BASE}/${enc(listId)}`, req));
     },
 
-    deleteList: (listId) => deleteIdempotent(`${BASE}/${enc(listId)}`),
+    deleteList: async (listId) => void (await deleteIdempotent(`${BASE}/${enc(listId)}`)),
 
     async createItem(listId, item) {
       const req: services.listManagement.CreateListItemRequest = { value: item.value, status: item.status ?? "active" };

@@ -256,7 +256,7 @@ describe("happy paths", () => {
 
   it("deletes succeed on 200 and 204", async () => {
     const { client, calls } = api(new Response(null, { status: 200 }), new Response(null, { status: 204 }));
-    await expect(client.deleteItem("l", "i")).resolves.toBeUndefined();
+    await expect(client.deleteItem("l", "i")).resolves.toBe(true);
     await expect(client.deleteList("l")).resolves.toBeUndefined();
     expect(calls.map((c) => c.method)).toEqual(["DELETE", "DELETE"]);
   });
@@ -406,13 +406,13 @@ describe("error mapping", () => {
     expect(e.message).not.toContain(TOKEN);
   });
 
-  it("404 on delete counts as done; other delete errors do not", async () => {
+  it("404 on delete counts as done (deleteItem says it found nothing there); other delete errors do not", async () => {
     const { client } = api(
       jsonResponse({ type: "NOT_FOUND", message: "Object not found" }, 404),
       jsonResponse({ message: "Object not found" }, 404),
       jsonResponse({}, 500),
     );
-    await expect(client.deleteItem("l", "i")).resolves.toBeUndefined();
+    await expect(client.deleteItem("l", "i")).resolves.toBe(false);
     await expect(client.deleteList("l")).resolves.toBeUndefined();
     expect((await errorOf(client.deleteItem("l", "i"))).code).toBe("SERVER_ERROR");
   });

@@ -34,6 +34,10 @@
  * names then completes the operation at once (src/alexa-user/inbound/list-events.ts),
  * and the redelivery finds it completed. An operation whose `appItemId` is
  * already mapped is not created twice either. No operation creates lists, so there is no list counterpart.
+ *
+ * A delete whose item is not on the list the bridge knows it on looks for it
+ * on the other lists first: a person may have moved it (same id) before the
+ * bridge handled the move (docs/soak.md, finding 14).
  */
 import { ListApiError, type ListApi, type ListItem } from "../../alexa/list-api.ts";
 import type { DefaultListKind } from "../../alexa/list-ids.ts";
@@ -42,7 +46,7 @@ import { pickAdoptable, tooSoonToCreateAgain, type CreateAttempt } from "../../s
 import { WebhookType } from "../../sync/payloads.ts";
 import { mergeItems } from "../../sync/snapshot.ts";
 import type { InboundRequest } from "../envelope.ts";
-import { InboundError, NOTHING, type Apply, type InboundParts } from "./context.ts";
+import { InboundError, mapLimit, NOTHING, type Apply, type InboundParts } from "./context.ts";
 
 /** The request type this module handles. */
 export const MESSAGE_RECEIVED = "Messaging.MessageReceived";
@@ -176,9 +180,14 @@ async function applyOperation(msg: BridgeMessage, req: InboundRequest, parts: In
 
     case "delete": {
       const api = parts.listApi(req);
-      const { listId, itemId } = await target(api, parts, op);
+      const { listId: targetListId, itemId } = await target(api, parts, op);
       const appItemId = items.byAlexaId(itemId)?.appItemId ?? null;
-      await api.deleteItem(listId, itemId);
+      let listId = targetListId;
+      // Not there: a person may have moved it (same id) before the bridge heard of the move (finding 14).
+      if (!(await api.deleteItem(listId, itemId))) {
+        const elsewhere = await findMovedItem(api, listId, itemId);
+        if (elsewhere && (await api.deleteItem(elsewhere, itemId))) listId = elsewhere;
+      }
       return () => {
         echoes.recordDelete(itemId, listId, now);
         items.remove(itemId);
@@ -245,6 +254,31 @@ async function findLostCreate(api: ListApi, parts: InboundParts, attempt: Create
   const completed = attempt.status === "completed" ? (await api.getList(attempt.listId, "completed")).items : [];
   const claimed = (id: string): boolean => Boolean(parts.items.byAlexaId(id)?.appItemId) || parts.echoes.writesFor(id).length > 0;
   return pickAdoptable(mergeItems(active.items, completed), attempt, claimed);
+}
+
+/** Most other lists read for an item the app deletes that was not on its list (within Free's 50 subrequests). */
+export const MAX_MOVED_ITEM_READS = 20;
+
+/**
+ * The list other than `notOn` that holds `itemId` now, or `null`: the item
+ * the app deletes was not on the list the bridge last knew, because a person
+ * moved it (Alexa keeps the id) and the move's events are not handled yet
+ * (List API 429s, redelivery). Found by the soak (docs/soak.md, finding 14):
+ * the delete answered 404 there counted as done, the item lived on, and its
+ * move's create later reached the app as a new item.
+ */
+async function findMovedItem(api: ListApi, notOn: string, itemId: string): Promise<string | null> {
+  const others = (await api.getListsMetadata()).filter((l) => l.listId !== notOn && l.state === "active").slice(0, MAX_MOVED_ITEM_READS);
+  const found = await mapLimit(others, 4, async (l) => {
+    try {
+      await api.getItem(l.listId, itemId);
+      return l.listId;
+    } catch (e) {
+      if (e instanceof ListApiError && !e.retryable) return null;
+      throw e;
+    }
+  });
+  return found.find((id) => id !== null) ?? null;
 }
 
 /** Where an `itemRef` points: the map first (app id, then Alexa id), else `op.list` and the ref as an Alexa id. */

@@ -10,6 +10,7 @@ import {
   listEvent,
   messageEnvelope,
   newUserId,
+  operation,
   settle,
   SHOPPING,
   skillEvent,
@@ -321,6 +322,38 @@ describe("moves between lists", () => {
         item: expect.objectContaining({ id: item.id, value: "milk", appItemId: "app-milk" }),
         source: "alexa-app",
       });
+    });
+  }
+
+  // Found by the soak (docs/soak.md, finding 14): the app's delete went to the
+  // list the bridge last knew (404 there counted as done) while the item lived
+  // on, moved; the move's create, handled later, told the app of a new item.
+  for (const before of ["no half", "the delete half"] as const) {
+    it(`the app deletes an item a person moved before the move reached the bridge (${before} handled): deleted where it is, nothing more to the app`, async () => {
+      const user = newUserId(`move-del-${before.split(" ")[1]}`);
+      const stub = await userStub(user);
+      await send(skillEvent(user, "SkillEnabled"));
+      const item = household.addItem(TODO, "tea");
+      await send(listEvent(user, "ItemsCreated", { listId: TODO, listItemIds: [item.id] }));
+      household.moveItem(item.id, TODO, SHOPPING);
+      const deleteHalf = listEvent(user, "ItemsDeleted", { listId: TODO, listItemIds: [item.id] });
+      if (before === "the delete half") await send(deleteHalf);
+
+      const op = { kind: "delete", list: "todo", itemRef: item.id };
+      const opId = await enqueueOp(stub, op);
+      await send(messageEnvelope(user, bridge(opId, op)));
+      // The rest arrives late (the move's create redelivered after List API 429s), then the delete's own echo.
+      await send(listEvent(user, "ItemsCreated", { listId: SHOPPING, listItemIds: [item.id] }));
+      if (before === "no half") await send(deleteHalf);
+      await send(listEvent(user, "ItemsDeleted", { listId: SHOPPING, listItemIds: [item.id] }));
+      await settle(stub);
+      clock.t = T0 + DELETE_HOLD_MS * 3;
+      await runDurableObjectAlarm(stub);
+      await settle(stub);
+
+      expect(household.item(SHOPPING, item.id)).toBeUndefined();
+      expect(await operation(stub, opId)).toMatchObject({ status: "completed", result: { alexaItemId: item.id, listId: SHOPPING, deleted: true } });
+      expect(app.types()).toEqual(["alexa.user.enabled", "alexa.list.items.created", "outbox.completed"]);
     });
   }
 
