@@ -16,7 +16,7 @@
  * durable backstop.
  *
  * Lifecycle: a space exists from its first member's join, the app's first
- * write to it, or a merge into it. `eraseSpace` (the app's
+ * write to it, an assistant's first change (MCP `callTool`), or a merge into it. `eraseSpace` (the app's
  * `DELETE /v1/spaces/{id}`, a personal space merged away or erased with its
  * Alexa user) deletes everything and leaves a tombstone for
  * {@link TOMBSTONE_TTL_MS}: meanwhile reads find nothing and a join older than
