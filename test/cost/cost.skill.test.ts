@@ -1,0 +1,150 @@
+// What each operation costs on the skill store (ALEXA_LISTS=skill): exact SQL
+// statements, rows read and written (plus setAlarm), Durable Object calls and
+// fetches, with upper bounds (test/cost/ops.ts). Voice turns go through the
+// Worker's dispatch (after signature verification, which touches no storage),
+// REST calls through the Worker's fetch. `BENCH_ONLY=cost npm run bench`
+// prints the same counts as a table (BENCHMARKS.md, "Cost per operation").
+import { env, exports } from "cloudflare:workers";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { beforeEach, expect } from "vitest";
+import type { AlexaUser } from "../../src/user/alexa-user.ts";
+import { shardName, shardOf } from "../../src/registry/shards.ts";
+import type { UserRegistry } from "../../src/registry/user-registry.ts";
+import { clock, newUserId, skillEvent } from "../user/fakes.ts";
+import { send, useFakes } from "../user/harness.ts";
+import { API_TOKEN, Conversation, enabledUser, userPath } from "../user/lists/skill-harness.ts";
+import { countFetches } from "./meter.ts";
+import { costSuite, op, settleUser } from "./ops.ts";
+
+/**
+ * Upper bounds per operation: [statements, rows read, rows written (SQL rows
+ * plus setAlarm)], over every object. Lower them when a change saves rows.
+ */
+const BOUNDS: Record<string, [number, number, number]> = {
+  "voice add, 1 item": [32, 44, 11],
+  "voice add, 3 items": [34, 52, 19],
+  "voice read (3 items)": [20, 32, 1],
+  "voice check off": [32, 51, 8],
+  "voice undo (of an add)": [27, 32, 7],
+  "cold start: voice read after eviction": [51, 37, 3],
+  "REST create": [15, 19, 15],
+  "REST update": [13, 19, 10],
+  "REST GET lists (3 items)": [4, 8, 0],
+  "new user (SkillEnabled)": [60, 76, 79],
+  "cron sweep, per due user": [9, 13, 2],
+  "webhook delivered (alarm)": [26, 35, 2],
+  "webhook retried (alarm, app answers 503)": [25, 34, 2],
+};
+
+const { app } = useFakes();
+beforeEach(() => countFetches());
+
+/** An enabled user and a conversation, with `items` already on the shopping list. */
+async function person(tag: string, items: string[] = []): Promise<Conversation> {
+  const id = newUserId(tag);
+  await enabledUser(id);
+  const c = new Conversation(id);
+  // Steady state: the first voice turn creates the default lists.
+  await c.intent("ReadListIntent", {});
+  if (items.length > 0) await c.intent("AddItemsIntent", { items: items.join(" and ") });
+  await settleUser(id);
+  return c;
+}
+
+/** A REST call through the Worker's fetch. */
+async function rest(method: string, path: string, body?: unknown): Promise<Response> {
+  const res = await exports.default.fetch(`https://bridge.test${path}`, {
+    method,
+    headers: { authorization: `Bearer ${API_TOKEN}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  await res.arrayBuffer();
+  return res;
+}
+
+const voice = (tag: string, items: string[] = []) => () => person(tag, items);
+const userOf = (c: Conversation) => c.userId;
+const ok = async (t: Promise<{ status: number }>) => expect((await t).status).toBe(200);
+
+/** A user whose one queued webhook (an add) the app refused once, so it waits in the queue. */
+async function queuedWebhook(tag: string): Promise<Conversation> {
+  const c = await person(tag);
+  app.status = 503;
+  await c.intent("AddItemsIntent", { items: "milk" });
+  await runInDurableObject(env.ALEXA_USER.getByName(c.userId), (i: AlexaUser) => i.idle());
+  clock.t += 60 * 60 * 1000;
+  return c;
+}
+
+costSuite(BOUNDS, [
+  op({ name: "voice add, 1 item", setup: voice("add1"), user: userOf, run: (c) => ok(c.intent("AddItemsIntent", { items: "milk" })) }),
+  op({ name: "voice add, 3 items", setup: voice("add3"), user: userOf, run: (c) => ok(c.intent("AddItemsIntent", { items: "milk eggs and bread" })) }),
+  op({ name: "voice read (3 items)", setup: voice("read", ["milk", "eggs", "bread"]), user: userOf, run: (c) => ok(c.intent("ReadListIntent", {})) }),
+  op({ name: "voice check off", setup: voice("check", ["milk"]), user: userOf, run: (c) => ok(c.intent("CheckOffItemIntent", { item: "milk" })) }),
+  op({ name: "voice undo (of an add)", setup: voice("undo", ["milk"]), user: userOf, run: (c) => ok(c.intent("UndoIntent")) }),
+  op({
+    name: "cold start: voice read after eviction",
+    setup: async () => {
+      const c = await person("cold", ["milk", "eggs", "bread"]);
+      await settleUser(c.userId);
+      await evictDurableObject(env.ALEXA_USER.getByName(c.userId));
+      return c;
+    },
+    user: userOf,
+    run: (c) => ok(c.intent("ReadListIntent", {})),
+  }),
+  op({ name: "REST create", setup: voice("rcreate"), user: userOf, run: (c) => rest("POST", userPath(c.userId, "/lists/shopping/items"), { value: "milk", appItemId: "a1" }) }),
+  op({
+    name: "REST update",
+    setup: async () => {
+      const c = await person("rupdate");
+      await rest("POST", userPath(c.userId, "/lists/shopping/items"), { value: "milk", appItemId: "a1" });
+      return c;
+    },
+    user: userOf,
+    run: (c) => rest("PATCH", userPath(c.userId, "/lists/shopping/items/a1"), { value: "oat milk" }),
+  }),
+  op({ name: "REST GET lists (3 items)", setup: voice("rget", ["milk", "eggs", "bread"]), user: userOf, run: (c) => rest("GET", userPath(c.userId, "/lists")) }),
+  op({
+    name: "new user (SkillEnabled)",
+    setup: async () => newUserId("new"),
+    user: (u) => u,
+    run: (u) => ok(send(skillEvent(u, "SkillEnabled"))),
+  }),
+  op({
+    name: "cron sweep, per due user",
+    setup: async () => {
+      const c = await person("sweep");
+      const shard = env.USER_REGISTRY.getByName(shardName(shardOf(c.userId)));
+      // Its entry due (as for its daily reconciliation): the shard pokes the object.
+      clock.t += 25 * 60 * 60 * 1000;
+      await (shard as unknown as UserRegistry).put(c.userId, { enabled: true, nextSyncAt: clock.t - 1, nextDueAt: null, at: clock.t });
+      return { c, shard };
+    },
+    user: ({ c }) => c.userId,
+    run: ({ shard }) => (shard as unknown as DurableObjectStub<UserRegistry>).runDue(clock.t, 500, 6),
+  }),
+  op({
+    name: "webhook delivered (alarm)",
+    setup: () => queuedWebhook("hook-ok"),
+    user: userOf,
+    run: async (c) => {
+      app.status = 200;
+      await runDurableObjectAlarm(env.ALEXA_USER.getByName(c.userId));
+    },
+    check: () => expect(app.accepted().map((b) => b.type)).toContain("alexa.list.items.created"),
+  }),
+  op({
+    name: "webhook retried (alarm, app answers 503)",
+    setup: () => queuedWebhook("hook-retry"),
+    user: userOf,
+    run: async (c) => {
+      app.status = 503;
+      await runDurableObjectAlarm(env.ALEXA_USER.getByName(c.userId));
+    },
+  }),
+  // TODO(coordinator, once /mcp lands, issue 20): one row "MCP tool call (add_items)" here, through exports.default.fetch("https://bridge.test/mcp", …).
+]);
+
+

@@ -1,0 +1,83 @@
+/**
+ * @module test/cost/ops
+ * The shared side of the cost tests: an operation is a name, a set-up, the
+ * measured step and the upper bounds it must stay within; {@link costSuite}
+ * turns a table of them into one test each (the measured counts are also
+ * attached to the test's `meta.cost`, which `BENCH_ONLY=cost` reads from
+ * vitest's JSON report). Adding an operation is one row.
+ */
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { beforeAll, expect, it } from "vitest";
+import type { AlexaUser } from "../../src/user/alexa-user.ts";
+import { installMeter, measure, type Cost } from "./meter.ts";
+
+/** Upper bounds, checked against what the operation measured. */
+export interface Bounds {
+  /** SQL statements over every object. */
+  statements: number;
+  rowsRead: number;
+  /** SQL rows written plus `setAlarm()` calls, over every object. */
+  rowsWritten: number;
+  /** Durable Object calls (RPC and fetch). */
+  calls?: number;
+  fetches?: number;
+  /** Statements in the user's object alone. */
+  userStatements?: number;
+}
+
+/** One operation of the table. */
+export interface Op<S> {
+  name: string;
+  /** Uncounted preparation (it waits for its own background work); its answer is passed to `run`. */
+  setup: () => Promise<S>;
+  /** The measured step (its background work is waited for, and counted). */
+  run: (s: S) => Promise<unknown>;
+  /** The user object whose background work to wait for. */
+  user: (s: S) => string;
+  /** Extra checks of the outcome (outside the measurement). */
+  check?: (s: S, cost: Cost) => Promise<void> | void;
+}
+
+/** Waits for the user's object's background work (webhook sends, registry report), counting it. */
+export async function settleUser(userId: string): Promise<void> {
+  await runInDurableObject(env.ALEXA_USER.getByName(userId), (i: AlexaUser) => i.idle());
+}
+
+/**
+ * One test per operation: measures it, records it, and checks it against
+ * `bounds[name]`: [statements, rows read, rows written] (an operation without
+ * bounds fails).
+ */
+export function costSuite(bounds: Record<string, [number, number, number] | Bounds>, ops: Op<never>[]): void {
+  beforeAll(() => installMeter());
+  for (const op of ops as unknown as Op<unknown>[]) {
+    it(op.name, async (ctx) => {
+      // The set-up waits for its own background work: a settle here would start an evicted or new object uncounted.
+      const s = await op.setup();
+      const cost = await measure(async () => {
+        await op.run(s);
+        await settleUser(op.user(s));
+      });
+      (ctx.task.meta as Record<string, unknown>).cost = cost;
+      const b = bounds[op.name];
+      expect(b, `bounds for "${op.name}": ${JSON.stringify([cost.statements, cost.rowsRead, cost.billedRowsWritten])}`).toBeDefined();
+      const max: Bounds = Array.isArray(b) ? { statements: b[0], rowsRead: b[1], rowsWritten: b[2] } : b!;
+      const user = cost.byClass.ALEXA_USER;
+      expect({
+        statements: cost.statements <= max.statements ? "ok" : cost.statements,
+        rowsRead: cost.rowsRead <= max.rowsRead ? "ok" : cost.rowsRead,
+        rowsWritten: cost.billedRowsWritten <= max.rowsWritten ? "ok" : cost.billedRowsWritten,
+        calls: max.calls === undefined || cost.calls <= max.calls ? "ok" : cost.calls,
+        fetches: max.fetches === undefined || cost.fetches <= max.fetches ? "ok" : cost.fetches,
+        userStatements: max.userStatements === undefined || (user?.statements ?? 0) <= max.userStatements ? "ok" : user?.statements,
+      }, JSON.stringify(cost)).toEqual({ statements: "ok", rowsRead: "ok", rowsWritten: "ok", calls: "ok", fetches: "ok", userStatements: "ok" });
+      await op.check?.(s, cost);
+    });
+  }
+}
+
+/** An op row with its set-up's type inferred. @example op({ name, setup, run, user, max }) */
+export function op<S>(o: Op<S>): Op<never> {
+  return o as unknown as Op<never>;
+}
