@@ -21,6 +21,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.ts";
+import { ensureSchema } from "../storage/schema.ts";
 
 interface LinkRow extends Record<string, SqlStorageValue> {
   user_id: string;
@@ -43,12 +44,18 @@ export class AppUserLink extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
-    this.#sql.exec(`CREATE TABLE IF NOT EXISTS app_user_link (
-      id INTEGER PRIMARY KEY CHECK (id = 1),
-      user_id TEXT NOT NULL,
-      linked_at INTEGER NOT NULL,
-      previous_user_id TEXT
-    )`);
+    ensureSchema(ctx, {
+      name: "app-user-link",
+      version: 1,
+      migrate: (sql) => {
+        sql.exec(`CREATE TABLE IF NOT EXISTS app_user_link (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          user_id TEXT NOT NULL,
+          linked_at INTEGER NOT NULL,
+          previous_user_id TEXT
+        )`);
+      },
+    });
   }
 
   /**

@@ -55,6 +55,11 @@ import { ItemMap, migrateItemMap } from "./item-map.ts";
 import { migrateOpProgress, OpProgress } from "./op-progress.ts";
 import type { EnqueueOptions } from "./outbox/outbox.ts";
 import { createListStore, type HeldList, type ListStore } from "./lists/index.ts";
+import { listStoreKind } from "./lists/list-store.ts";
+import { SKILL_LISTS_SCHEMA } from "./lists/skill-tables.ts";
+import { createOutboxTables } from "./outbox/store.ts";
+import { migrateRegistryReport } from "../registry/reporter.ts";
+import { ensureSchema, type Schema } from "../storage/schema.ts";
 import { Outbound, type EnqueueReply, type GetOperationReply } from "./outbox/service.ts";
 import type { OutboxPort } from "./ports.ts";
 import type { BridgeOperation } from "../protocol/bridge-message.ts";
@@ -64,6 +69,28 @@ import { AlarmSchedule, type AlarmParticipant } from "./schedule.ts";
 import { SyncRunner } from "./sync-runner.ts";
 import { migrateTombstone, Tombstone } from "./tombstone.ts";
 import { deadLetterTtlMs, migrateWebhookQueue, WebhookQueue, type DeadLetter, type QueuedWebhook } from "./webhook-queue.ts";
+
+/**
+ * The user object's tables. Raise `version` with every change to a part's
+ * tables; the migration functions are idempotent. Version 2: the webhook
+ * queue without AUTOINCREMENT and UNIQUE msg_id (fewer rows per webhook).
+ */
+export const ALEXA_USER_SCHEMA: Schema = {
+  name: "alexa-user",
+  version: 2,
+  migrate: (sql) => {
+    migrateProfile(sql);
+    migrateDedupe(sql);
+    migrateItemMap(sql);
+    migrateEcho(sql);
+    migrateHeldDeletes(sql);
+    migrateOpProgress(sql);
+    migrateWebhookQueue(sql);
+    migrateTombstone(sql);
+    createOutboxTables(sql);
+    migrateRegistryReport(sql);
+  },
+};
 
 /** Alexa's acknowledgement. */
 export const ACK: AlexaAnswer = { status: 200, body: { version: "1.0", response: {} } };
@@ -123,21 +150,16 @@ export class AlexaUser extends DurableObject<Env> {
   }
 
   /**
-   * Creates every part's tables (idempotent) and the parts. Runs at start and
-   * again after an erasure, which drops all tables. A new part is added here:
-   * create its tables, build it, and register it with the schedule if it has
-   * timed work.
+   * Makes the tables current (ALEXA_USER_SCHEMA) and creates the parts. Runs
+   * at start and again after an erasure, which drops all tables. A new part
+   * is added here: its tables in ALEXA_USER_SCHEMA (raise the version), build
+   * it, and register it with the schedule if it has timed work.
    */
   protected build(): void {
     const sql = this.ctx.storage.sql;
-    migrateProfile(sql);
-    migrateDedupe(sql);
-    migrateItemMap(sql);
-    migrateEcho(sql);
-    migrateHeldDeletes(sql);
-    migrateOpProgress(sql);
-    migrateWebhookQueue(sql);
-    migrateTombstone(sql);
+    // One SELECT per schema when the tables are current (src/storage/schema.ts).
+    ensureSchema(this.ctx, ALEXA_USER_SCHEMA);
+    if (listStoreKind(this.env) === "skill") ensureSchema(this.ctx, SKILL_LISTS_SCHEMA);
 
     this.schedule = new AlarmSchedule(this.ctx.storage);
     this.profile = new ProfileStore(sql);

@@ -54,7 +54,6 @@ import { StoreError, type HeldList, type ListStore, type Refused } from "./list-
 import {
   DEFAULT_LIST_ID,
   DEFAULT_LIST_NAME,
-  migrateSkillLists,
   nameKey,
   newId,
   toListItem,
@@ -100,8 +99,8 @@ export class SkillStore implements ListStore, VoiceLists {
   #defaultsReady = false;
 
   constructor(deps: SkillStoreDeps) {
+    // Its tables: SKILL_LISTS_SCHEMA (skill-tables.ts), made current by the owning object.
     this.#d = deps;
-    migrateSkillLists(deps.sql);
     this.#undoJournal = new UndoJournal(deps.sql);
   }
 
@@ -469,6 +468,12 @@ export class SkillStore implements ListStore, VoiceLists {
 
   #ensureDefaults(): void {
     if (this.#defaultsReady) return;
+    // Read first: an INSERT that hits the conflict still counts a row written (billed), at every object start.
+    const present = this.#d.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM skill_lists WHERE default_kind IS NOT NULL`).one().n;
+    if (present === 2) {
+      this.#defaultsReady = true;
+      return;
+    }
     const now = this.#d.now();
     for (const kind of ["shopping", "todo"] as const satisfies readonly DefaultListKind[]) {
       this.#d.sql.exec(

@@ -12,8 +12,11 @@
  * - `skill_items`: one row per item; `seq` (AUTOINCREMENT, never reused) is the
  *   list order, so an item restored by "undo" goes back to its place.
  * - `skill_undo`: the latest voice changes with what reverts them (JSON),
- *   read and written only by the undo journal (undo-journal.ts).
+ *   read and written only by the undo journal (undo-journal.ts). Its `seq`
+ *   is a plain rowid: nothing outlives its entry, and AUTOINCREMENT would
+ *   write a `sqlite_sequence` row (billed) on every voice change.
  */
+import { rebuildTable, tableSql, type Schema } from "../../storage/schema.ts";
 import type { ListItem, ListMetadata } from "../../alexa/list-api.ts";
 import type { DefaultListKind, ItemStatus } from "../../voice/types.ts";
 
@@ -77,12 +80,19 @@ export function migrateSkillLists(sql: SqlStorage): void {
   )`);
   sql.exec(`CREATE INDEX IF NOT EXISTS skill_items_list ON skill_items (list_id, seq)`);
   sql.exec(`CREATE UNIQUE INDEX IF NOT EXISTS skill_items_app ON skill_items (app_item_id) WHERE app_item_id IS NOT NULL`);
-  sql.exec(`CREATE TABLE IF NOT EXISTS skill_undo (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    at INTEGER NOT NULL,
-    entry TEXT NOT NULL
-  )`);
+  const undo = (t: string) => `CREATE TABLE IF NOT EXISTS ${t} (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, entry TEXT NOT NULL)`;
+  // Version 1 had AUTOINCREMENT here (at most 20 rows to copy).
+  if (/AUTOINCREMENT/i.test(tableSql(sql, "skill_undo") ?? "")) rebuildTable(sql, "skill_undo", undo, "seq, at, entry");
+  sql.exec(undo("skill_undo"));
 }
+
+/**
+ * The skill store's tables as a versioned schema (src/storage/schema.ts), for
+ * the object that holds the lists.
+ * @example ensureSchema(ctx, SKILL_LISTS_SCHEMA);
+ */
+export const SKILL_LISTS_SCHEMA: Schema = { name: "skill-lists", version: 2, migrate: migrateSkillLists };
+
 
 /**
  * The key that keeps list names unique: trimmed, inner spaces collapsed, lower case.
