@@ -83,12 +83,12 @@ const ERRORS = {
     ],
   }),
   Unauthorized: errorResponse("No or wrong bearer token (`WWW-Authenticate: Bearer`).", { error: "UNAUTHORIZED", message: "the bearer token is not valid" }),
-  NotFound: errorResponse("`USER_NOT_FOUND`, `APP_USER_NOT_LINKED`, `USER_DISABLED` (writes), `OPERATION_NOT_FOUND`, `LIST_NOT_FOUND`, `ITEM_NOT_FOUND` (skill store), `NOT_FOUND` (no such route).", {
+  NotFound: errorResponse("`USER_NOT_FOUND`, `APP_USER_NOT_LINKED`, `USER_DISABLED` (writes), `OPERATION_NOT_FOUND`, `LIST_NOT_FOUND`, `ITEM_NOT_FOUND` (skill store: an item operation finds the item only on the list its path names), `NOT_FOUND` (no such route).", {
     error: "USER_NOT_FOUND",
     message: "no request from this Alexa user has been seen",
   }),
   MethodNotAllowed: errorResponse("Wrong method; `Allow` lists the right ones.", { error: "METHOD_NOT_ALLOWED", message: "use POST" }),
-  Conflict: errorResponse("The skill store refused the operation: `LIST_FULL`, `TOO_MANY_LISTS`, `LIST_NAME_TAKEN`, `NOT_SUPPORTED`; `LISTS_HELD_BY_ALEXA` for GET lists on the household store.", {
+  Conflict: errorResponse("The skill store refused the operation: `LIST_FULL`, `TOO_MANY_LISTS`, `LIST_NAME_TAKEN`, `APP_ITEM_ID_TAKEN` (a create whose `appItemId` already names another item: on another list, or with another value), `NOT_SUPPORTED`; `LISTS_HELD_BY_ALEXA` for GET lists on the household store.", {
     error: "LIST_FULL",
     message: 'the list "Shopping" holds 100 items; at most 100 fit',
   }),

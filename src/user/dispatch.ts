@@ -83,7 +83,7 @@ export async function dispatchAlexaRequest(env: Env, envelope: RequestEnvelope):
     return json(interactiveResponse(envelope.request as { type: string; intent?: { name?: unknown } }));
   }
   if (!interactive && !handledByUserObject(type)) {
-    if (type === "System.ExceptionEncountered") console.warn("Alexa reported an error with a previous response", envelope.request);
+    if (type === "System.ExceptionEncountered") console.warn(`Alexa reported an error with a previous response: ${exceptionSummary(envelope.request)}`);
     return json(ACK_BODY);
   }
   const userId = readUserId(envelope);
@@ -103,4 +103,20 @@ export async function dispatchAlexaRequest(env: Env, envelope: RequestEnvelope):
     console.error(`${type}: user object unavailable`, e);
     return jsonError(503, "USER_OBJECT_UNAVAILABLE");
   }
+}
+
+/** A code-like token (`INVALID_RESPONSE`, a request id), else a placeholder: nothing free-form reaches the log. */
+function token(value: unknown): string {
+  return typeof value === "string" && /^[A-Za-z0-9._:-]{1,200}$/.test(value) ? value : "(none)";
+}
+
+/**
+ * What is logged of a `System.ExceptionEncountered`: the error's type and the
+ * request it is about, never `error.message`, which can quote the answer's
+ * SSML and so the person's items.
+ * @example exceptionSummary({ error: { type: "INVALID_RESPONSE", message: "…<speak>milk</speak>…" } }) // "error.type=INVALID_RESPONSE cause.requestId=(none)"
+ */
+export function exceptionSummary(request: unknown): string {
+  const r = (request ?? {}) as { error?: { type?: unknown }; cause?: { requestId?: unknown } };
+  return `error.type=${token(r.error?.type)} cause.requestId=${token(r.cause?.requestId)}`;
 }

@@ -50,6 +50,12 @@ export interface UndoableChange {
   status?: ItemStatus;
   /** For `add`: the values of the checked-off items it put back (set active), if any. */
   reactivated?: string[];
+  /**
+   * Set when undoing it would put back items (remove, clearCompleted) and not
+   * all fit on the list any more: how many do (the first of `values`; 0: none,
+   * and the store refuses the undo with LIST_FULL).
+   */
+  fits?: number;
 }
 
 /** Read access to one user's lists (the skill store implements it). */
@@ -85,6 +91,8 @@ export type StoreErrorCode =
   | "LIST_NAME_TAKEN"
   | "VALUE_TOO_LONG"
   | "NOTHING_TO_UNDO"
+  /** A REST create whose `appItemId` already names another item (on another list, or with another value). */
+  | "APP_ITEM_ID_TAKEN"
   /** The operation does not exist for this store or list (deleting a default list; list management on the household store). */
   | "NOT_SUPPORTED";
 

@@ -29,9 +29,11 @@
  * header, only after the operation is stored in the user's Durable Object.
  * With the skill store (`ALEXA_LISTS=skill`) the operation is applied at once
  * and the view is already `completed`; one that cannot apply is refused with a
- * 4xx and nothing is stored: 404 LIST_NOT_FOUND / ITEM_NOT_FOUND, 409 LIST_FULL /
- * TOO_MANY_LISTS / LIST_NAME_TAKEN / NOT_SUPPORTED (list management on the
- * household store), 400 VALUE_TOO_LONG.
+ * 4xx and nothing is stored: 404 LIST_NOT_FOUND / ITEM_NOT_FOUND (an item
+ * operation finds the item on the list its path names only), 409 LIST_FULL /
+ * TOO_MANY_LISTS / LIST_NAME_TAKEN / APP_ITEM_ID_TAKEN (a create whose appItemId
+ * names another item) / NOT_SUPPORTED (list management on the household
+ * store), 400 VALUE_TOO_LONG.
  * `Idempotency-Key` (per user, remembered as long as the operation is kept:
  * 7 days after it finished): the same key and the same request answer the same
  * operation (202 again, `Idempotent-Replayed: true`); the same key with a
@@ -205,6 +207,7 @@ const REFUSAL_STATUS: Record<Refused["code"], number> = {
   TOO_MANY_LISTS: 409,
   LIST_NAME_TAKEN: 409,
   NOTHING_TO_UNDO: 409,
+  APP_ITEM_ID_TAKEN: 409,
   NOT_SUPPORTED: 409,
   VALUE_TOO_LONG: 400,
 };

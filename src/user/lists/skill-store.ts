@@ -80,6 +80,27 @@ interface UndoEntry {
   inverse: Inverse;
 }
 
+/**
+ * An entry as the journal keeps it: a restore's rows hold the item values, so
+ * its summary does not repeat them (half the size of a clear of a full list;
+ * the journal's bound, undo-journal.ts).
+ */
+interface KeptEntry {
+  summary: Omit<UndoableChange, "values"> & { values?: string[] };
+  inverse: Inverse;
+}
+
+function keep(entry: UndoEntry): KeptEntry {
+  if (entry.inverse.kind !== "restore") return entry;
+  const { values: _values, ...summary } = entry.summary;
+  return { summary, inverse: entry.inverse };
+}
+
+function unkeep(kept: KeptEntry): UndoEntry {
+  const values = kept.summary.values ?? (kept.inverse.kind === "restore" ? kept.inverse.items.map((r) => r.value) : []);
+  return { summary: { ...kept.summary, values }, inverse: kept.inverse };
+}
+
 export interface SkillStoreDeps {
   sql: SqlStorage;
   webhooks: WebhookPort;
@@ -95,7 +116,7 @@ export interface SkillStoreDeps {
 export class SkillStore implements ListStore, VoiceLists {
   readonly kind = "skill" as const;
   readonly #d: SkillStoreDeps;
-  readonly #undoJournal: UndoJournal<UndoEntry>;
+  readonly #undoJournal: UndoJournal<KeptEntry>;
   #defaultsReady = false;
 
   constructor(deps: SkillStoreDeps) {
@@ -126,7 +147,11 @@ export class SkillStore implements ListStore, VoiceLists {
 
   /** @example store.lastChange()?.values // ["milk", "eggs"] */
   lastChange(): UndoableChange | null {
-    return this.#undoJournal.latest(this.#d.now())?.summary ?? null;
+    const kept = this.#undoJournal.latest(this.#d.now());
+    if (!kept) return null;
+    const entry = unkeep(kept);
+    const room = this.#restoreRoom(entry.inverse);
+    return room.fits < room.wanted ? { ...entry.summary, fits: room.fits } : entry.summary;
   }
 
   /** Every list with its items (as snapshots show them), for `GET /v1/users/{id}/lists`. @example store.read()[0]?.items */
@@ -274,18 +299,22 @@ export class SkillStore implements ListStore, VoiceLists {
       case "create": {
         const list = this.#listByRef(op.list);
         const existing = op.appItemId ? this.#itemByAppId(op.appItemId) : null;
+        // The same item created again (same list and value) answers that item; any other item keeps its app id.
+        if (existing && (existing.list_id !== list.id || existing.value !== op.value.trim())) {
+          throw new StoreError("APP_ITEM_ID_TAKEN", `appItemId "${op.appItemId}" already names another item (${existing.id})`);
+        }
         const row = existing ?? this.#addItems(list, [{ value: op.value, status: op.status, appItemId: op.appItemId }], now)[0]!;
         return this.#itemResult(row);
       }
       case "update":
       case "complete": {
-        const row = this.#itemByRef(op.itemRef);
+        const row = this.#itemByRef(this.#listByRef(op.list), op.itemRef);
         const change = op.kind === "complete" ? { status: "completed" as const } : { value: op.value, status: op.status };
         if (change.value !== undefined) checkValue(change.value);
         return this.#itemResult(this.#updateItem(row, change, now));
       }
       case "delete": {
-        const row = this.#itemByRef(op.itemRef);
+        const row = this.#itemByRef(this.#listByRef(op.list), op.itemRef);
         this.#deleteItems([row]);
         return { alexaItemId: row.id, listId: row.list_id, deleted: true, appItemId: row.app_item_id };
       }
@@ -393,13 +422,47 @@ export class SkillStore implements ListStore, VoiceLists {
   // --------------------------------------------------------------- undo
 
   #remember(summary: UndoableChange, inverse: Inverse, now: number): void {
-    this.#undoJournal.remember({ summary, inverse }, now);
+    this.#undoJournal.remember(keep({ summary, inverse }), now);
   }
 
   #undo(now: number): void {
-    const latest = this.#undoJournal.take(this.#d.now());
-    if (!latest) throw new StoreError("NOTHING_TO_UNDO", "no voice change to undo");
+    const kept = this.#undoJournal.latest(this.#d.now());
+    if (!kept) throw new StoreError("NOTHING_TO_UNDO", "no voice change to undo");
+    const latest = unkeep(kept);
+    // Items to put back and no room for any: refused, and kept for an undo once there is room.
+    const room = this.#restoreRoom(latest.inverse);
+    if (room.wanted > 0 && room.fits === 0) {
+      throw new StoreError("LIST_FULL", `the list holds ${LIMITS.maxItemsPerList} items, the most it can; nothing put back`);
+    }
+    this.#undoJournal.take(this.#d.now());
     this.#revert(latest.inverse, latest.summary.listId, now);
+  }
+
+  /**
+   * How many items undoing `inv` would put back (`wanted`: those still gone)
+   * and how many of them fit on their list now (`fits`): undo never takes a
+   * list past {@link LIMITS.maxItemsPerList}; the first ones (in the order the change took them) go back.
+   */
+  #restoreRoom(inv: Inverse): { wanted: number; fits: number } {
+    if (inv.kind === "combined") {
+      return inv.parts.map((p) => this.#restoreRoom(p)).reduce((a, b) => ({ wanted: a.wanted + b.wanted, fits: a.fits + b.fits }), { wanted: 0, fits: 0 });
+    }
+    if (inv.kind !== "restore") return { wanted: 0, fits: 0 };
+    const listId = inv.items[0]?.list_id;
+    if (listId === undefined || !this.#listRow(listId)) return { wanted: 0, fits: 0 };
+    const wanted = this.#gone(inv.items).length;
+    return { wanted, fits: Math.min(wanted, this.#room(listId)) };
+  }
+
+  /** The rows among `items` no longer in the store. */
+  #gone(items: readonly ItemRow[]): ItemRow[] {
+    return items.filter((r) => !this.#itemRow(r.id));
+  }
+
+  /** How many more items fit on a list (0 when it is full, or past full). */
+  #room(listId: string): number {
+    const count = this.#d.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM skill_items WHERE list_id = ?`, listId).one().n;
+    return Math.max(0, LIMITS.maxItemsPerList - count);
   }
 
   #revert(inv: Inverse, listId: string, now: number): void {
@@ -412,8 +475,7 @@ export class SkillStore implements ListStore, VoiceLists {
       }
       case "restore": {
         if (!this.#listRow(listId)) return;
-        const gone = inv.items.filter((r) => !this.#itemRow(r.id));
-        const restored = gone.map((r) =>
+        const restored = this.#gone(inv.items).slice(0, this.#room(listId)).map((r) =>
           this.#d.sql
             .exec<ItemRow>(
               `INSERT INTO skill_items (seq, id, list_id, value, status, version, app_item_id, created_at, updated_at)
@@ -539,10 +601,10 @@ export class SkillStore implements ListStore, VoiceLists {
     return this.#d.sql.exec<ItemRow>(`SELECT * FROM skill_items WHERE app_item_id = ?`, appItemId).toArray()[0] ?? null;
   }
 
-  /** An operation's `itemRef`: the app's id first, then the store's item id. */
-  #itemByRef(ref: string): ItemRow {
-    const row = this.#itemByAppId(ref) ?? this.#itemRow(ref);
-    if (!row) throw new StoreError("ITEM_NOT_FOUND", `no item "${ref}" (an app item id or an item id)`);
+  /** An operation's `itemRef` on the operation's list: the app's id first, then the store's item id. */
+  #itemByRef(list: ListRow, ref: string): ItemRow {
+    const row = [this.#itemByAppId(ref), this.#itemRow(ref)].find((r) => r?.list_id === list.id);
+    if (!row) throw new StoreError("ITEM_NOT_FOUND", `no item "${ref}" on the list "${list.name}" (an app item id or an item id)`);
     return row;
   }
 

@@ -5,12 +5,29 @@
  * It only stores and hands back entries, each as opaque JSON: what a change's
  * inverse is, and applying it, stay with the skill store. Kept apart so the
  * window and the depth are one small thing to read and test.
+ *
+ * Size: an entry is one row, and SQLite in a Durable Object refuses a value
+ * over 2 MB, which would fail that voice turn every time. An entry holds what
+ * one change touched, at most one list's items (500), so a remove or clear
+ * of a full list of 256-character items with 256-character app ids stays
+ * near 0.5 MB; {@link UNDO_ENTRY_MAX_BYTES} is the hard stop beyond that.
  */
 
 /** How long "undo" can revert a voice change. */
 export const UNDO_WINDOW_MS = 60 * 60 * 1000;
 /** Voice changes kept for "undo" (undo after undo goes further back). */
 export const UNDO_DEPTH = 20;
+/**
+ * Most bytes (UTF-8 JSON) one entry may take: half of SQLite's 2 MB row limit.
+ * A change whose entry would be larger is not kept (see {@link UndoJournal.remember}).
+ */
+export const UNDO_ENTRY_MAX_BYTES = 1024 * 1024;
+
+const utf8 = new TextEncoder();
+/** Over {@link UNDO_ENTRY_MAX_BYTES} in UTF-8; a UTF-16 unit takes at most 3 bytes, so most entries need no encoding to tell. */
+function tooBig(json: string): boolean {
+  return json.length * 3 > UNDO_ENTRY_MAX_BYTES && utf8.encode(json).length > UNDO_ENTRY_MAX_BYTES;
+}
 
 /**
  * The latest voice changes' entries (JSON) in `skill_undo`: at most
@@ -31,11 +48,20 @@ export class UndoJournal<Entry> {
 
   /**
    * Keeps `entry` as the newest, made at `at`; the oldest beyond {@link UNDO_DEPTH} are dropped.
-   * @example journal.remember({ summary, inverse }, now);
+   * An entry over {@link UNDO_ENTRY_MAX_BYTES} is not kept, and neither are the
+   * older ones (undo would otherwise skip this change and revert one before
+   * it): returns false, and "undo" then has nothing to undo.
+   * @example journal.remember({ summary, inverse }, now); // true
    */
-  remember(entry: Entry, at: number): void {
-    this.#sql.exec(`INSERT INTO skill_undo (at, entry) VALUES (?, ?)`, at, JSON.stringify(entry));
+  remember(entry: Entry, at: number): boolean {
+    const json = JSON.stringify(entry);
+    if (tooBig(json)) {
+      this.#sql.exec(`DELETE FROM skill_undo`);
+      return false;
+    }
+    this.#sql.exec(`INSERT INTO skill_undo (at, entry) VALUES (?, ?)`, at, json);
     this.#sql.exec(`DELETE FROM skill_undo WHERE seq NOT IN (SELECT seq FROM skill_undo ORDER BY seq DESC LIMIT ?)`, UNDO_DEPTH);
+    return true;
   }
 
   /**

@@ -151,6 +151,15 @@ export function undo(ctx: Ctx): VoiceReply {
   const last = ctx.lists.lastChange();
   if (!last) return finish(ctx, { speech: ctx.say.nothingToUndo });
   const list = ref({ defaultKind: last.defaultKind, name: last.listName });
+  // Items to put back on a list that has filled up since: what fits goes back, and the answer says so.
+  if (last.fits !== undefined) {
+    if (last.fits <= 0) return finish(ctx, { speech: ctx.say.listFull(list, LIMITS.maxItemsPerList, 0) });
+    const back = phrase(ctx, last.values.slice(0, last.fits));
+    return finish(ctx, {
+      speech: ctx.say.undonePartly(back, list, last.values.length - last.fits, LIMITS.maxItemsPerList),
+      change: { kind: "undo" },
+    });
+  }
   const change: UndoneChange = { kind: last.kind, list, items: phrase(ctx, last.values) };
   if (last.status) change.status = last.status;
   if (last.reactivated?.length) change.reactivated = phrase(ctx, last.reactivated);

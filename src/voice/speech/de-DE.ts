@@ -64,6 +64,7 @@ const ERRORS: Record<StoreErrorCode, string> = {
   LIST_NAME_TAKEN: "Eine Liste mit diesem Namen gibt es schon.",
   VALUE_TOO_LONG: "Das ist leider zu lang für einen Eintrag.",
   NOTHING_TO_UNDO: "Es gibt nichts, was ich rückgängig machen kann.",
+  APP_ITEM_ID_TAKEN: "Diesen Eintrag gibt es leider schon.",
   NOT_SUPPORTED: "Das geht mit dieser Liste leider nicht.",
 };
 
@@ -135,6 +136,8 @@ export const deDE: Speech = {
       : `Ich habe ${n} abgehakte Einträge von ${dat(l)} gelöscht.`,
   nothingToClear: (l) => `Auf ${dat(l)} ist nichts abgehakt.`,
   undone,
+  undonePartly: (it, l, left, max) =>
+    `Nur zum Teil rückgängig gemacht: Ich habe ${it.text} wieder auf ${acc(l)} gesetzt, aber ${entries(left)} ${left === 1 ? "passt" : "passen"} nicht mehr darauf: Sie fasst höchstens ${max} Einträge.`,
   nothingToUndo: "Es gibt nichts, was ich rückgängig machen kann.",
 
   askListName: "Wie soll die neue Liste heißen?",

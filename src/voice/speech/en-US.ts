@@ -89,6 +89,7 @@ export function english(words: EnglishWords): Speech {
     LIST_NAME_TAKEN: "Sorry, you already have a list with that name.",
     VALUE_TOO_LONG: "Sorry, that's too long for one item.",
     NOTHING_TO_UNDO: "There's nothing to undo.",
+    APP_ITEM_ID_TAKEN: "Sorry, that item is already there.",
     NOT_SUPPORTED: "Sorry, I can't do that with this list.",
   };
   return {
@@ -153,6 +154,8 @@ export function english(words: EnglishWords): Speech {
     cleared: (n, l) => `Cleared ${n} ${words.checkedOffItems} ${n === 1 ? "item" : "items"} from ${your(l)}.`,
     nothingToClear: (l) => `There's nothing ${words.checkedOff} on ${your(l)}.`,
     undone: (change) => undone(change, words),
+    undonePartly: (it, l, left, max) =>
+      `Undone in part: ${it.text} ${is(it)} back on ${your(l)}, but ${items(left)} didn't fit: it holds at most ${max} items.`,
     nothingToUndo: "There's nothing to undo.",
 
     askListName: "What should the new list be called?",

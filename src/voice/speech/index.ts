@@ -120,6 +120,8 @@ export interface Speech {
   cleared(count: number, list: ListRef): string;
   nothingToClear(list: ListRef): string;
   undone(change: UndoneChange): string;
+  /** Undo put back only `items`: `left` more did not fit, the list holds at most `max`. */
+  undonePartly(items: ItemsPhrase, list: ListRef, left: number, max: number): string;
   nothingToUndo: string;
 
   askListName: string;

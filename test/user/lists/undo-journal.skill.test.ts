@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { migrateSkillLists } from "../../../src/user/lists/skill-tables.ts";
-import { UNDO_DEPTH, UNDO_WINDOW_MS, UndoJournal } from "../../../src/user/lists/undo-journal.ts";
+import { UNDO_DEPTH, UNDO_ENTRY_MAX_BYTES, UNDO_WINDOW_MS, UndoJournal } from "../../../src/user/lists/undo-journal.ts";
 import { newUserId, T0 } from "../fakes.ts";
 
 interface Entry {
@@ -73,6 +73,22 @@ describe("UndoJournal", () => {
       const taken: number[] = [];
       for (let e = journal.take(T0 + 100); e; e = journal.take(T0 + 100)) taken.push(e.n);
       expect(taken).toEqual(Array.from({ length: UNDO_DEPTH }, (_, k) => UNDO_DEPTH + 5 - k));
+    });
+  });
+
+  it(`an entry over UNDO_ENTRY_MAX_BYTES (${UNDO_ENTRY_MAX_BYTES}, half of SQLite's 2 MB row) is not kept, nor are the older ones`, async () => {
+    await withJournal("too-big", (journal, sql) => {
+      expect(UNDO_ENTRY_MAX_BYTES).toBeLessThanOrEqual(1024 * 1024);
+      expect(journal.remember({ n: 1, values: ["milk"] }, T0)).toBe(true);
+      // 1 MiB of 3-byte characters in fewer than 1 Mi UTF-16 units: measured in UTF-8, as SQLite stores it.
+      const big = "€".repeat(Math.ceil(UNDO_ENTRY_MAX_BYTES / 3) + 1);
+      expect(journal.remember({ n: 2, values: [big] }, T0)).toBe(false);
+      expect(rows(sql)).toBe(0);
+      expect(journal.latest(T0)).toBeNull();
+      // An entry just within the bound is kept.
+      const within = "a".repeat(UNDO_ENTRY_MAX_BYTES - JSON.stringify({ n: 3, values: [""] }).length);
+      expect(journal.remember({ n: 3, values: [within] }, T0)).toBe(true);
+      expect(journal.latest(T0)).toMatchObject({ n: 3 });
     });
   });
 });
