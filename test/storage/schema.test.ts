@@ -1,0 +1,61 @@
+// The schema-version check (src/storage/schema.ts): a current database costs
+// one SELECT per start; a new, erased or older one is migrated once.
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { ALEXA_USER_SCHEMA, type AlexaUser } from "../../src/user/alexa-user.ts";
+import { ensureSchema, type Schema } from "../../src/storage/schema.ts";
+import { newUserId } from "../user/fakes.ts";
+
+/** `state` with its `exec` calls counted. */
+function counting(state: DurableObjectState): { state: DurableObjectState; statements: () => number } {
+  let n = 0;
+  const sql = state.storage.sql;
+  const counted = { exec: (q: string, ...b: SqlStorageValue[]) => (n++, sql.exec(q, ...b)) } as unknown as SqlStorage;
+  const bound = (t: object, p: string | symbol): unknown => {
+    const v: unknown = Reflect.get(t, p, t);
+    return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+  };
+  const storage = new Proxy(state.storage, { get: (t, p) => (p === "sql" ? counted : bound(t, p)) });
+  const proxied = new Proxy(state, { get: (t, p) => (p === "storage" ? storage : bound(t, p)) });
+  return { state: proxied, statements: () => n };
+}
+
+describe("ensureSchema", () => {
+  it("an object whose tables are current runs one statement; a raised version migrates once", async () => {
+    await runInDurableObject(env.ALEXA_USER.getByName(newUserId("schema")), (_i: AlexaUser, real) => {
+      const { state, statements } = counting(real);
+      expect(ensureSchema(state, ALEXA_USER_SCHEMA)).toBe(false);
+      expect(statements()).toBe(1);
+      const runs: number[] = [];
+      const next: Schema = { ...ALEXA_USER_SCHEMA, version: ALEXA_USER_SCHEMA.version + 1, migrate: () => void runs.push(1) };
+      expect(ensureSchema(state, next)).toBe(true);
+      expect(ensureSchema(state, next)).toBe(false);
+      expect(runs).toHaveLength(1);
+    });
+  });
+
+  it("after deleteAll() the tables are created again", async () => {
+    await runInDurableObject(env.ALEXA_USER.getByName(newUserId("schema-erase")), async (_i: AlexaUser, state) => {
+      await state.storage.deleteAll();
+      expect(ensureSchema(state, ALEXA_USER_SCHEMA)).toBe(true);
+      expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM webhook_queue").one().n).toBe(0);
+    });
+  });
+
+  it("a migration that throws leaves the old version (retried at the next start) and nothing half-made", async () => {
+    await runInDurableObject(env.ALEXA_USER.getByName(newUserId("schema-fail")), (_i: AlexaUser, state) => {
+      const failing: Schema = {
+        name: "t",
+        version: 1,
+        migrate: (sql) => {
+          sql.exec("CREATE TABLE half (a)");
+          throw new Error("boom");
+        },
+      };
+      expect(() => ensureSchema(state, failing)).toThrow("boom");
+      expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'half'").one().n).toBe(0);
+      expect(ensureSchema(state, { ...failing, migrate: (sql) => void sql.exec("CREATE TABLE half (a)") })).toBe(true);
+    });
+  });
+});
