@@ -6,7 +6,7 @@
 // prints the same counts as a table (BENCHMARKS.md, "Cost per operation").
 import { env, exports } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { beforeEach, expect } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { AlexaUser } from "../../src/user/alexa-user.ts";
 import { shardName, shardOf } from "../../src/registry/shards.ts";
 import type { UserRegistry } from "../../src/registry/user-registry.ts";
@@ -81,9 +81,9 @@ async function queuedWebhook(tag: string): Promise<Conversation> {
 }
 
 costSuite(BOUNDS, [
-  op({ name: "voice add, 1 item", setup: voice("add1"), user: userOf, run: (c) => ok(c.intent("AddItemsIntent", { items: "milk" })) }),
+  op({ name: "voice add, 1 item", setup: voice("add1"), user: userOf, run: (c) => ok(c.intent("AddItemsIntent", { items: "milk" })), time: 21 }),
   op({ name: "voice add, 3 items", setup: voice("add3"), user: userOf, run: (c) => ok(c.intent("AddItemsIntent", { items: "milk eggs and bread" })) }),
-  op({ name: "voice read (3 items)", setup: voice("read", ["milk", "eggs", "bread"]), user: userOf, run: (c) => ok(c.intent("ReadListIntent", {})) }),
+  op({ name: "voice read (3 items)", setup: voice("read", ["milk", "eggs", "bread"]), user: userOf, run: (c) => ok(c.intent("ReadListIntent", {})), time: 21 }),
   op({ name: "voice check off", setup: voice("check", ["milk"]), user: userOf, run: (c) => ok(c.intent("CheckOffItemIntent", { item: "milk" })) }),
   op({ name: "voice undo (of an add)", setup: voice("undo", ["milk"]), user: userOf, run: (c) => ok(c.intent("UndoIntent")) }),
   op({
@@ -161,3 +161,32 @@ costSuite(BOUNDS, [
 ]);
 
 
+
+/** Bytes of a user's database (`databaseSize`) with n items on the shopping list: [items, most bytes]. */
+const STORAGE_BOUNDS: [number, number][] = [
+  [0, 188_416],
+  [10, 196_608],
+  [500, 614_400],
+];
+
+describe("storage per user (databaseSize)", () => {
+  for (const [n, max] of STORAGE_BOUNDS) {
+    it(`${n} items`, async (ctx) => {
+      const c = await person(`size-${n}`);
+      // As REST creates would, without 500 HTTP round trips: the object's own entry point. The app is
+      // down meanwhile and the webhooks are delivered after, so the file's pages come out the same every run.
+      app.status = 503;
+      await runInDurableObject(env.ALEXA_USER.getByName(c.userId), async (i: AlexaUser) => {
+        for (let k = 0; k < n; k++) await i.enqueueOperation({ kind: "create", list: "shopping", value: `item ${k}` } as never, {});
+        await i.idle();
+        app.status = 200;
+        clock.t += 60 * 60 * 1000;
+        while (i.webhooks.pendingCount() > 0) await i.webhooks.drain();
+      });
+      await settleUser(c.userId);
+      const bytes = await runInDurableObject(env.ALEXA_USER.getByName(c.userId), (_i: AlexaUser, state) => state.storage.sql.databaseSize);
+      (ctx.task.meta as Record<string, unknown>).storage = { items: n, bytes };
+      expect(bytes, `bytes with ${n} items`).toBeLessThanOrEqual(max);
+    }, 120_000);
+  }
+});
