@@ -7,23 +7,26 @@
  *
  * Environment: BENCH_RUNS (runs per measurement, default 5),
  * BENCH_ONLY (comma-separated section keys: verify-node, verify-workerd, e2e,
- * outbound, size) to run a subset while developing — a subset run prints its
- * report and leaves BENCHMARKS.md alone. BENCH_E2E_SCENARIOS (comma-separated:
+ * outbound, size, cost) to run a subset while developing — a subset run prints its
+ * report and leaves BENCHMARKS.md alone, unless BENCH_WRITE=1: then the
+ * sections it ran replace theirs in BENCHMARKS.md (and their target rows), the
+ * rest of the file stays as the last full run wrote it. BENCH_E2E_SCENARIOS (comma-separated:
  * floorEntry, floor, message, list, forgery, intentAdd, intentRead) runs only
  * those rows of section 2 (the floor is always run). BENCH_WORKER_LOG=1 prints the
  * Worker's console output during sections 2–3 (otherwise only counted).
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { machineInfo } from "./lib/machine.ts";
-import { notMeasured, renderReport, table, type SectionResult } from "./lib/report.ts";
+import { notMeasured, renderReport, spliceSections, table, type SectionResult } from "./lib/report.ts";
 import { measureSize } from "./size.ts";
 import { benchNodeVerification } from "./verify/node.ts";
 import { benchWorkerdVerification } from "./verify/workerd.ts";
 import { benchEndToEnd } from "./e2e/index.ts";
 import { benchOutbound } from "./outbound/index.ts";
+import { benchCost } from "./cost.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -33,8 +36,9 @@ if (process.argv.includes("--help") || process.argv.includes("-h")) {
   console.log(`usage: npm run bench [-- --help]
   Measures everything on this machine (several minutes) and rewrites BENCHMARKS.md.
   BENCH_RUNS=N        runs per measurement (default 5)
-  BENCH_ONLY=a,b      only these sections (verify-node, verify-workerd, e2e, outbound, size);
+  BENCH_ONLY=a,b      only these sections (verify-node, verify-workerd, e2e, outbound, size, cost);
                       a subset prints its report and leaves BENCHMARKS.md alone
+  BENCH_WRITE=1       with BENCH_ONLY: write those sections into BENCHMARKS.md in place
   e.g. BENCH_ONLY=size npm run bench        BENCH_ONLY=verify-node BENCH_RUNS=2 npm run bench`);
   process.exit(0);
 }
@@ -86,6 +90,18 @@ const sections: Entry[] = [
     title: "4. Size of the deployable Worker",
     targets: ["Worker gzip size under the 3 MiB free-plan limit"],
     run: () => measureSize(root),
+  },
+  {
+    key: "cost",
+    title: "5. Cost per operation",
+    targets: [
+      "Cost: a voice read writes 0 rows",
+      "Cost: a voice add of one item writes at most 5 rows, webhook queue included",
+      "Cost: a cold start of an existing object runs at most 2 statements before it serves",
+      "Cost: a new user writes at most 25 rows",
+      "Cost: an empty user's database stays under 40 KB",
+    ],
+    run: () => benchCost(root),
   },
 ];
 
@@ -155,7 +171,11 @@ async function main(): Promise<void> {
     ),
   ].join("\n");
   const report = renderReport({ header, sections: results });
-  if (only) {
+  if (only && process.env.BENCH_WRITE === "1") {
+    const file = path.join(root, "BENCHMARKS.md");
+    await writeFile(file, spliceSections(await readFile(file, "utf8"), results));
+    process.stderr.write(`bench: wrote ${results.length} section(s) into BENCHMARKS.md\n`);
+  } else if (only) {
     process.stdout.write(report);
   } else {
     await writeFile(path.join(root, "BENCHMARKS.md"), report);
