@@ -91,3 +91,23 @@ export function rebuildTable(sql: SqlStorage, table: string, create: (name: stri
   sql.exec(`DROP TABLE ${table}`);
   sql.exec(`ALTER TABLE ${tmp} RENAME TO ${table}`);
 }
+
+/**
+ * Creates `table` from `create(name)`, or rebuilds it (rows kept) when its
+ * stored `CREATE` is `outdated`; indexes come after (a rebuild drops them).
+ * @example ensureTable(sql, "t", (n) => `CREATE TABLE IF NOT EXISTS ${n} (k TEXT PRIMARY KEY) WITHOUT ROWID`, { columns: "k", outdated: notWithoutRowid });
+ */
+export function ensureTable(sql: SqlStorage, table: string, create: (name: string) => string, opts: { columns: string; outdated: (stored: string) => boolean }): void {
+  const stored = tableSql(sql, table);
+  if (stored !== null && opts.outdated(stored)) rebuildTable(sql, table, create, opts.columns);
+  sql.exec(create(table));
+}
+
+/**
+ * True for a table stored with a rowid: its TEXT key was a second b-tree, one
+ * more row written per insert (and one more page) than `WITHOUT ROWID`.
+ * @example ensureTable(sql, "t", create, { columns, outdated: notWithoutRowid })
+ */
+export function notWithoutRowid(stored: string): boolean {
+  return !/WITHOUT\s+ROWID/i.test(stored);
+}

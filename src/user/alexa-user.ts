@@ -74,10 +74,12 @@ import { deadLetterTtlMs, migrateWebhookQueue, WebhookQueue, type DeadLetter, ty
  * The user object's tables. Raise `version` with every change to a part's
  * tables; the migration functions are idempotent. Version 2: the webhook
  * queue without AUTOINCREMENT and UNIQUE msg_id (fewer rows per webhook).
+ * Version 3: the tables keyed by text (dedupe, op progress, own writes, held
+ * deletes, item map) WITHOUT ROWID (one row per insert instead of two).
  */
 export const ALEXA_USER_SCHEMA: Schema = {
   name: "alexa-user",
-  version: 2,
+  version: 3,
   migrate: (sql) => {
     migrateProfile(sql);
     migrateDedupe(sql);

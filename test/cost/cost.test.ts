@@ -16,9 +16,9 @@ import { costSuite, op, settleUser } from "./ops.ts";
 
 /** Upper bounds: [statements, rows read, rows written (SQL rows plus setAlarm)], over every object. */
 const BOUNDS: Record<string, [number, number, number]> = {
-  "Messaging.MessageReceived (an app create, household)": [40, 35, 26],
-  "household list event (ItemsCreated, 1 item)": [27, 26, 8],
-  "new user (SkillEnabled, household)": [56, 85, 58],
+  "Messaging.MessageReceived (an app create, household)": [40, 34, 21],
+  "household list event (ItemsCreated, 1 item)": [27, 25, 6],
+  "new user (SkillEnabled, household)": [61, 128, 51],
 };
 
 const { household } = useFakes();

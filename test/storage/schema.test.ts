@@ -4,7 +4,8 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ALEXA_USER_SCHEMA, type AlexaUser } from "../../src/user/alexa-user.ts";
-import { ensureSchema, type Schema } from "../../src/storage/schema.ts";
+import { ensureSchema, tableSql, type Schema } from "../../src/storage/schema.ts";
+import { migrateDedupe } from "../../src/user/dedupe.ts";
 import { newUserId } from "../user/fakes.ts";
 
 /** `state` with its `exec` calls counted. */
@@ -40,6 +41,20 @@ describe("ensureSchema", () => {
       await state.storage.deleteAll();
       expect(ensureSchema(state, ALEXA_USER_SCHEMA)).toBe(true);
       expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM webhook_queue").one().n).toBe(0);
+    });
+  });
+
+  it("a text-keyed table from before version 3 is rebuilt WITHOUT ROWID with its rows and its index", async () => {
+    await runInDurableObject(env.ALEXA_USER.getByName(newUserId("schema-rowid")), (_i: AlexaUser, state) => {
+      const sql = state.storage.sql;
+      sql.exec("DROP TABLE handled_requests");
+      sql.exec("CREATE TABLE handled_requests (key TEXT PRIMARY KEY, handled_at INTEGER NOT NULL, answer TEXT NOT NULL)");
+      sql.exec("INSERT INTO handled_requests VALUES ('req:1', 5, '{}')");
+      migrateDedupe(sql);
+      expect(tableSql(sql, "handled_requests")).toMatch(/WITHOUT ROWID/);
+      expect(sql.exec("SELECT key, handled_at FROM handled_requests").toArray()).toEqual([{ key: "req:1", handled_at: 5 }]);
+      expect(sql.exec("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'handled_requests_at'").one().n).toBe(1);
+      expect(sql.exec("INSERT INTO handled_requests VALUES ('req:2', 6, '{}')").rowsWritten).toBe(2);
     });
   });
 
