@@ -56,6 +56,9 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["test/node/**/*.test.ts", "test/e2e/**/*.test.ts"],
+          // Sized for CI on a busy 2-core machine; the heavy e2e tests set their own (scripts/lib/budgets.ts).
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ],

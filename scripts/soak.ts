@@ -1,5 +1,5 @@
 /**
- * `npm run soak -- --minutes M [--seed S] [--path P] [--store skill|household] [--commands N]`
+ * `npm run soak -- --minutes M [--seed S] [--path P] [--store skill|household] [--commands N] [--command-budget SECONDS]`
  *
  * Randomized, model-based convergence test of the whole stack under faults
  * (docs/soak.md). Runs seeded command sequences one after another, seeds S,
@@ -16,11 +16,13 @@ import { join } from "node:path";
 import { type Cmd, describeFailure, runSequence, soakSeed, startSoakStack, type SoakStack, type Store, workerErrors } from "./soak/run.ts";
 
 const USAGE = `usage: npm run soak -- [--minutes M] [--seed S] [--store skill|household] [--commands N]
-                      [--shrink-minutes M] [--replay '<json>'|file] [--quiet]
+                      [--shrink-minutes M] [--command-budget SECONDS] [--replay '<json>'|file] [--quiet]
   --minutes M     run seeded sequences for M minutes (default 5; with --seed alone: replay that seed once)
   --seed S        the first seed (default: random); printed on every failure
   --store         one store only (default: both)
   --commands N    commands per sequence (default 25)
+  --command-budget SECONDS
+                  stop issuing a sequence's commands after this long, then heal and check what ran (default: none)
   --replay        run exactly this command sequence (as printed by a failure)
 Exits 1 on the first violation, after shrinking it (docs/soak.md).`;
 
@@ -39,6 +41,7 @@ try {
       store: { type: "string" },
       commands: { type: "string", default: "25" },
       "shrink-minutes": { type: "string", default: "10" },
+      "command-budget": { type: "string" },
       quiet: { type: "boolean", default: false },
       replay: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -52,7 +55,7 @@ if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-for (const [name, v] of [["minutes", values.minutes], ["seed", values.seed], ["commands", values.commands], ["shrink-minutes", values["shrink-minutes"]]] as const) {
+for (const [name, v] of [["minutes", values.minutes], ["seed", values.seed], ["commands", values.commands], ["shrink-minutes", values["shrink-minutes"]], ["command-budget", values["command-budget"]]] as const) {
   if (v !== undefined && !Number.isFinite(Number(v))) usageError(`--${name} must be a number, got ${v}`);
 }
 
@@ -61,6 +64,7 @@ for (const st of stores) if (st !== "skill" && st !== "household") usageError(`-
 const replay = values.seed !== undefined && values.minutes === undefined;
 const minutes = Number(values.minutes ?? (replay ? "0" : "5"));
 const firstSeed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
+const budget = values["command-budget"] !== undefined ? { commandBudgetMs: Number(values["command-budget"]) * 1000 } : {};
 const log = (line: string): void => {
   if (!values.quiet) console.log(line);
 };
@@ -79,7 +83,7 @@ try {
     for (const st of stores) {
       const s = stacks.get(st)!;
       const from = s.workerLog.length;
-      const r = await runSequence(s, cmds, (l) => log(`[${st}] ${l}`));
+      const r = await runSequence(s, cmds, (l) => log(`[${st}] ${l}`), budget);
       const violations = [...r.violations, ...workerErrors(s.workerLog.slice(from)).map((e) => `Worker log: ${e}`)];
       for (const x of violations) console.error(`  - ${x}`);
       if (violations.length) {
@@ -104,6 +108,7 @@ try {
         ...(values.path ? { path: values.path } : {}),
         maxCommands: Number(values.commands),
         shrinkMs: Number(values["shrink-minutes"]) * 60_000,
+        ...budget,
         log: (l) => log(`[${st}] ${l}`),
       });
       done += 1;
@@ -116,7 +121,8 @@ try {
         exit = 1;
         break outer;
       }
-      console.log(`[soak] store ${st}, seed ${seed}: ok (${Math.round(o.ms / 1000)} s)`);
+      const f = o.first;
+      console.log(`[soak] store ${st}, seed ${seed}: ok, ${f ? `${f.done} of ${f.commands} commands${f.cut ? " (cut short)" : ""}` : "no run"}, ${Math.round(o.ms / 1000)} s`);
     }
     seed += 1;
   } while (!replay && Date.now() < deadline);

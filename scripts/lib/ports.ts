@@ -41,7 +41,7 @@ export function portFree(port: number, host = "127.0.0.1"): Promise<boolean> {
 
 function tryRun(cmd: string, args: string[]): string | null {
   try {
-    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 3000 });
+    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 10_000 });
   } catch {
     return null;
   }

@@ -19,6 +19,7 @@ import { join, resolve } from "node:path";
 import { type RunningApp, startFakeApp } from "../../emulator/app/server.ts";
 import type { EmulatorOptions } from "../../emulator/emulator.ts";
 import { type RunningEmulator, startEmulator } from "../../emulator/server.ts";
+import { VOICE_WAIT_MS } from "./budgets.ts";
 import { eventually } from "./eventually.ts";
 import { portFree } from "./ports.ts";
 import { freePort, startWranglerDev, type WranglerDev } from "./wrangler-dev.ts";
@@ -139,7 +140,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         await stack.worker.stop();
         // A killed workerd can hold its port for a moment after wrangler exits; the
         // new wrangler refuses a taken port (scripts/lib/ports.ts), so wait for it.
-        await eventually(`port ${opts.workerPort} to be free`, () => portFree(opts.workerPort), 15_000, 100);
+        await eventually(`port ${opts.workerPort} to be free`, () => portFree(opts.workerPort), 60_000, 100);
         stack.worker = await launch();
       },
       stop: async () => {
@@ -169,8 +170,10 @@ export interface ScratchStack {
  * Starts the whole stack on free ports with its state in a new temp directory
  * (kept on disk across Worker restarts) and Alexa's redelivery scaled to
  * milliseconds (200 ms doubling, 2 s cap, 2 min window); ~5-10 s, most of it
- * wrangler's start-up. A failed start removes the directory and carries the
- * Worker's output in its error.
+ * wrangler's start-up. Alexa waits {@link VOICE_WAIT_MS} for a voice answer
+ * instead of 8 s: the 8 s is a speed target (npm run bench), and a voice turn
+ * must not fail a test on a loaded CI machine by the clock alone. A failed
+ * start removes the directory and carries the Worker's output in its error.
  * @example const { stack, stop } = await startScratchStack({ alexaLists: "skill", tmpPrefix: "alb-e2e-" });
  */
 export async function startScratchStack(opts: { alexaLists: "skill" | "household"; tmpPrefix: string; maxLogLines?: number }): Promise<ScratchStack> {
@@ -189,7 +192,7 @@ export async function startScratchStack(opts: { alexaLists: "skill" | "household
       persistTo: join(dir, "state"),
       testScheduled: true,
       alexaLists: opts.alexaLists,
-      emulator: { retry: { baseMs: 200, maxDelayMs: 2000, eventWindowMs: 120_000 } },
+      emulator: { retry: { baseMs: 200, maxDelayMs: 2000, eventWindowMs: 120_000 }, voiceTimeoutMs: VOICE_WAIT_MS },
       onWorkerLine: (line) => {
         workerLog.push(line);
         if (workerLog.length > max) workerLog.shift();

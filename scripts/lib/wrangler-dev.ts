@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { portFree, portHolder } from "./ports.ts";
+import { WORKER_READY_MS } from "./budgets.ts";
 
 export interface WranglerDevOptions {
   /** The project root (where wrangler.toml is). */
@@ -28,7 +29,7 @@ export interface WranglerDevOptions {
   testScheduled?: boolean;
   /** Each output line, e.g. for prefixing or collecting. */
   onLine?: (line: string, stream: "stdout" | "stderr") => void;
-  /** How long to wait for /healthz. Default 60 s. */
+  /** How long to wait for /healthz. Default {@link WORKER_READY_MS} (a loaded machine). */
   readyTimeoutMs?: number;
 }
 
@@ -171,19 +172,19 @@ export async function startWranglerDev(opts: WranglerDevOptions): Promise<Wrangl
     // The leader is gone; make sure nothing of its group (workerd) lingers.
     killGroup(child, "SIGKILL");
   };
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? WORKER_READY_MS);
   let dead = false;
   void exited.then(() => (dead = true));
   while (!dead) {
     try {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) });
       if (res.ok) return { url, child, exited, stop };
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`wrangler dev did not answer ${url}/healthz within ${opts.readyTimeoutMs ?? 60_000} ms`);
+      throw new Error(`wrangler dev did not answer ${url}/healthz within ${opts.readyTimeoutMs ?? WORKER_READY_MS} ms`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

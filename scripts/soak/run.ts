@@ -5,7 +5,10 @@
  * Alexa emulator, the fake app), then heal every fault, wait, reconcile and
  * check the invariants of docs/soak.md. Each sequence uses a new person (so a
  * new Alexa user); faults and the Worker are shared, so sequences run one at a
- * time.
+ * time. A run is bounded by its commands; `commandBudgetMs` (the CI soak,
+ * test/e2e/soak.test.ts) stops issuing commands at the next command boundary
+ * once spent, and the run still heals, waits and checks the invariants on
+ * what ran (reported as cut short, never failed for the clock alone).
  */
 import fc from "fast-check";
 import { BridgeClient, type BridgeResponse, type Operation } from "../../emulator/app/bridge-client.ts";
@@ -179,7 +182,10 @@ interface AppOp {
 
 export interface RunResult {
   violations: string[];
+  /** Commands planned, and issued (fewer when the run was cut short by its command budget). */
   commands: number;
+  done: number;
+  cut: boolean;
   ms: number;
   /** On a violation: the person's deliveries and webhooks, in time order, for reading (see {@link traceOf}). */
   trace?: string[];
@@ -187,7 +193,12 @@ export interface RunResult {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Polls like the e2e tests, every 200 ms. */
+/**
+ * Polls like the e2e tests, every 200 ms. The limits below return as soon as
+ * their condition holds; they are sized for a loaded machine (CI on a busy
+ * 2-core box, several times what an idle one needs), so only a real stall
+ * reaches them, and then as a violation naming what was awaited.
+ */
 function until<T>(what: string, check: () => Promise<T> | T, timeoutMs: number, pollMs = 200): Promise<NonNullable<T>> {
   return eventually(what, check, timeoutMs, pollMs);
 }
@@ -198,8 +209,11 @@ let personSeq = 0;
  * Runs one command sequence for a new person, heals, waits and checks.
  * Returns the violations (empty: the run passed).
  */
-export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string) => void = () => {}): Promise<RunResult> {
+export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string) => void = () => {}, opts: { commandBudgetMs?: number } = {}): Promise<RunResult> {
   const t0 = Date.now();
+  const stopIssuingAt = t0 + (opts.commandBudgetMs ?? Infinity);
+  let done = 0;
+  let cut = false;
   const emu = s.stack.emulator.emulator;
   const v: string[] = [];
   const name = `soak${process.pid % 1000}-${++personSeq}`;
@@ -213,7 +227,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
     for (const w of all.slice(seen)) view.apply(w);
     seen = all.length;
   };
-  await until("the permissions webhook", () => s.stack.app.app.log.query({ userId, type: "alexa.user.permissions_changed" }).length > 0, 60_000);
+  await until("the permissions webhook", () => s.stack.app.app.log.query({ userId, type: "alexa.user.permissions_changed" }).length > 0, 120_000);
   const people = new Map<string, Change[]>();
   const personChange = (id: string, effect: Effect): void => {
     const at = Date.now();
@@ -235,9 +249,11 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
   const listIds: [string, string] =
     s.store === "household" ? [emu.list(name, "shopping").listId, emu.list(name, "todo").listId] : ["", ""];
 
-  // -------- REST, as a careful app does it: 503 or a reset connection is retried with the same key.
+  // -------- REST, as a careful app does it: 503 or a reset connection is retried with the same key
+  // (every 500 ms for up to a minute: a Worker restarting on a loaded machine).
+  const ATTEMPTS = 120;
   const rest = async (send: (key?: string) => Promise<BridgeResponse<Operation>>, key: string | undefined): Promise<BridgeResponse<Operation> | null> => {
-    for (let attempt = 0; attempt < 40; attempt++) {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       try {
         const res = await send(key);
         if (res.status >= 500) {
@@ -255,7 +271,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
           return null;
         }
         // Connection refused while the Worker restarts, or reset: retried with the same key.
-        if (attempt > 38) throw e;
+        if (attempt >= ATTEMPTS - 1) throw e;
         await sleep(500);
       }
     }
@@ -511,6 +527,13 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
   // ---------------------------------------------------------------- run
   try {
     for (const [n, c] of cmds.entries()) {
+      // A safe point: the previous command has returned; what ran is healed and checked below as usual.
+      if (n > 0 && Date.now() >= stopIssuingAt) {
+        cut = true;
+        log(`  cut short: ${n} of ${cmds.length} commands issued when the command budget (${Math.round((opts.commandBudgetMs ?? 0) / 1000)} s) ran out; healing and checking what ran`);
+        break;
+      }
+      done = n + 1;
       log(`  ${n + 1}. ${JSON.stringify(c)}`);
       try {
         await write(c);
@@ -531,7 +554,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
     await until("every operation final", async () => {
       await pollOps();
       return [...ops.values()].every((o) => o.status !== null);
-    }, 150_000, 500).catch((e: Error) => v.push(`${e.message}; pending: ${[...ops.values()].filter((o) => o.status === null).map((o) => `${o.opId} ${o.asked.kind}`).join(", ")}`));
+    }, 300_000, 500).catch((e: Error) => v.push(`${e.message}; pending: ${[...ops.values()].filter((o) => o.status === null).map((o) => `${o.opId} ${o.asked.kind}`).join(", ")}`));
     // Held deletes (45 s, src/sync/moves.ts) must be released before the app can agree.
     if (s.store === "household") {
       const wait = lastDeleteAt + 47_000 - Date.now();
@@ -541,7 +564,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
       }
     }
     await until("every Alexa delivery settled", () =>
-      emu.deliveries.list({ person: name }).every((d) => ["delivered", "dropped", "expired"].includes(d.state)), 120_000, 250,
+      emu.deliveries.list({ person: name }).every((d) => ["delivered", "dropped", "expired"].includes(d.state)), 240_000, 250,
     ).catch((e: Error) => v.push(e.message));
     // A delete is held from when the bridge handled it, which a restart, a List API fault (the delete is read
     // back first) or Alexa's redelivery can put well after the person's delete: wait from its accepted attempt.
@@ -568,7 +591,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
         await until("the marker's webhook", () => {
           pull();
           return view.createdByAlexa.some((c) => c.id === m.id) || [...s.gone.values()].some((g) => JSON.stringify(g.data).includes(m.id));
-        }, 90_000, 250).catch((e: Error) => v.push(e.message));
+        }, 180_000, 250).catch((e: Error) => v.push(e.message));
         return m.id;
       }
       const res = await rest((kk) => s.bridge.sync(userId, { idempotencyKey: kk as string }), `soak-drain-${userId.slice(-8)}-${++appSeq}`);
@@ -577,7 +600,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
       await until("the drain snapshot", () => {
         pull();
         return view.outcomes.has(opId) || [...s.gone.values()].some((g) => JSON.stringify(g.data).includes(opId));
-      }, 90_000, 250).catch((e: Error) => v.push(e.message));
+      }, 180_000, 250).catch((e: Error) => v.push(e.message));
       return opId;
     }
     faultsSeen.gone = [...s.gone.values()].filter((g) => g.userId === userId).length;
@@ -600,7 +623,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
     await until("the final snapshot", () => {
       pull();
       return view.outcomes.has(syncId) && s.stack.app.app.log.query({ userId, type: "alexa.list.snapshot" }).some((w) => (w.data as { opId: string }).opId === syncId);
-    }, 90_000, 250).catch((e: Error) => v.push(e.message));
+    }, 180_000, 250).catch((e: Error) => v.push(e.message));
     await pollOps();
     pull();
     const alexa = await truth();
@@ -683,7 +706,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
   } catch (e) {
     v.push(`the run itself failed: ${e instanceof Error ? e.stack : String(e)}`);
   }
-  return { violations: v, commands: cmds.length, ms: Date.now() - t0, ...(v.length ? { trace: traceOf(s, name, userId) } : {}) };
+  return { violations: v, commands: cmds.length, done, cut, ms: Date.now() - t0, ...(v.length ? { trace: traceOf(s, name, userId) } : {}) };
 }
 
 /**
@@ -718,6 +741,8 @@ export interface SoakCheck {
   maxCommands: number;
   /** How long shrinking may take (ms). */
   shrinkMs: number;
+  /** Per run: stop issuing commands after this long (see {@link runSequence}). Default: no limit. */
+  commandBudgetMs?: number;
   log?: (line: string) => void;
 }
 
@@ -731,6 +756,8 @@ export interface SoakOutcome {
   /** The last failing run's trace (deliveries, webhooks, the Worker's output). */
   trace?: string[];
   runs: number;
+  /** The first run (the seed's own sequence): commands planned, issued, whether it was cut short. */
+  first: { commands: number; done: number; cut: boolean; ms: number } | null;
   ms: number;
 }
 
@@ -744,16 +771,18 @@ export async function soakSeed(s: SoakStack, opts: SoakCheck): Promise<SoakOutco
   let runs = 0;
   let lastViolations: string[] = [];
   let lastTrace: string[] = [];
+  let first: SoakOutcome["first"] = null;
   const log = opts.log ?? (() => {});
   let logStart = s.workerLog.length;
   const prop = fc.asyncProperty(sequenceArb(s.store, opts.maxCommands), async (cmds) => {
     runs += 1;
     log(`run ${runs} (${cmds.length} commands)`);
     logStart = s.workerLog.length;
-    const r = await runSequence(s, cmds, log);
+    const r = await runSequence(s, cmds, log, opts.commandBudgetMs === undefined ? {} : { commandBudgetMs: opts.commandBudgetMs });
+    first ??= { commands: r.commands, done: r.done, cut: r.cut, ms: r.ms };
     const errors = workerErrors(s.workerLog.slice(logStart));
     const violations = [...r.violations, ...errors.map((e) => `Worker log: ${e}`)];
-    log(`run ${runs}: ${violations.length ? `${violations.length} violation(s)` : "ok"} in ${Math.round(r.ms / 1000)} s`);
+    log(`run ${runs}: ${violations.length ? `${violations.length} violation(s)` : "ok"}, ${r.done} of ${r.commands} commands${r.cut ? " (cut short)" : ""} in ${Math.round(r.ms / 1000)} s`);
     if (violations.length) {
       lastViolations = violations;
       lastTrace = [...(r.trace ?? []), "--- the Worker's output during the run ---", ...s.workerLog.slice(logStart)];
@@ -770,7 +799,7 @@ export async function soakSeed(s: SoakStack, opts: SoakCheck): Promise<SoakOutco
     interruptAfterTimeLimit: 10 * 60_000 + opts.shrinkMs,
     markInterruptAsFailure: false,
   });
-  if (!details.failed) return { ok: true, seed: opts.seed, violations: [], runs, ms: Date.now() - t0 };
+  if (!details.failed) return { ok: true, seed: opts.seed, violations: [], runs, first, ms: Date.now() - t0 };
   const counterexample = details.counterexample?.[0] as Cmd[] | undefined;
   // The last failing run is the shrunk one; replaying it once more gives its violations.
   return {
@@ -781,6 +810,7 @@ export async function soakSeed(s: SoakStack, opts: SoakCheck): Promise<SoakOutco
     violations: lastViolations,
     trace: lastTrace,
     runs,
+    first,
     ms: Date.now() - t0,
   };
 }

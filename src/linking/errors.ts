@@ -6,8 +6,9 @@
 
 /**
  * Why a linked-account token was not accepted. `VERIFIER_UNAVAILABLE` (the
- * JWKS or introspection endpoint could not be reached or answered nonsense) is
- * the only transient one: the token may be fine.
+ * JWKS or introspection endpoint could not be reached or answered nonsense, or
+ * the token's kid is not in a key set that cannot be refetched yet) is the
+ * only transient one: the token may be fine.
  * @example if (e.code === "TOKEN_EXPIRED") return linkAccountCard();
  */
 export type LinkingErrorCode =

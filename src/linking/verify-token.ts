@@ -10,10 +10,22 @@
  * `aud`, `exp` and `nbf` against the given clock ({@link CLOCK_TOLERANCE_S}
  * of skew), `sub` required, and only the algorithms of {@link ALLOWED_ALGS}
  * (so never `none`, and never HMAC, which would let a party holding the
- * public key sign). A `kid` the cached key set lacks makes jose fetch the set
- * once more, at most once per `jwksCooldownMs` (key rotation without letting
- * forged kids hammer the endpoint). Opaque tokens (not three dot-separated
- * parts) go to RFC 7662 introspection when it is configured: POST with
+ * public key sign). A `kid` the cached key set lacks (the app rotated its
+ * signing key, or a forger made one up) is decided here, with jose's
+ * `reload()`, not by jose's own cooldown (which reads `Date.now`, and which on
+ * Workers lets concurrent requests each fetch):
+ * - key set fetched during this very call (first use, stale cache, or another
+ *   request's refetch just done): the kid is really unknown → TOKEN_KEY_UNKNOWN,
+ *   a refusal (cached);
+ * - last fetch started less than `jwksCooldownMs` ago: the set cannot be
+ *   refetched yet, so this is no verdict on the token → VERIFIER_UNAVAILABLE
+ *   (not cached; `SkillAccountLinked` answers 503 and Alexa redelivers);
+ * - otherwise one refetch, claimed synchronously so concurrent requests do
+ *   not fetch too, then one more look: still unknown → TOKEN_KEY_UNKNOWN.
+ * So unknown kids cause at most one fetch per cooldown, however many arrive.
+ *
+ * Opaque tokens (not three dot-separated parts) go to RFC 7662
+ * introspection when it is configured: POST with
  * HTTP Basic client credentials, `active` must be true, `sub` present, `exp`
  * (if given) in the future, `iss`/`aud` (if configured and given) as expected.
  *
@@ -31,8 +43,7 @@ import {
   errors as joseErrors,
   jwtVerify,
   type FetchImplementation,
-  type JWTPayload,
-  type JWTVerifyGetKey,
+  type RemoteJWKSet,
 } from "jose";
 import { fetchTextWithTimeout } from "../util/fetch-timeout.ts";
 import type { LinkingConfig } from "./config.ts";
@@ -48,6 +59,8 @@ export const INTROSPECTION_CACHE_MS = 60_000;
 export const REFUSAL_CACHE_MS = 60_000;
 /** Verdicts kept at most (oldest dropped first). @example MAX_CACHED_VERDICTS // 2000 */
 export const MAX_CACHED_VERDICTS = 2000;
+/** Least time between two JWKS fetches caused by unknown kids (default of `jwksCooldownMs`). @example JWKS_COOLDOWN_MS // 30000 */
+export const JWKS_COOLDOWN_MS = 30_000;
 /** Deadline of one JWKS or introspection exchange (a voice answer has 8 s in all). @example VERIFY_TIMEOUT_MS // 3000 */
 export const VERIFY_TIMEOUT_MS = 3_000;
 
@@ -63,7 +76,7 @@ export interface TokenVerifierDeps {
   fetch: typeof fetch;
   /** ms since epoch. */
   now: () => number;
-  /** Least time between two JWKS fetches caused by unknown kids (jose's cooldown). Default 30 000. */
+  /** Least time between the last JWKS fetch and one caused by an unknown kid. Default {@link JWKS_COOLDOWN_MS}. */
   jwksCooldownMs?: number;
 }
 
@@ -80,17 +93,27 @@ const utf8 = new TextEncoder();
 export class TokenVerifier {
   readonly #config: LinkingConfig;
   readonly #deps: TokenVerifierDeps;
-  readonly #jwks: JWTVerifyGetKey | null;
+  readonly #jwks: RemoteJWKSet | null;
   readonly #verdicts = new Map<string, Cached>();
+  readonly #cooldownMs: number;
+  /** JWKS fetches started, and when the last one started (`deps.now`): see the module header. */
+  #fetches = 0;
+  #fetchedAt = -Infinity;
 
   constructor(config: LinkingConfig, deps: TokenVerifierDeps) {
     this.#config = config;
     this.#deps = deps;
+    this.#cooldownMs = deps.jwksCooldownMs ?? JWKS_COOLDOWN_MS;
     if (config.jwksUrl !== null) {
-      const fetchJwks: FetchImplementation = (url, init) => deps.fetch(url, init);
+      const fetchJwks: FetchImplementation = (url, init) => {
+        this.#fetches++;
+        this.#fetchedAt = deps.now();
+        return deps.fetch(url, init);
+      };
       this.#jwks = createRemoteJWKSet(new URL(config.jwksUrl), {
         timeoutDuration: VERIFY_TIMEOUT_MS,
-        cooldownDuration: deps.jwksCooldownMs ?? 30_000,
+        // jose never refetches on an unknown kid by itself: #verifyJwt decides (it still fetches an empty or stale set).
+        cooldownDuration: Infinity,
         [customFetch]: fetchJwks,
       });
     } else {
@@ -138,19 +161,41 @@ export class TokenVerifier {
   }
 
   async #verifyJwt(token: string, now: number): Promise<VerifiedToken> {
-    let payload: JWTPayload;
+    const jwks = this.#jwks!;
+    const fetchesBefore = this.#fetches;
     try {
-      ({ payload } = await jwtVerify(token, this.#jwks!, {
-        issuer: this.#config.issuer ?? undefined,
-        audience: this.#config.audience ?? undefined,
-        algorithms: [...ALLOWED_ALGS],
-        currentDate: new Date(now),
-        clockTolerance: CLOCK_TOLERANCE_S,
-        requiredClaims: ["sub", "exp"],
-      }));
+      return await this.#checkJwt(token, now);
+    } catch (e) {
+      if (!(e instanceof joseErrors.JWKSNoMatchingKey)) throw fromJose(e);
+    }
+    if (this.#fetches !== fetchesBefore) {
+      // The set was fetched during this call: one more look at the newest set decides (no fetch).
+      if (jwks.reloading) fail("VERIFIER_UNAVAILABLE", "kid not in the key set; the JWKS is being refetched");
+      return this.#checkJwt(token, now).catch((e: unknown) => Promise.reject(fromJose(e)));
+    }
+    const age = now - this.#fetchedAt;
+    if (age < this.#cooldownMs) {
+      fail("VERIFIER_UNAVAILABLE", `kid not in the key set fetched ${Math.round(age / 1000)} s ago; refetched at most every ${this.#cooldownMs / 1000} s`);
+    }
+    this.#fetchedAt = now; // claimed before the first await: concurrent requests see the cooldown
+    try {
+      await jwks.reload();
     } catch (e) {
       throw fromJose(e);
     }
+    return this.#checkJwt(token, now).catch((e: unknown) => Promise.reject(fromJose(e)));
+  }
+
+  /** jose's verdict on a JWT against the cached key set (jose errors as they come). */
+  async #checkJwt(token: string, now: number): Promise<VerifiedToken> {
+    const { payload } = await jwtVerify(token, this.#jwks!, {
+      issuer: this.#config.issuer ?? undefined,
+      audience: this.#config.audience ?? undefined,
+      algorithms: [...ALLOWED_ALGS],
+      currentDate: new Date(now),
+      clockTolerance: CLOCK_TOLERANCE_S,
+      requiredClaims: ["sub", "exp"],
+    });
     if (typeof payload.sub !== "string" || payload.sub === "") fail("TOKEN_CLAIMS_INVALID", "sub must be a non-empty string");
     return { sub: payload.sub, expiresAt: typeof payload.exp === "number" ? payload.exp * 1000 : null };
   }

@@ -19,8 +19,9 @@
  * I/O); the object gets the verdict, never the token. A verified `sub` moves
  * the appUserId → userId mapping to this user. With `APP_REQUIRE_LINKING=true`
  * a voice request without a valid token gets a LinkAccount card, and one whose
- * token cannot be checked now (JWKS or introspection down) "try again
- * shortly", both from here. A `SkillAccountLinked` whose token cannot be
+ * token cannot be checked now (JWKS or introspection down, or a kid the key
+ * set lacks within the refetch cooldown, e.g. right after a key rotation)
+ * "try again shortly", both from here. A `SkillAccountLinked` whose token cannot be
  * checked now is answered 503 (Alexa redelivers events for an hour); one with a
  * refused token is acknowledged, and the user is not linked.
  */

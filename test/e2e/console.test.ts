@@ -16,7 +16,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type E2E, startE2E } from "./harness.ts";
+import { LONG_TEST_MS, RETRY_WAIT_MS, STACK_START_MS, STACK_STOP_MS, TEST_MS, WAIT_MS } from "../../scripts/lib/budgets.ts";
+import { type E2E, reportRuns, startE2E } from "./harness.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -65,16 +66,18 @@ function useConsolePage(alexaLists: "skill" | "household") {
       if (msg.type() === "error") errors.push(`console: ${msg.text()}`);
     });
     page.on("pageerror", (err) => errors.push(`page: ${err.message}`));
-    page.setDefaultTimeout(30_000);
+    page.setDefaultTimeout(WAIT_MS);
     await page.goto(`${e.stack.emulator.origin}/`);
     await page.waitForSelector("body[data-ready='true']");
-  }, 120_000);
+  }, STACK_START_MS);
 
   afterAll(async () => {
     await context?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
     await e?.stop();
-  }, 30_000);
+  }, STACK_STOP_MS);
+
+  reportRuns(() => e);
 
   afterEach((ctx) => {
     if (ctx.task.result?.state === "fail" && e) console.log(`--- worker output (last 60 lines) ---\n${e.workerLog.slice(-60).join("\n")}`);
@@ -86,14 +89,14 @@ function useConsolePage(alexaLists: "skill" | "household") {
     },
     errors,
     /** Waits until an element matching `selector` shows `text`. */
-    shows: (selector: string, text: string | RegExp, timeout = 30_000): Promise<void> =>
+    shows: (selector: string, text: string | RegExp, timeout = WAIT_MS): Promise<void> =>
       page.locator(selector).filter({ hasText: text }).first().waitFor({ state: "visible", timeout }),
     alexaItem: (value: string): string => `#alexa-lists li.item[data-value="${value}"]`,
     appItem: (value: string): string => `#app-lists li.item[data-value="${value}"]`,
   };
 }
 
-describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (skill store)", { timeout: 90_000 }, () => {
+describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (skill store)", { timeout: TEST_MS }, () => {
   const ui = useConsolePage("skill");
   const { errors, shows, alexaItem, appItem } = ui;
 
@@ -141,22 +144,22 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (sk
     await ui.page.waitForFunction(
       () => [...document.querySelectorAll<HTMLElement>("#timeline li[data-type=webhook]")].some((li) => Number(li.dataset.retries) >= 2),
       undefined,
-      { timeout: 45_000 },
+      { timeout: RETRY_WAIT_MS },
     );
     expect(await ui.page.locator(appItem("eggs")).count()).toBe(0);
     await ui.page.locator("#fault-app-down").uncheck();
-    await ui.page.waitForSelector(appItem("eggs"), { timeout: 45_000 });
+    await ui.page.waitForSelector(appItem("eggs"), { timeout: RETRY_WAIT_MS });
     await shows("#timeline li[data-type=webhook]", "received on retry");
-  }, 120_000);
+  }, LONG_TEST_MS);
 
   it("restarts the Worker from the page and keeps working", async () => {
     await ui.page.getByRole("button", { name: "Restart the Worker" }).click();
-    await shows("#timeline li[data-type=worker]", "Worker running", 60_000);
+    await shows("#timeline li[data-type=worker]", "Worker running", RETRY_WAIT_MS);
     await ui.page.getByLabel("Say to Alexa").fill("add coffee to my shopping list");
     await ui.page.getByLabel("Say to Alexa").press("Enter");
     await ui.page.waitForSelector(alexaItem("coffee"));
     await ui.page.waitForSelector(appItem("coffee"));
-  }, 90_000);
+  }, TEST_MS);
 
   it("with the app answering 410, the webhook is a dead letter in the app panel; Redrive sends it again and the app gets it", async () => {
     await ui.page.locator("#fault-app-gone").check();
@@ -181,7 +184,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (sk
     await ui.page.waitForFunction(() => document.getElementById("dl-count")?.textContent === "0");
     expect(await ui.page.locator("#dead-letters li").count()).toBe(0);
     await shows("#timeline li[data-type=webhook]", "received (redriven)");
-  }, 90_000);
+  }, TEST_MS);
 
   it("the REST list buttons create, rename and delete a custom list, each reaching Alexa's side; a refusal shows in the note", async () => {
     const alexaList = (name: string): string => `#alexa-lists section.list[data-name="${name}"]`;
@@ -211,7 +214,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (sk
     await ui.page.getByRole("button", { name: "Delete Pantry (REST)" }).click();
     await ui.page.locator(alexaList("Pantry")).waitFor({ state: "detached" });
     await ui.page.locator(appList("Pantry")).waitFor({ state: "detached" });
-  }, 90_000);
+  }, TEST_MS);
 
   it("logged no errors in the browser", async () => {
     if (process.env.CONSOLE_SCREENSHOT) {
@@ -222,7 +225,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (sk
   });
 });
 
-describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (household store)", { timeout: 90_000 }, () => {
+describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (household store)", { timeout: TEST_MS }, () => {
   const ui = useConsolePage("household");
   const { errors, shows, alexaItem, appItem } = ui;
 
@@ -245,7 +248,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (ho
     await ui.page.waitForSelector(`#alexa-lists section.list:nth-child(2) li.item[data-value="milk"]`);
     await ui.page.waitForFunction(() => document.querySelector("#app-lists section.list:nth-child(2) li.item[data-value=milk]") !== null);
     expect(await ui.page.locator(alexaItem("milk")).count()).toBe(1);
-  }, 90_000);
+  }, TEST_MS);
 
   it("with the List API answering 500, the timeline shows the failed calls; the app gets the item once it is off", async () => {
     await ui.page.locator("#fault-lists-500").check();
@@ -254,8 +257,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (ho
     await ui.page.waitForSelector(alexaItem("tea"));
     await shows("#timeline li[data-type=call]", /List API GET .* 500 · fault: 500/);
     await ui.page.locator("#fault-lists-500").uncheck();
-    await ui.page.waitForSelector(appItem("tea"), { timeout: 60_000 });
+    await ui.page.waitForSelector(appItem("tea"), { timeout: RETRY_WAIT_MS });
     expect(errors).toEqual([]);
-  }, 120_000);
+  }, LONG_TEST_MS);
 });
 

@@ -8,13 +8,21 @@
  * Worker keeps its production delays (its own backoffs are short enough for
  * the faults injected here).
  */
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { WebhookRecord } from "../../emulator/app/webhook-log.ts";
 import { BridgeClient } from "../../emulator/app/bridge-client.ts";
 import type { PersonView } from "../../emulator/people.ts";
+import { STACK_START_MS, STACK_STOP_MS } from "../../scripts/lib/budgets.ts";
 import { type Stack, startScratchStack } from "../../scripts/lib/stack.ts";
 import { eventually } from "../../scripts/lib/eventually.ts";
 import { contractChecker } from "./contract.ts";
+
+export interface Activity {
+  deliveries: number;
+  turns: number;
+  webhooks: number;
+  rest: number;
+}
 
 export interface E2E {
   stack: Stack;
@@ -26,6 +34,8 @@ export interface E2E {
   contractViolations: string[];
   /** The Worker's output so far (shown when a test fails). */
   workerLog: string[];
+  /** What the stack did so far (for the one line per test, {@link reportRuns}): Alexa deliveries, voice turns, webhooks, REST calls. */
+  activity(): Activity;
   stop(): Promise<void>;
 }
 
@@ -35,7 +45,15 @@ export async function startE2E(opts: { alexaLists: "skill" | "household" }): Pro
   // The contract, checked in one place: the REST client's fetch and the fake app's webhook log.
   const contract = contractChecker();
   const contractViolations: string[] = [];
+  // Counted from the emulator's event bus and the wrappers below (the emulator's own logs are capped).
+  const deliveries = new Set<string>();
+  const counts = { turns: 0, webhooks: 0, rest: 0 };
+  stack.emulator.emulator.events.subscribe((ev) => {
+    if (ev.type === "delivery") deliveries.add((ev.data as { id: string }).id);
+    else if (ev.type === "voice") counts.turns += 1;
+  });
   const checkedFetch: typeof fetch = async (input, init) => {
+    counts.rest += 1;
     const res = await fetch(input, init);
     const text = await res.clone().text();
     let body: unknown = text === "" ? null : text;
@@ -51,13 +69,16 @@ export async function startE2E(opts: { alexaLists: "skill" | "household" }): Pro
   const record = log.record.bind(log);
   log.record = (webhookId, body, now) => {
     contractViolations.push(...contract.webhook(body));
-    return record(webhookId, body, now);
+    const fresh = record(webhookId, body, now);
+    if (fresh) counts.webhooks += 1;
+    return fresh;
   };
   return {
     stack,
     bridge: new BridgeClient({ baseUrl: stack.workerUrl, token: secrets.apiToken, fetch: checkedFetch }),
     contractViolations,
     workerLog,
+    activity: () => ({ deliveries: deliveries.size, ...counts }),
     stop: async () => {
       await stop();
       if (contractViolations.length > 0) {
@@ -69,21 +90,48 @@ export async function startE2E(opts: { alexaLists: "skill" | "household" }): Pro
 
 /**
  * The usual lifecycle of an e2e file: one stack for the file (started before
- * its tests, stopped after), handed to `use`; a failing test prints the
- * Worker's last lines.
+ * its tests, stopped after), handed to `use`; each test prints one line with
+ * what it did and how long it took ({@link reportRuns}); a failing test prints
+ * the Worker's last lines. Limits: scripts/lib/budgets.ts.
  * @example let e: E2E; useE2E({ alexaLists: "skill" }, (started) => (e = started));
  */
 export function useE2E(opts: { alexaLists: "skill" | "household" }, use: (e: E2E) => void): void {
   let e: E2E | undefined;
   beforeAll(async () => {
+    const t0 = Date.now();
     e = await startE2E(opts);
+    console.log(`[e2e] ${opts.alexaLists} stack started in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     use(e);
-  }, 120_000);
+  }, STACK_START_MS);
   afterAll(async () => {
     await e?.stop();
-  }, 30_000);
+  }, STACK_STOP_MS);
+  reportRuns(() => e);
   afterEach((ctx) => {
     if (ctx.task.result?.state === "fail" && e) console.log(`--- worker output (last 80 lines) ---\n${e.workerLog.slice(-80).join("\n")}`);
+  });
+}
+
+/**
+ * Prints one line per test: the Alexa deliveries, voice turns, webhooks and
+ * REST calls it made, and its seconds (so a slow machine shows in CI's output
+ * before any limit is reached).
+ * @example reportRuns(() => e);
+ */
+export function reportRuns(stack: () => E2E | undefined): void {
+  let start: (Activity & { t: number }) | null = null;
+  beforeEach(() => {
+    const e = stack();
+    start = e ? { t: Date.now(), ...e.activity() } : null;
+  });
+  afterEach((ctx) => {
+    const e = stack();
+    if (!e || !start) return;
+    const now = e.activity();
+    const secs = ((Date.now() - start.t) / 1000).toFixed(1);
+    console.log(
+      `[e2e] ${ctx.task.name}: ${ctx.task.result?.state ?? "done"}, ${now.deliveries - start.deliveries} Alexa deliveries, ${now.turns - start.turns} voice turns, ${now.webhooks - start.webhooks} webhooks, ${now.rest - start.rest} REST calls, ${secs} s`,
+    );
   });
 }
 

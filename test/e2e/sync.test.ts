@@ -6,6 +6,7 @@
  * every scenario uses its own person (so its own Alexa user).
  */
 import { describe, expect, it } from "vitest";
+import { LONG_TEST_MS, RETRY_WAIT_MS, TEST_MS, WAIT_MS } from "../../scripts/lib/budgets.ts";
 import type { Operation } from "../../emulator/app/bridge-client.ts";
 import {
   alexaValues,
@@ -38,7 +39,7 @@ function completedFor(userId: string, opId: string): CompletedData[] {
 async function appCreates(userId: string, list: string, value: string, appItemId: string): Promise<Operation> {
   const res = await e.bridge.createItem(userId, list, { value, appItemId });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
-  return e.bridge.waitForOperation(userId, res.body.id, { timeoutMs: 60_000, pollMs: 200 });
+  return e.bridge.waitForOperation(userId, res.body.id, { timeoutMs: WAIT_MS, pollMs: 200 });
 }
 
 /**
@@ -47,7 +48,7 @@ async function appCreates(userId: string, list: string, value: string, appItemId
  */
 async function drainWebhooks(person: string, userId: string): Promise<void> {
   const marker = emu().addItem(person, "todo", `marker ${Date.now()}`);
-  await eventually("marker webhook", () => itemsCreatedAtApp(e, userId).some((i) => i.id === marker.id), 60_000);
+  await eventually("marker webhook", () => itemsCreatedAtApp(e, userId).some((i) => i.id === marker.id), WAIT_MS);
 }
 
 describe("Alexa → app", () => {
@@ -64,7 +65,7 @@ describe("Alexa → app", () => {
       emu().deliveries.list({ person: "ann", type: "ItemsCreated" }).find((d) => d.state === "delivered"),
     );
     expect(delivery.attempts.at(-1)!.status).toBe(200);
-  }, 60_000);
+  }, TEST_MS);
 });
 
 describe("app → Alexa", () => {
@@ -93,7 +94,7 @@ describe("app → Alexa", () => {
     await drainWebhooks("ben", p.userId);
     expect(itemsCreatedAtApp(e, p.userId).filter((i) => i.id === alexaItemId)).toEqual([]);
     expect(completedFor(p.userId, op.id)).toHaveLength(1);
-  }, 90_000);
+  }, TEST_MS);
 
   it("Alexa delivers the same message twice, concurrently: one item", async () => {
     const p = await enabledPerson(e, "cat");
@@ -108,7 +109,7 @@ describe("app → Alexa", () => {
     expect(alexaValues(e, "cat", "todo").filter((v) => v === "call mom")).toHaveLength(1);
     await drainWebhooks("cat", p.userId);
     expect(completedFor(p.userId, op.id)).toHaveLength(1);
-  }, 90_000);
+  }, TEST_MS);
 });
 
 describe("faults and recovery", () => {
@@ -134,7 +135,7 @@ describe("faults and recovery", () => {
     await e.stack.restartWorker();
 
     // App → Alexa: both operations complete, each item exactly once on Alexa's list.
-    const ops = await Promise.all(requested.map((id) => e.bridge.waitForOperation(p.userId, id, { timeoutMs: 90_000, pollMs: 250 })));
+    const ops = await Promise.all(requested.map((id) => e.bridge.waitForOperation(p.userId, id, { timeoutMs: RETRY_WAIT_MS, pollMs: 250 })));
     expect(ops.map((o) => o.status)).toEqual(["completed", "completed"]);
     const values = alexaValues(e, "dan", "shopping");
     expect(values.filter((v) => v === "cheese")).toHaveLength(1);
@@ -144,7 +145,7 @@ describe("faults and recovery", () => {
     await eventually(
       "apples and bread at the app",
       () => fromAlexa.every((item) => itemsCreatedAtApp(e, p.userId).some((i) => i.id === item.id)),
-      90_000,
+      RETRY_WAIT_MS,
       250,
     );
     await drainWebhooks("dan", p.userId);
@@ -160,7 +161,7 @@ describe("faults and recovery", () => {
     expect(emu().calls({ api: "messaging" }).some((c) => c.status === 401)).toBe(true);
     expect(emu().calls({ api: "lwa" }).filter((c) => c.fault).length).toBe(1);
     expect(e.stack.app.app.log.stats().refused).toBeGreaterThanOrEqual(2);
-  }, 180_000);
+  }, LONG_TEST_MS);
 });
 
 describe("skill lifecycle", () => {
@@ -186,7 +187,7 @@ describe("skill lifecycle", () => {
     const yeast = emu().addItem("eve", "shopping", "yeast");
     await eventually("yeast at the app under the new user id", () => itemsCreatedAtApp(e, again.userId).some((i) => i.id === yeast.id));
     expect(itemsCreatedAtApp(e, p.userId).some((i) => i.id === yeast.id)).toBe(false);
-  }, 120_000);
+  }, LONG_TEST_MS);
 });
 
 describe("reconciliation", () => {
@@ -209,11 +210,11 @@ describe("reconciliation", () => {
           .map((w) => w.data as Snapshot)
           .find((s) => s.lists.some((l) => l.items.some((i) => i.id === milk.id)));
       },
-      90_000,
+      RETRY_WAIT_MS,
       2000,
     );
     const shopping = snapshot.lists.find((l) => l.listId === p.shoppingListId);
     expect(shopping?.items.map((i) => i.value)).toContain("milk");
     expect(emu().calls({ api: "lists" }).some((c) => c.method === "GET" && c.path.endsWith("/active"))).toBe(true);
-  }, 120_000);
+  }, LONG_TEST_MS);
 });

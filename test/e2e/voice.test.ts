@@ -9,6 +9,7 @@
  * file; every scenario uses its own person (so its own Alexa user).
  */
 import { describe, expect, it } from "vitest";
+import { LONG_TEST_MS, RETRY_WAIT_MS, TEST_MS, WAIT_MS } from "../../scripts/lib/budgets.ts";
 import type { Operation } from "../../emulator/app/bridge-client.ts";
 import type { WebhookRecord } from "../../emulator/app/webhook-log.ts";
 import type { VoiceTurn } from "../../emulator/voice.ts";
@@ -83,7 +84,7 @@ async function drainWebhooks(person: string, userId: string, locale = "en-US"): 
   await eventually(
     "marker webhook",
     () => itemHooks(userId, "alexa.list.items.created").slice(before).some((w) => w.data.items.some((i) => i.value === value)),
-    30_000,
+    WAIT_MS,
   );
 }
 
@@ -111,7 +112,7 @@ describe("voice ⇄ app", () => {
     // Still exactly one after the queue is drained.
     await drainWebhooks("ann", p.userId);
     expect(itemHooks(p.userId, "alexa.list.items.created").filter((w) => w.data.items.some((i) => i.value === "milk"))).toHaveLength(1);
-  }, 60_000);
+  }, TEST_MS);
 
   it("the app creates coffee by REST; 'what's on my shopping list' speaks it; outbox.completed once, no item webhook for the app's own change", async () => {
     const p = await enabledPerson(e, "ben");
@@ -129,7 +130,7 @@ describe("voice ⇄ app", () => {
     expect(webhooks(e, p.userId, "outbox.completed").filter((w) => (w.data as { opId: string }).opId === op.id)).toHaveLength(1);
     const echoes = webhooks(e, p.userId, "alexa.list.items.").filter((w) => (w.data as ItemsData).items?.some((i) => i.value === "coffee"));
     expect(echoes).toEqual([]);
-  }, 60_000);
+  }, TEST_MS);
 
   it("voice and the app edit the same item: created and renamed by the app, checked off by voice at version 3; after the app deletes it, a check-off changes nothing", async () => {
     const p = await enabledPerson(e, "cat");
@@ -156,7 +157,7 @@ describe("voice ⇄ app", () => {
     // Only the marker's webhook came after: the second check-off changed nothing.
     const after = webhooks(e, p.userId, "alexa.list.items.").slice(itemHooksBefore);
     expect(after.map((w) => [w.type, (w.data as ItemsData).items?.map((i) => i.value)])).toEqual([["alexa.list.items.created", ["pasta"]]]);
-  }, 60_000);
+  }, TEST_MS);
 });
 
 describe("adding what is there checked off", () => {
@@ -173,7 +174,7 @@ describe("adding what is there checked off", () => {
     expect((await defaultList(p.userId, "shopping")).items).toEqual([expect.objectContaining({ value: "milk", status: "active", version: 2, appItemId: "app-milk" })]);
     await drainWebhooks("ida", p.userId);
     expect(itemHooks(p.userId, "alexa.list.items.created").filter((w) => w.data.items.some((i) => i.value === "milk"))).toEqual([]);
-  }, 60_000);
+  }, TEST_MS);
 });
 
 describe("a long session", () => {
@@ -278,7 +279,7 @@ describe("a long session", () => {
     expect(model.items.length).toBeGreaterThan(5);
     expect(model.items.some((i) => i.status === "completed")).toBe(true);
     expect((await defaultList(p.userId, "todo")).items).toEqual([]);
-  }, 60_000);
+  }, LONG_TEST_MS);
 });
 
 describe("faults and recovery", () => {
@@ -297,14 +298,14 @@ describe("faults and recovery", () => {
         const hs = itemHooks(p.userId, "alexa.list.items.created");
         return hs.length === 3 ? hs : null;
       },
-      45_000,
+      RETRY_WAIT_MS,
       200,
     );
     expect(created.map((w) => w.data.items.map((i) => i.value))).toEqual([["apples"], ["bread"], ["cheese"]]);
     expect(created.map((w) => w.receipts)).toEqual([1, 1, 1]);
     expect(e.stack.app.app.outages.list()).toEqual([]);
     expect(e.stack.app.app.log.stats().refused - refusedBefore).toBe(2);
-  }, 60_000);
+  }, TEST_MS);
 
   it("the Worker restarted mid-session: the lists survive, and the person goes on talking", async () => {
     const p = await enabledPerson(e, "fay");
@@ -316,8 +317,8 @@ describe("faults and recovery", () => {
     expect(t.speech).toMatch(/butter/i);
     await say("fay", "add sugar to my shopping list");
     expect((await defaultList(p.userId, "shopping")).items.map((i) => i.value)).toEqual(["butter", "sugar"]);
-    await eventually("both webhooks", () => itemHooks(p.userId, "alexa.list.items.created").length === 2, 30_000);
-  }, 90_000);
+    await eventually("both webhooks", () => itemHooks(p.userId, "alexa.list.items.created").length === 2, RETRY_WAIT_MS);
+  }, LONG_TEST_MS);
 });
 
 describe("skill lifecycle", () => {
@@ -345,7 +346,7 @@ describe("skill lifecycle", () => {
     const t = await say("gus", "what's on my shopping list");
     expect(t.userId).toBe(again.userId);
     expect(t.speech).not.toMatch(/flour/i);
-  }, 60_000);
+  }, TEST_MS);
 });
 
 describe("German", () => {
@@ -359,5 +360,5 @@ describe("German", () => {
     const hook = await eventually("items.created", () => itemHooks(p.userId, "alexa.list.items.created")[0]);
     expect(hook.data).toMatchObject({ defaultKind: "shopping", source: "voice", items: [{ value: "Käse", status: "active" }] });
     expect((await defaultList(p.userId, "shopping")).items.map((i) => i.value)).toEqual(["Käse"]);
-  }, 60_000);
+  }, TEST_MS);
 });

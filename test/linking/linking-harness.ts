@@ -11,13 +11,13 @@ import { handleApi } from "../../src/routes/api/router.ts";
 import { dispatchAlexaRequest } from "../../src/user/dispatch.ts";
 import { API, APP_URL, envelope, settle, skillEvent, userStub, type FakeApp, type FakeHousehold } from "../user/fakes.ts";
 import { useFakes } from "../user/harness.ts";
-import { JWKS_URL, LINKING_VARS, OAuthFixture } from "./oauth-fixture.ts";
+import { INTROSPECTION_URL, INTROSPECTION_VARS, JWKS_URL, LINKING_VARS, OAuthFixture } from "./oauth-fixture.ts";
 
 export const API_TOKEN = "test-api-token-1";
 
-/** The test env with verification configured (and linking required when asked). */
-export function linkingEnv(opts: { require?: boolean } = {}): Env {
-  return { ...env, ...LINKING_VARS, ...(opts.require ? { APP_REQUIRE_LINKING: "true" } : {}) } as Env;
+/** The test env with verification configured (JWKS, or introspection when asked; linking required when asked). */
+export function linkingEnv(opts: { require?: boolean; introspection?: boolean } = {}): Env {
+  return { ...env, ...(opts.introspection ? INTROSPECTION_VARS : LINKING_VARS), ...(opts.require ? { APP_REQUIRE_LINKING: "true" } : {}) } as Env;
 }
 
 /** Routes every fetch: the JWKS to the fixture, Amazon and the app to their fakes. */
@@ -26,6 +26,7 @@ export function installLinkingFetch(oauth: OAuthFixture, household: FakeHousehol
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const req = new Request(input, init);
     if (req.url === JWKS_URL) return oauth.fetch(req);
+    if (req.url === INTROSPECTION_URL) return oauth.introspect(req);
     if (req.url.startsWith(API)) return household.handle(req);
     if (req.url === APP_URL) return app.handle(req);
     throw new Error(`unexpected fetch ${req.url}`);
@@ -81,6 +82,7 @@ export function useLinkingFakes(): { household: FakeHousehold; app: FakeApp; rea
   });
   beforeEach(() => {
     oauth!.down = false;
+    oauth!.introspectionDown = false;
     installLinkingFetch(oauth!, household, app);
   });
   return {

@@ -9,6 +9,14 @@ export const INTROSPECTION_URL = "https://id.app.test/oauth/introspect";
 
 /** The Worker vars that turn verification on against this fixture. */
 export const LINKING_VARS = { APP_OAUTH_ISSUER: ISSUER, APP_OAUTH_AUDIENCE: AUDIENCE, APP_OAUTH_JWKS_URL: JWKS_URL } as const;
+/** The Worker vars that verify opaque tokens by introspection against this fixture. */
+export const INTROSPECTION_VARS = {
+  APP_OAUTH_ISSUER: ISSUER,
+  APP_OAUTH_AUDIENCE: AUDIENCE,
+  APP_OAUTH_INTROSPECTION_URL: INTROSPECTION_URL,
+  APP_OAUTH_CLIENT_ID: "bridge",
+  APP_OAUTH_CLIENT_SECRET: "s3cret",
+} as const;
 
 interface Key {
   kid: string;
@@ -28,6 +36,12 @@ export class OAuthFixture {
   jwksFetches = 0;
   /** The JWKS endpoint fails (network error). */
   down = false;
+  /** Introspection requests served. */
+  introspections = 0;
+  /** The introspection endpoint answers 503. */
+  introspectionDown = false;
+  /** Opaque tokens the introspection endpoint calls active, by token → sub. */
+  readonly #opaque = new Map<string, string>();
   #rotations = 0;
 
   static async create(): Promise<OAuthFixture> {
@@ -36,9 +50,10 @@ export class OAuthFixture {
     return f;
   }
 
-  /** A new signing key; the old one leaves the JWKS. */
-  async rotate(): Promise<void> {
-    this.keys = [await newKey(`key-${++this.#rotations}`)];
+  /** A new signing key; the old one leaves the JWKS, or stays published after it (`keepOld`, as hosted servers do). */
+  async rotate(opts: { keepOld?: boolean } = {}): Promise<void> {
+    const key = await newKey(`key-${++this.#rotations}`);
+    this.keys = opts.keepOld ? [key, ...this.keys] : [key];
   }
 
   jwks(): { keys: JWK[] } {
@@ -64,6 +79,31 @@ export class OAuthFixture {
   async foreignKey(): Promise<Key> {
     return newKey(this.keys[0]!.kid);
   }
+
+  /** A key under a kid nobody publishes: a forged token with a made-up kid. */
+  async strangerKey(): Promise<Key> {
+    return newKey(`stranger-${crypto.randomUUID()}`);
+  }
+
+  /** An opaque access token, active for `sub` until {@link revoke}d. */
+  opaque(sub: string): string {
+    const token = `opaque-${crypto.randomUUID()}`;
+    this.#opaque.set(token, sub);
+    return token;
+  }
+
+  revoke(token: string): void {
+    this.#opaque.delete(token);
+  }
+
+  /** Serves RFC 7662 introspection (no client authentication check: test/linking/verify-token.test.ts covers the request). */
+  introspect = async (req: Request): Promise<Response> => {
+    this.introspections++;
+    if (this.introspectionDown) return new Response("unavailable", { status: 503 });
+    const token = new URLSearchParams(new TextDecoder().decode(await req.arrayBuffer())).get("token") ?? "";
+    const sub = this.#opaque.get(token);
+    return Response.json(sub === undefined ? { active: false } : { active: true, sub, iss: ISSUER, aud: AUDIENCE });
+  };
 
   /** Serves the JWKS (and nothing else). */
   fetch: typeof fetch = async (input) => {

@@ -89,16 +89,67 @@ describe("TokenVerifier: JWT access tokens", () => {
     expect(oauth.jwksFetches).toBe(2);
   });
 
-  it("an unknown kid within jose's cooldown does not refetch (forged kids cannot hammer the JWKS)", async () => {
-    const limited = new TokenVerifier(
-      { issuer: ISSUER, audience: AUDIENCE, jwksUrl: JWKS_URL, introspection: null },
-      { fetch: oauth.fetch, now: () => clock.t },
-    );
-    await limited.verify(await oauth.token({ nowMs: NOW }));
-    const before = oauth.jwksFetches;
-    await oauth.rotate();
-    expect(await refusal(limited.verify(await oauth.token({ nowMs: NOW })))).toBe("TOKEN_KEY_UNKNOWN");
-    expect(oauth.jwksFetches).toBe(before);
+  describe("key rotation with the default 30 s cooldown", () => {
+    let limited: TokenVerifier;
+    beforeEach(() => {
+      limited = new TokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksUrl: JWKS_URL, introspection: null }, { fetch: oauth.fetch, now: () => clock.t });
+    });
+
+    it("an unknown kid while the set cannot be refetched is VERIFIER_UNAVAILABLE (not cached, no fetch); after the cooldown one refetch accepts it", async () => {
+      await limited.verify(await oauth.token({ nowMs: NOW }));
+      await oauth.rotate({ keepOld: true });
+      const token = await oauth.token({ sub: "after-rotation", nowMs: NOW });
+      for (const t of [NOW, NOW + 10_000, NOW + 29_999]) {
+        clock.t = t;
+        const e = await limited.verify(token).catch((x: unknown) => x);
+        expect(e).toBeInstanceOf(LinkingError);
+        expect((e as LinkingError).code).toBe("VERIFIER_UNAVAILABLE");
+        expect((e as LinkingError).retryable).toBe(true);
+      }
+      expect(oauth.jwksFetches).toBe(1);
+      expect(limited.cachedVerdicts()).toBe(1); // the first token's, not the refusals
+      clock.t = NOW + 30_000;
+      await expect(limited.verify(token)).resolves.toMatchObject({ sub: "after-rotation" });
+      expect(oauth.jwksFetches).toBe(2);
+    });
+
+    it("an unknown kid after a fresh fetch is TOKEN_KEY_UNKNOWN, cached; forged kids cause at most one fetch per cooldown", async () => {
+      const forged = async (): Promise<string> => oauth.token({ nowMs: NOW, key: await oauth.strangerKey() });
+      const first = await forged();
+      expect(await refusal(limited.verify(first))).toBe("TOKEN_KEY_UNKNOWN"); // the first fetch is fresh
+      expect(oauth.jwksFetches).toBe(1);
+      for (let i = 0; i < 20; i++) {
+        clock.t = NOW + i * 1000;
+        expect(await refusal(limited.verify(first))).toBe("TOKEN_KEY_UNKNOWN"); // cached
+        expect(await refusal(limited.verify(await forged()))).toBe("VERIFIER_UNAVAILABLE");
+      }
+      expect(oauth.jwksFetches).toBe(1);
+      clock.t = NOW + 30_000;
+      const later = await forged();
+      expect(await refusal(limited.verify(later))).toBe("TOKEN_KEY_UNKNOWN");
+      expect(oauth.jwksFetches).toBe(2);
+      // Concurrent forged kids at the end of the next cooldown: one fetch between them.
+      clock.t = NOW + 60_000;
+      const burst = await Promise.all(Array.from({ length: 10 }, async () => refusal(limited.verify(await forged()))));
+      expect(oauth.jwksFetches).toBe(3);
+      expect(burst.filter((c) => c === "TOKEN_KEY_UNKNOWN").length).toBeGreaterThanOrEqual(1);
+      expect(burst.every((c) => c === "TOKEN_KEY_UNKNOWN" || c === "VERIFIER_UNAVAILABLE")).toBe(true);
+    });
+
+    it("the refetch failing is VERIFIER_UNAVAILABLE, and the next refetch waits for the cooldown", async () => {
+      await limited.verify(await oauth.token({ nowMs: NOW }));
+      await oauth.rotate({ keepOld: true });
+      const token = await oauth.token({ nowMs: NOW });
+      clock.t = NOW + 30_000;
+      oauth.down = true;
+      expect(await refusal(limited.verify(token))).toBe("VERIFIER_UNAVAILABLE");
+      oauth.down = false;
+      expect(await refusal(limited.verify(token))).toBe("VERIFIER_UNAVAILABLE");
+      expect(oauth.jwksFetches).toBe(2);
+      clock.t = NOW + 60_000;
+      await expect(limited.verify(token)).resolves.toMatchObject({ sub: "app-user-1" });
+      expect(oauth.jwksFetches).toBe(3);
+    });
   });
 
   it("JWKS down: VERIFIER_UNAVAILABLE (retryable, not cached)", async () => {

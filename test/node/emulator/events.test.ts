@@ -86,6 +86,6 @@ describe("event bus", () => {
       ["2", "voice", { n: 2 }],
       ["3", "webhook", { n: 3 }],
     ]);
-    await expect.poll(() => bus.listenerCount, { timeout: 2000 }).toBe(0);
+    await expect.poll(() => bus.listenerCount, { timeout: 10_000 }).toBe(0);
   });
 });

@@ -81,8 +81,8 @@ export async function emulatorWithSkill(
   return { emu, skill };
 }
 
-/** Polls `check` every 5 ms until it returns a truthy value (or throws after `timeoutMs`). */
-export function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000, what = "condition"): Promise<NonNullable<T>> {
+/** Polls `check` every 5 ms until it returns a truthy value (or throws after `timeoutMs`: 30 s by default, for a loaded machine; it returns as soon as the value is there). */
+export function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 30_000, what = "condition"): Promise<NonNullable<T>> {
   return eventually(what, check, timeoutMs, 5);
 }
 
@@ -109,6 +109,6 @@ export function call(
 /** Enables alice with list permissions and returns her user id and a valid apiAccessToken. */
 export async function enabledAlice(emu: AlexaEmulator, skill: FakeSkill): Promise<{ userId: string; token: string }> {
   const userId = emu.enable("alice", { permissions: ["read", "write"] }).userId as string;
-  const req = await waitFor(() => skill.ofType("AlexaSkillEvent.SkillPermissionAccepted")[0], 5000, "permission event");
+  const req = await waitFor(() => skill.ofType("AlexaSkillEvent.SkillPermissionAccepted")[0], 30_000, "permission event");
   return { userId, token: req.json.context.System.apiAccessToken };
 }

@@ -294,7 +294,7 @@ describe("say: a person talking to the skill", () => {
     const userId = emu.person("alice").userId;
     expect(userId).toMatch(/^amzn1\.ask\.account\./);
     expect(turn).toMatchObject({ enabledSkill: true, userId, request: { type: "LaunchRequest" }, speech: "heard welcome" });
-    const enabled = await waitFor(() => skill.ofType("AlexaSkillEvent.SkillEnabled")[0], 5000, "SkillEnabled");
+    const enabled = await waitFor(() => skill.ofType("AlexaSkillEvent.SkillEnabled")[0], 30_000, "SkillEnabled");
     expect(enabled.json.context.System.user.userId).toBe(userId);
     expect(await verify(emu, enabled)).toBe("AlexaSkillEvent.SkillEnabled");
     const launch = skill.ofType("LaunchRequest")[0]!;
