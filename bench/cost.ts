@@ -92,6 +92,12 @@ function startStatements(c: Cost): number {
   return i < 0 ? c.log.length : i;
 }
 
+/** Rows written by the schema's creation (DDL and the version row) in an operation, as text. */
+function ddlRows(r: Row | undefined): string {
+  if (!r) return "(not measured)";
+  return String(r.cost.log.filter(([, q]) => /^\s*(CREATE|INSERT INTO schema_version)/i.test(q)).reduce((n, [, , , w]) => n + w, 0));
+}
+
 /** What 1,000 empty users' databases cost a month at $0.20/GB-month, as text. */
 function storagePer1000(storage: { items: number; bytes: number }[]): string {
   const e = storage.find((s) => s.items === 0);
@@ -212,6 +218,8 @@ export async function benchCost(root: string): Promise<SectionResult> {
   );
 
   const markdown = `
+_Measured ${new Date().toISOString()} (this section can be rewritten alone: \`BENCH_ONLY=cost BENCH_WRITE=1 npm run bench\`)._
+
 Exact counts per operation, measured by the cost tests (\`test/cost/*.test.ts\`, also \`npm test\`, where the same
 counts are upper bounds) with a meter that wraps workerd's \`SqlStorage.exec\` (summing each cursor's
 \`rowsRead\`/\`rowsWritten\`, which count every index entry), \`setAlarm()\`, the stubs of every Durable Object namespace,
@@ -232,7 +240,7 @@ figures. Free plan: ${PRICES.freeRowsWrittenPerDay.toLocaleString("en-US")} rows
 
 ${prices}
 
-**Storage per user** (\`ctx.storage.sql.databaseSize\` of the user's object after its webhooks were delivered; SQLite keeps at least one 4 KiB page per table and per index, whatever they hold):
+**Storage per user** (\`ctx.storage.sql.databaseSize\` of the user's object after its webhooks were delivered; SQLite keeps at least one 4 KiB page per table and per index, whatever they hold; with 500 items a page more or less between runs, as background work falls between the creates):
 
 ${sizes}
 
@@ -252,11 +260,11 @@ ${duration}
   than written fit the Free plan's daily allowances per row, so a scan of 500 items would cost more of Free than the
   write saves). A webhook is durably queued before Alexa's 200 (at-least-once), so each costs 2 rows (queue, remove)
   whatever the queue looks like. Once the undo journal holds its 20 entries, each voice change also drops the oldest (+1).
-- *New user ≤ 25 rows.* Creating the tables writes SQLite's catalogue (\`sqlite_master\`): 1 row per table, per
-  index and per implicit key index, about 55 of the new user's rows; the user's own rows (profile, dedupe record, the
-  \`alexa.user.enabled\` webhook, the registry entry) are the rest. Fewer rows need fewer tables and indexes (or
-  tables created on first use), a restructuring of the user object left for after the list-space move (issue 19),
-  which takes the skill store's 3 tables and 3 indexes out of the user's object and out of this count.
+- *New user ≤ 25 rows.* Creating the tables writes SQLite's catalogue (\`sqlite_master\`): a row per table, per
+  index and per implicit key index, ${ddlRows(find_("new user (SkillEnabled)"))} of the new user's rows (skill store); the user's own rows (profile,
+  dedupe record, the \`alexa.user.enabled\` webhook, the registry entry) are the rest. Fewer rows need fewer tables and
+  indexes (or tables created on first use), a restructuring of the user object left for after the list-space move
+  (issue 19), which takes the skill store's tables out of the user's object and out of this count.
 - *Empty user under 40 KB.* The same cause: SQLite stores each table and each index in at least one 4 KiB page, and
   the user object has ${emptyPages(storage)} pages before it holds anything. Storage is $0.20/GB-month on Paid (5 GB
   included), so this is ${storagePer1000(storage)} per 1,000 empty users a month.

@@ -162,7 +162,11 @@ costSuite(BOUNDS, [
 
 
 
-/** Bytes of a user's database (`databaseSize`) with n items on the shopping list: [items, most bytes]. */
+/**
+ * Bytes of a user's database (`databaseSize`) with n items on the shopping list: [items, most bytes].
+ * Two pages (8 KiB) of slack above the measured size: where SQLite puts a page can depend on when the
+ * object's background work (its registry report, a failed first webhook try) falls between the creates.
+ */
 const STORAGE_BOUNDS: [number, number][] = [
   [0, 167_936],
   [10, 176_128],
@@ -186,7 +190,7 @@ describe("storage per user (databaseSize)", () => {
       await settleUser(c.userId);
       const bytes = await runInDurableObject(env.ALEXA_USER.getByName(c.userId), (_i: AlexaUser, state) => state.storage.sql.databaseSize);
       (ctx.task.meta as Record<string, unknown>).storage = { items: n, bytes };
-      expect(bytes, `bytes with ${n} items`).toBeLessThanOrEqual(max);
+      expect(bytes, `bytes with ${n} items`).toBeLessThanOrEqual(max + 2 * 4096);
     }, 120_000);
   }
 });
