@@ -227,6 +227,9 @@ KV and \`fetch\` (test/cost/meter.ts). Each operation runs on a user in steady s
 the row says otherwise), through the Worker's dispatch (Alexa requests, after signature verification, which touches no
 storage) or its fetch (REST), and includes the background work it causes (webhook sends, the registry report).
 "Billed rows written" is SQL rows written plus \`setAlarm()\` calls (each billed as a row written). The same on every run.
+An alarm an operation arms is counted (its \`setAlarm\`), the alarm's later run is not (the tests' clock is far from
+real time, so it does not fire): an alarm run costs what the "webhook … (alarm)" rows show, e.g. a REST create arms one
+for now (the outbox's backstop) that runs once after it.
 
 ${counts}
 ${mcpRow}
