@@ -36,7 +36,15 @@ function workersProject(name: string, alexaLists: "skill" | "household", files: 
         },
       })),
     ],
-    test: { name, globalSetup: ["./test/setup/alexa-cert-server.ts"], ...files },
+    test: {
+      name,
+      globalSetup: ["./test/setup/alexa-cert-server.ts"],
+      // Sized for CI on a busy 2-core machine: a test ends by its own size; the
+      // limit only catches a hang (a 5 s default failed fuzz and 500-row tests under load).
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+      ...files,
+    },
   };
 }
 

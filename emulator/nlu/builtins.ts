@@ -40,7 +40,7 @@ export const BUILT_IN_PHRASES: Record<Language, Record<BuiltInWithPhrases, reado
     "AMAZON.HelpIntent": ["help", "help me", "i need help", "what can i say", "what can you do", "how does this work", "what do i do"],
     "AMAZON.StopIntent": ["stop", "stop it", "off", "shut up", "be quiet", "quiet", "enough", "that's enough", "that's all", "i'm done", "goodbye", "bye"],
     "AMAZON.CancelIntent": ["cancel", "cancel that", "never mind", "nevermind", "forget it", "forget that"],
-    "AMAZON.YesIntent": ["yes", "yeah", "yep", "yup", "sure", "ok", "okay", "yes please", "correct", "that's right", "right", "please do"],
+    "AMAZON.YesIntent": ["yes", "yeah", "yep", "yup", "sure", "ok", "okay", "yes please", "correct", "that's right", "right", "please do", "go ahead", "do it"],
     "AMAZON.NoIntent": ["no", "nope", "nah", "no thanks", "no thank you", "not really", "no way"],
     "AMAZON.MoreIntent": ["more", "tell me more", "read more", "more please", "keep going", "go on"],
     "AMAZON.NextIntent": ["next", "next one", "the next one", "skip", "skip it", "skip this"],

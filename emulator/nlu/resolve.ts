@@ -22,6 +22,11 @@
  *    `ER_SUCCESS_NO_MATCH` (without `values`);
  * 5. nothing matches: `AMAZON.FallbackIntent`.
  *
+ * Fillers: the request is matched as said and also without the words people
+ * wrap requests in ("please", "um", "can you", "bitte", "mal", "danke"), as
+ * Alexa's statistical NLU looks past them; the better match wins, the one
+ * without fillers on a tie (so "please" never ends up in a slot).
+ *
  * Why hand-written: no maintained library emulates Alexa's sample matching.
  * `virtual-alexa` (bespoken, npm 0.7.x) is the one that tried, and it is
  * barely maintained; Amazon's own simulator is a cloud service (`ask
@@ -38,7 +43,7 @@
  */
 import { languageOf, type Language } from "./builtins.ts";
 import type { CompiledModel, CompiledSample, TypeValue } from "./model.ts";
-import { normalise, words } from "./text.ts";
+import { normalise, words, type Words } from "./text.ts";
 
 export type ResolutionStatusCode = "ER_SUCCESS_MATCH" | "ER_SUCCESS_NO_MATCH";
 
@@ -108,6 +113,55 @@ const INVOCATION: Record<Language, InvocationPhrases> = {
   },
 };
 
+/** Words people wrap a request in, which Alexa's statistical NLU looks past. */
+interface Fillers {
+  /** Dropped wherever they stand ("add milk please", "setz bitte Milch auf die Liste"). */
+  anywhere: string[];
+  /** Dropped at the start ("um add milk", "can you add milk"), longest first. */
+  lead: string[];
+  /** Dropped at the end ("… thanks"). */
+  tail: string[];
+}
+
+const FILLERS: Record<Language, Fillers> = {
+  en: {
+    anywhere: ["please"],
+    lead: ["can you", "could you", "would you", "will you", "um", "uh", "oh", "hey", "hmm"],
+    tail: ["thanks", "thank you", "for me"],
+  },
+  de: {
+    anywhere: ["bitte", "mal"],
+    lead: ["kannst du", "könntest du", "würdest du", "äh", "ähm", "also", "hm", "ach", "oh"],
+    tail: ["danke", "für mich"],
+  },
+};
+
+/** The words without fillers; null when there are none (or nothing else). */
+function withoutFillers(said: Words, f: Fillers): Words | null {
+  let keep = said.lower.map((w) => !f.anywhere.includes(w));
+  const at = (phrase: string, i: number): boolean => phrase.split(" ").every((p, k) => said.lower[i + k] === p);
+  let start = 0;
+  let end = said.lower.length;
+  for (let again = true; again; ) {
+    again = false;
+    while (start < end && !keep[start]) start++;
+    const lead = f.lead.find((p) => at(p, start) && start + p.split(" ").length < end);
+    if (lead) {
+      start += lead.split(" ").length;
+      again = true;
+    }
+    while (end > start && !keep[end - 1]) end--;
+    const tail = f.tail.find((p) => end - p.split(" ").length > start && at(p, end - p.split(" ").length));
+    if (tail) {
+      end -= tail.split(" ").length;
+      again = true;
+    }
+  }
+  keep = keep.map((k, i) => k && i >= start && i < end);
+  if (keep.every(Boolean) || !keep.some(Boolean)) return null;
+  return { lower: said.lower.filter((_, i) => keep[i]), orig: said.orig.filter((_, i) => keep[i]) };
+}
+
 /** A stretch of the utterance's words that is the request to the skill. */
 interface Span {
   start: number;
@@ -139,8 +193,13 @@ export function resolveUtterance(model: CompiledModel, text: string, opts: Resol
 
   let best: Match | null = null;
   for (const span of form.spans) {
-    const m = bestMatch(model, lower.slice(span.start, span.end), orig.slice(span.start, span.end));
-    if (m && (best === null || better(m.sample, best.sample))) best = m;
+    const said = { lower: lower.slice(span.start, span.end), orig: orig.slice(span.start, span.end) };
+    // Without the fillers first: on a tie it wins, so "please" does not end up in a slot.
+    const plain = lang ? withoutFillers(said, FILLERS[lang]) : null;
+    for (const w of plain ? [plain, said] : [said]) {
+      const m = bestMatch(model, w.lower, w.orig);
+      if (m && (best === null || better(m.sample, best.sample))) best = m;
+    }
   }
   if (!best) return { type: "IntentRequest", intent: FALLBACK_INTENT, slots: {}, sample: null };
 

@@ -117,19 +117,35 @@ export function sampleSlots(sample: string): string[] {
   return [...sample.matchAll(SLOT_REF)].map((m) => m[1] ?? "");
 }
 
+/** Amazon's phrase slot type: a sample must carry words besides it. */
+export const PHRASE_SLOT_TYPE = "AMAZON.SearchQuery";
+/** Characters of a slot value or synonym, at most (Amazon's model build). */
+export const MAX_SLOT_VALUE_LENGTH = 140;
+
 /**
  * What a model gets wrong that Alexa would reject or misread when building it
  * (undeclared or unused slots, a slot twice in a sample, a sample twice or in
- * two intents). The build refuses a model with problems; the tests check the
- * generated files in more depth.
+ * two intents, a sample that is only a phrase slot, an invocation name with
+ * other characters than lowercase letters, spaces, periods and apostrophes).
+ * The build refuses a model with problems; the tests check the generated files
+ * in more depth. `declared`: the intents' slots (the voice contract's unless a
+ * test passes others).
+ * @example modelProblems("en-US", MODELS["en-US"]) // []
  */
-export function modelProblems(locale: Locale, model: LocaleModel): string[] {
+export function modelProblems(
+  locale: Locale,
+  model: LocaleModel,
+  declared: Readonly<Record<string, Readonly<Record<string, string>>>> = CUSTOM_INTENTS,
+): string[] {
   const problems: string[] = [];
   const owner = new Map<string, string>();
+  const invocation = model.invocationName;
+  if (!/^[\p{Ll}][\p{Ll} .']*$/u.test(invocation) || invocation.trim().split(/\s+/).length < 2) {
+    problems.push(`${locale}: invocation name "${invocation}" must be two or more words of lowercase letters, spaces, periods and apostrophes`);
+  }
+  const samplesOf = model.samples as Readonly<Record<string, readonly string[] | undefined>>;
   const intents: [string, Record<string, string>, readonly string[]][] = [
-    ...(Object.keys(CUSTOM_INTENTS) as CustomIntentName[]).map(
-      (name) => [name, CUSTOM_INTENTS[name], model.samples[name]] as [string, Record<string, string>, readonly string[]],
-    ),
+    ...Object.keys(declared).map((name) => [name, declared[name], samplesOf[name] ?? []] as [string, Record<string, string>, readonly string[]]),
     ...BUILT_IN_INTENTS.map((name) => [name, {}, model.samples[name] ?? []] as [string, Record<string, string>, readonly string[]]),
   ];
   for (const [name, slots, samples] of intents) {
@@ -141,6 +157,10 @@ export function modelProblems(locale: Locale, model: LocaleModel): string[] {
         used.add(ref);
       }
       if (new Set(refs).size !== refs.length) problems.push(`${locale} ${name}: "${sample}" uses a slot twice`);
+      const only = /^\{([^{}]*)\}$/.exec(sample.trim());
+      if (only && slots[only[1]!] === PHRASE_SLOT_TYPE) {
+        problems.push(`${locale} ${name}: "${sample}" is only a phrase slot (${PHRASE_SLOT_TYPE} needs a carrier phrase)`);
+      }
       const key = sample.toLowerCase();
       const first = owner.get(key);
       if (first === name) problems.push(`${locale} ${name}: "${sample}" appears twice`);
@@ -152,6 +172,18 @@ export function modelProblems(locale: Locale, model: LocaleModel): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * Slot values or synonyms longer than Amazon's build accepts.
+ * @example slotValueProblems("en-US", [{ name: "LIST_ITEM", values: ["milk"] }]) // []
+ */
+export function slotValueProblems(locale: Locale, types: readonly { name: string; values: readonly string[] }[]): string[] {
+  return types.flatMap((t) =>
+    t.values
+      .filter((v) => v.length > MAX_SLOT_VALUE_LENGTH)
+      .map((v) => `${locale} ${t.name}: "${v.slice(0, 40)}…" has ${v.length} characters, at most ${MAX_SLOT_VALUE_LENGTH} are allowed`),
+  );
 }
 
 /** Values in order, each once (case-insensitive): Alexa refuses duplicate slot values. */
@@ -177,6 +209,11 @@ export function interactionModel(locale: Locale): InteractionModelData {
   }));
   const builtIn = BUILT_IN_INTENTS.map((name) => ({ name, samples: [...(model.samples[name] ?? [])] }));
   const synonyms = LIST_SYNONYMS[locale];
+  const tooLong = slotValueProblems(locale, [
+    { name: SlotType.item, values: ITEM_WORDS[locale] },
+    { name: SlotType.list, values: [...synonyms.shopping, ...synonyms.todo] },
+  ]);
+  if (tooLong.length > 0) throw new Error(`src/voice/vocabulary.ts:\n  ${tooLong.join("\n  ")}`);
   const listName = (id: string, names: readonly string[]) => {
     const [value, ...rest] = unique(names);
     if (!value) throw new Error(`src/voice/vocabulary.ts: LIST_SYNONYMS["${locale}"].${id} is empty`);

@@ -49,6 +49,22 @@ export const CUSTOM_INTENTS = {
   UndoIntent: {},
   /** "create a list called hardware store". */
   CreateListIntent: { listName: SlotType.list },
+  /** "remind me to call mom", "I need to call mom": to the to-do list (not an Alexa reminder). */
+  AddTaskIntent: { task: SlotType.item },
+  /** "delete my hardware store list" (asks first; not the shopping or to-do list). */
+  DeleteListIntent: { list: SlotType.list },
+  /** "rename my garden list to yard". */
+  RenameListIntent: { list: SlotType.list, listName: SlotType.list },
+  /** "clear my shopping list", "delete everything on my to-do list" (asks first; undo brings the items back). */
+  ClearListIntent: { list: SlotType.list },
+  /** "is milk on my shopping list". */
+  IsOnListIntent: { item: SlotType.item, list: SlotType.list },
+  /** "how many items are on my shopping list". */
+  CountItemsIntent: { list: SlotType.list },
+  /** "what did I check off" (one list, or every list). */
+  ReadCompletedIntent: { list: SlotType.list },
+  /** "what's on all my lists": a short summary per list. */
+  ReadAllListsIntent: {},
   /** The answer to "oat milk or almond milk?": "oat milk", "the oat milk". */
   AnswerItemIntent: { item: SlotType.item },
 } as const satisfies Record<string, Record<string, string>>;

@@ -40,11 +40,17 @@ export interface VoiceListSummary {
 
 /** What the latest undoable voice change did, for "undo" to say what it reverts. */
 export interface UndoableChange {
-  kind: "add" | "remove" | "status" | "clearCompleted" | "createList";
+  kind: "add" | "remove" | "status" | "clearCompleted" | "createList" | "deleteList" | "renameList" | "clearList";
   listId: string;
+  /** The list's name after the change (for deleteList: the name it had). */
   listName: string;
   defaultKind: DefaultListKind | null;
-  /** The item values it touched (the list's name for createList); for `add`, the items it created. */
+  /**
+   * The item values it touched; for `add` and `createList` the items it
+   * created (createList: the list's name when it created none); for
+   * `deleteList` / `clearList` the items that went with it; for `renameList`
+   * the list's old name.
+   */
   values: string[];
   /** For `status`: the status it set. */
   status?: ItemStatus;
@@ -79,7 +85,13 @@ export type VoiceChange =
   | { kind: "remove"; listId: string; itemIds: string[] }
   | { kind: "status"; listId: string; itemIds: string[]; status: ItemStatus }
   | { kind: "clearCompleted"; listId: string }
-  | { kind: "createList"; name: string }
+  /** A new list, with `values` as its first items ("create it and add nails"). */
+  | { kind: "createList"; name: string; values?: string[] }
+  /** A custom list and its items (the shopping and to-do lists cannot be deleted: NOT_SUPPORTED). */
+  | { kind: "deleteList"; listId: string }
+  | { kind: "renameList"; listId: string; name: string }
+  /** Every item of the list, active and checked off. */
+  | { kind: "clearList"; listId: string }
   | { kind: "undo" };
 
 /** Why the store refused a change (REST answers these as 4xx, voice speaks them). */

@@ -362,3 +362,48 @@ describe("German", () => {
     expect((await defaultList(p.userId, "shopping")).items.map((i) => i.value)).toEqual(["Käse"]);
   }, TEST_MS);
 });
+
+describe("whole lists and questions by voice", () => {
+  it("en-US, en-GB and de-DE: list names without 'list', a missing list created on yes, tasks, questions, rename, clear with undo, delete on yes, a hint for a stray no", async () => {
+    const named = async (userId: string, name: string) => (await lists(userId)).lists.find((l) => l.name === name);
+
+    const us = await enabledPerson(e, "lena");
+    await say("lena", "create a list called hardware store");
+    expect((await say("lena", "add screws to hardware store")).speech).toMatch(/Added screws to your hardware store list/);
+    expect((await named(us.userId, "hardware store"))?.items.map((i) => i.value)).toEqual(["screws"]);
+    expect((await say("lena", "how many items are on my hardware store list")).speech).toMatch(/has 1 item/);
+    expect((await say("lena", "is milk on my shopping list")).speech).toMatch(/^No, milk isn't on your shopping list/);
+    const offer = await say("lena", "add nails to my garage list");
+    expect(offer.speech).toMatch(/I don't have a garage list yet\. Should I create it and add nails\?/);
+    expect(offer.sessionOpen).toBe(true);
+    await say("lena", "yes");
+    expect((await named(us.userId, "garage"))?.items.map((i) => i.value)).toEqual(["nails"]);
+    expect((await say("lena", "remind me to call mom")).speech).toMatch(/not an Alexa reminder/);
+    expect((await defaultList(us.userId, "todo")).items.map((i) => i.value)).toEqual(["call mom"]);
+    expect((await say("lena", "clear my to do list")).speech).toMatch(/Remove the 1 item from your to-do list\?/);
+    await say("lena", "yes");
+    expect((await defaultList(us.userId, "todo")).items).toEqual([]);
+    await say("lena", "undo");
+    expect((await defaultList(us.userId, "todo")).items.map((i) => i.value)).toEqual(["call mom"]);
+    expect((await say("lena", "delete my garage list")).speech).toMatch(/Delete your garage list with 1 item\?/);
+    await say("lena", "yes");
+    expect(await named(us.userId, "garage")).toBeUndefined();
+    await eventually("list.deleted", () => webhooks(e, us.userId, "alexa.list.deleted").length > 0);
+    expect((await say("lena", "no")).speech).toMatch(/no question open/);
+
+    const gb = await enabledPerson(e, "olly");
+    await say("olly", "create a list called garden", { locale: "en-GB" });
+    await say("olly", "rename my garden list to allotment", { locale: "en-GB" });
+    expect(await named(gb.userId, "allotment")).toBeDefined();
+    await say("olly", "pop a trowel on allotment", { locale: "en-GB" });
+    expect((await say("olly", "what's on all my lists", { locale: "en-GB" })).speech).toMatch(/Allotment list, 1 item: trowel\./);
+
+    const de = await enabledPerson(e, "greta");
+    await say("greta", "erstelle eine Liste namens Baumarkt", { locale: "de-DE" });
+    await say("greta", "füge Schrauben zu Baumarkt hinzu", { locale: "de-DE" });
+    expect((await named(de.userId, "Baumarkt"))?.items.map((i) => i.value)).toEqual(["Schrauben"]);
+    expect((await say("greta", "lösche meine Baumarktliste", { locale: "de-DE" })).speech).toMatch(/Soll ich deine Liste Baumarkt mit einem Eintrag löschen\?/);
+    await say("greta", "ja", { locale: "de-DE" });
+    expect(await named(de.userId, "Baumarkt")).toBeUndefined();
+  }, 120_000);
+});

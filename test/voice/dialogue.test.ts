@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { converse, errorReply } from "../../src/voice/dialogue/index.ts";
 import { LOCALES, type Locale } from "../../src/voice/intents.ts";
+import { speechFor } from "../../src/voice/speech/index.ts";
 import type { StoreErrorCode, UndoableChange, VoiceReply } from "../../src/voice/types.ts";
 import { FakeLists, intentTurn, standardLists } from "./fakes.ts";
 
@@ -296,11 +297,8 @@ describe.each(LOCALES)("converse (%s)", (locale) => {
       expect(chat(nearlyFull, locale).say("AddItemsIntent", { items: t.milk }).change).toMatchObject({ kind: "add" });
     });
 
-    it("an unknown list is named and the lists that exist are listed", () => {
-      const r = chat(withHardware(), locale).say("AddItemsIntent", {
-        items: t.milk,
-        list: locale === "de-DE" ? "Garten" : "garden",
-      });
+    it("an unknown list is named and the lists that exist are listed (an add offers to create it instead)", () => {
+      const r = chat(withHardware(), locale).say("ReadListIntent", { list: locale === "de-DE" ? "Garten" : "garden" });
       expect(r).toMatchObject({ change: null, speech: t.unknownList });
     });
 
@@ -645,8 +643,15 @@ describe.each(LOCALES)("converse (%s)", (locale) => {
       const fallback = chat(standardLists(locale), locale).say("AMAZON.FallbackIntent");
       expect(fallback.reprompt).not.toBeNull();
       expect(fallback.change).toBeNull();
-      for (const intent of ["SomethingNewIntent", "AMAZON.YesIntent", "AMAZON.NoIntent", "AnswerItemIntent"]) {
+      for (const intent of ["SomethingNewIntent", "AnswerItemIntent"]) {
         expect(chat(standardLists(locale), locale).say(intent, { item: t.milk })).toEqual(fallback);
+      }
+      // Yes and no with no question open: a hint, not an apology.
+      for (const intent of ["AMAZON.YesIntent", "AMAZON.NoIntent"]) {
+        const r = chat(standardLists(locale), locale).say(intent);
+        expect(r).toMatchObject({ change: null, speech: speechFor(locale).noQuestion });
+        expect(r.reprompt).not.toBeNull();
+        expect(r.speech).not.toMatch(/sorry|leider/i);
       }
     });
 

@@ -58,7 +58,27 @@ export class FakeLists implements VoiceLists {
   }
 
   lastChange(): UndoableChange | null {
-    return this.last;
+    return this.undoable ? (this.history[this.history.length - 1]?.summary ?? null) : this.last;
+  }
+
+  /** With `undoable`, every change keeps a copy of the lists before it, and "undo" goes back to it. */
+  undoable = false;
+  private history: { before: FakeList[]; summary: UndoableChange }[] = [];
+
+  private remember(change: Exclude<VoiceChange, { kind: "undo" }>): void {
+    if (!this.undoable) return;
+    const listId = "listId" in change ? change.listId : "";
+    const list = this.data.find((l) => l.id === listId);
+    this.history.push({
+      before: structuredClone(this.data),
+      summary: {
+        kind: change.kind,
+        listId,
+        listName: list?.name ?? ("name" in change ? change.name : ""),
+        defaultKind: list?.defaultKind ?? null,
+        values: "values" in change && change.values ? change.values : list ? list.items.map((i) => i.value) : [],
+      },
+    });
   }
 
   list(id: string): FakeList {
@@ -74,6 +94,7 @@ export class FakeLists implements VoiceLists {
   /** A simplified store: enough for the conversations in the tests. */
   apply(change: VoiceChange): void {
     this.applied.push(change);
+    if (change.kind !== "undo") this.remember(change);
     switch (change.kind) {
       case "add": {
         const l = this.list(change.listId);
@@ -95,10 +116,22 @@ export class FakeLists implements VoiceLists {
         break;
       }
       case "createList":
-        this.data.push({ id: `L${this.data.length + 1}`, name: change.name, defaultKind: null, items: [] });
+        this.data.push({ id: `L${this.nextId++}`, name: change.name, defaultKind: null, items: (change.values ?? []).map((v) => this.item(v)) });
         break;
-      case "undo":
+      case "deleteList":
+        this.data.splice(this.data.indexOf(this.list(change.listId)), 1);
         break;
+      case "renameList":
+        this.list(change.listId).name = change.name;
+        break;
+      case "clearList":
+        this.list(change.listId).items = [];
+        break;
+      case "undo": {
+        const last = this.undoable ? this.history.pop() : undefined;
+        if (last) this.data.splice(0, this.data.length, ...last.before);
+        break;
+      }
     }
   }
 }

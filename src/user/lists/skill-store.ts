@@ -72,6 +72,10 @@ type Inverse =
   | { kind: "restore"; items: ItemRow[] }
   | { kind: "status"; items: { id: string; version: number; status: ItemStatus }[] }
   | { kind: "deleteList"; listId: string }
+  /** A deleted list with its items, as they were. */
+  | { kind: "restoreList"; list: ListRow; items: ItemRow[] }
+  /** A renamed list's old name, unless it was changed again since (its version moved on). */
+  | { kind: "renameList"; listId: string; name: string; version: number }
   /** Several of the above, on different items (an add that created some items and put others back). */
   | { kind: "combined"; parts: Inverse[] };
 
@@ -91,13 +95,14 @@ interface KeptEntry {
 }
 
 function keep(entry: UndoEntry): KeptEntry {
-  if (entry.inverse.kind !== "restore") return entry;
+  if (entry.inverse.kind !== "restore" && entry.inverse.kind !== "restoreList") return entry;
   const { values: _values, ...summary } = entry.summary;
   return { summary, inverse: entry.inverse };
 }
 
 function unkeep(kept: KeptEntry): UndoEntry {
-  const values = kept.summary.values ?? (kept.inverse.kind === "restore" ? kept.inverse.items.map((r) => r.value) : []);
+  const inv = kept.inverse;
+  const values = kept.summary.values ?? (inv.kind === "restore" || inv.kind === "restoreList" ? inv.items.map((r) => r.value) : []);
   return { summary: { ...kept.summary, values }, inverse: kept.inverse };
 }
 
@@ -243,9 +248,43 @@ export class SkillStore implements ListStore, VoiceLists {
         return;
       }
       case "createList": {
+        const values = change.values ?? [];
+        for (const v of values) checkValue(v);
+        if (values.length > LIMITS.maxItemsPerList) throw new StoreError("LIST_FULL", `at most ${LIMITS.maxItemsPerList} items fit on a list`);
         const list = this.#createList(change.name, now);
         this.#d.webhooks.enqueue(WebhookType.listCreated, listChanged(toMetadata(list), "voice"));
-        this.#remember({ kind: "createList", ...this.#about(list), values: [list.name] }, { kind: "deleteList", listId: list.id }, now);
+        const rows = values.length > 0 ? this.#addItems(list, values.map((value) => ({ value })), now) : [];
+        if (rows.length > 0) this.#emitChanged(WebhookType.itemsCreated, list.id, rows, "voice");
+        const dropList: Inverse = { kind: "deleteList", listId: list.id };
+        this.#remember(
+          { kind: "createList", ...this.#about(list), values: rows.length > 0 ? rows.map((r) => r.value) : [list.name] },
+          rows.length > 0 ? { kind: "combined", parts: [{ kind: "delete", items: rows.map((r) => ({ id: r.id, version: r.version })) }, dropList] } : dropList,
+          now,
+        );
+        return;
+      }
+      case "clearList": {
+        const list = this.#list(change.listId);
+        const rows = this.#itemRows(list.id);
+        if (rows.length === 0) return;
+        this.#deleteItems(rows);
+        this.#emitDeleted(list.id, rows, "voice");
+        this.#remember({ kind: "clearList", ...this.#about(list), values: rows.map((r) => r.value) }, { kind: "restore", items: rows }, now);
+        return;
+      }
+      case "deleteList": {
+        const list = this.#list(change.listId);
+        const items = this.#itemRows(list.id);
+        this.#deleteList(list);
+        this.#d.webhooks.enqueue(WebhookType.listDeleted, { listId: list.id, source: "voice" });
+        this.#remember({ kind: "deleteList", ...this.#about(list), values: items.map((r) => r.value) }, { kind: "restoreList", list, items }, now);
+        return;
+      }
+      case "renameList": {
+        const list = this.#list(change.listId);
+        const row = this.#renameList(list, change.name, now);
+        this.#d.webhooks.enqueue(WebhookType.listUpdated, listChanged(toMetadata(row), "voice"));
+        this.#remember({ kind: "renameList", ...this.#about(row), values: [list.name] }, { kind: "renameList", listId: row.id, name: list.name, version: row.version }, now);
         return;
       }
       case "undo":
@@ -330,19 +369,12 @@ export class SkillStore implements ListStore, VoiceLists {
         return { listId: list.id, name: list.name, version: list.version };
       }
       case "renameList": {
-        const list = this.#listByRef(op.list);
-        if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists keep their names");
-        const name = this.#checkNewName(op.name, list.id);
-        const row = this.#d.sql
-          .exec<ListRow>(`UPDATE skill_lists SET name = ?, name_key = ?, version = version + 1, updated_at = ? WHERE id = ? RETURNING *`, name, nameKey(name), now, list.id)
-          .one();
+        const row = this.#renameList(this.#listByRef(op.list), op.name, now);
         return { listId: row.id, name: row.name, version: row.version };
       }
       case "deleteList": {
         const list = this.#listByRef(op.list);
-        if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists cannot be deleted");
-        this.#d.sql.exec(`DELETE FROM skill_items WHERE list_id = ?`, list.id);
-        this.#d.sql.exec(`DELETE FROM skill_lists WHERE id = ?`, list.id);
+        this.#deleteList(list);
         return { listId: list.id, deleted: true };
       }
     }
@@ -407,6 +439,20 @@ export class SkillStore implements ListStore, VoiceLists {
         now,
       )
       .one();
+  }
+
+  #renameList(list: ListRow, rawName: string, now: number): ListRow {
+    if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists keep their names");
+    const name = this.#checkNewName(rawName, list.id);
+    return this.#d.sql
+      .exec<ListRow>(`UPDATE skill_lists SET name = ?, name_key = ?, version = version + 1, updated_at = ? WHERE id = ? RETURNING *`, name, nameKey(name), now, list.id)
+      .one();
+  }
+
+  #deleteList(list: ListRow): void {
+    if (list.default_kind) throw new StoreError("NOT_SUPPORTED", "the shopping and to-do lists cannot be deleted");
+    this.#d.sql.exec(`DELETE FROM skill_items WHERE list_id = ?`, list.id);
+    this.#d.sql.exec(`DELETE FROM skill_lists WHERE id = ?`, list.id);
   }
 
   #checkNewName(raw: string, except: string | null): string {
@@ -500,6 +546,29 @@ export class SkillStore implements ListStore, VoiceLists {
         if (!list || this.#itemRows(list.id).length > 0) return;
         this.#d.sql.exec(`DELETE FROM skill_lists WHERE id = ?`, list.id);
         this.#d.webhooks.enqueue(WebhookType.listDeleted, { listId: list.id, source: "voice" });
+        return;
+      }
+      case "restoreList": {
+        // Skipped when the name has been taken since, or there is no room for another list.
+        const l = inv.list;
+        if (this.#listRow(l.id) || this.#d.sql.exec<{ id: string }>(`SELECT id FROM skill_lists WHERE name_key = ?`, l.name_key).toArray().length > 0) return;
+        if (this.#d.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM skill_lists`).one().n >= LIMITS.maxLists) return;
+        const list = this.#d.sql
+          .exec<ListRow>(
+            `INSERT INTO skill_lists (seq, id, name, name_key, default_kind, version, created_at, updated_at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?) RETURNING *`,
+            l.seq, l.id, l.name, l.name_key, l.version + 1, l.created_at, now,
+          )
+          .one();
+        this.#d.webhooks.enqueue(WebhookType.listCreated, listChanged(toMetadata(list), "voice"));
+        this.#revert({ kind: "restore", items: inv.items }, list.id, now);
+        return;
+      }
+      case "renameList": {
+        const list = this.#listRow(inv.listId);
+        if (!list || list.version !== inv.version) return;
+        if (this.#d.sql.exec<{ id: string }>(`SELECT id FROM skill_lists WHERE name_key = ? AND id != ?`, nameKey(inv.name), list.id).toArray().length > 0) return;
+        const row = this.#renameList(list, inv.name, now);
+        this.#d.webhooks.enqueue(WebhookType.listUpdated, listChanged(toMetadata(row), "voice"));
         return;
       }
       case "combined":

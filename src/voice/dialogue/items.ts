@@ -31,7 +31,8 @@ import {
 } from "../types.ts";
 import { createList, defaultList, listById, resolveList } from "./lists.ts";
 import { phrase, ref, sentences } from "./phrasing.ts";
-import { finish, type Candidate, type Ctx, type Pending } from "./session.ts";
+import { addTarget } from "./target.ts";
+import { finish, type Candidate, type Ctx, type ItemPending as Pending } from "./session.ts";
 
 /** The item operations by intent. */
 export const OPS: Record<string, ItemOp> = {
@@ -42,7 +43,11 @@ export const OPS: Record<string, ItemOp> = {
 
 // ---------------------------------------------------------------- add
 
-export function addItems(ctx: Ctx, text: string, listSlot: VoiceSlot | undefined): VoiceReply {
+/** `note`: a sentence said after a successful add ("… not an Alexa reminder"). */
+export function addItems(ctx: Ctx, said: string, spokenList: VoiceSlot | undefined, note?: string): VoiceReply {
+  const target = addTarget(ctx, said, spokenList);
+  if ("reply" in target) return target.reply;
+  const { text, listSlot } = target;
   const resolved = resolveList(ctx, listSlot);
   if ("reply" in resolved) return resolved.reply;
   const { list } = resolved;
@@ -100,6 +105,7 @@ export function addItems(ctx: Ctx, text: string, listSlot: VoiceSlot | undefined
       fresh.length > 0 && ctx.say.added(phrase(ctx, fresh), ref(list)),
       reactivated.length > 0 && (fresh.length > 0 ? ctx.say.alsoPutBack(putBack) : ctx.say.putBack(putBack, ref(list))),
       already.length > 0 && ctx.say.alsoAlreadyThere(phrase(ctx, already)),
+      note,
     ),
     change: {
       kind: "add",

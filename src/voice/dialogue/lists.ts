@@ -169,8 +169,20 @@ export function undo(ctx: Ctx): VoiceReply {
   });
 }
 
-function cleanListName(name: string, locale: Locale): string {
+/** Articles before a list's name as said ("a hardware store list", "die Baumarktliste"). */
+const LEADS: Record<Locale, readonly string[]> = {
+  "en-US": ["my", "the", "a", "an", "our"],
+  "en-GB": ["my", "the", "a", "an", "our"],
+  "de-DE": ["meine", "meiner", "die", "der", "eine", "einer", "unsere"],
+};
+
+/**
+ * A new list's name as said, without an article before it and a separate "list" word after it.
+ * @example cleanListName("the hardware store list", "en-US") // "hardware store"
+ */
+export function cleanListName(name: string, locale: Locale): string {
   const words = name.trim().split(/\s+/).filter((w) => w.length > 0);
+  while (words.length > 1 && LEADS[locale].includes(words[0]!.toLowerCase())) words.shift();
   const suffix = locale === "de-DE" ? "liste" : "list";
   if (words.length > 1 && words[words.length - 1]?.toLowerCase() === suffix) words.pop();
   return words.join(" ");

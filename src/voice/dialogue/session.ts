@@ -30,12 +30,24 @@ export interface Candidate {
   value: string;
 }
 
-export type Pending =
+/** The questions about items (items.ts answers them). */
+export type ItemPending =
   /** `listId`: the list the request named, where a corrected answer is looked for (null: every list). */
   | { kind: "choose"; op: ItemOp; candidates: Candidate[]; listId: string | null }
   | { kind: "confirm"; op: ItemOp; candidate: Candidate; listId: string | null }
   | { kind: "item"; op: ItemOp | "add"; listId: string | null }
   | { kind: "listName" };
+
+/** The questions about whole lists (manage.ts answers them). */
+export type ListPending =
+  /** "Delete your hardware store list with 3 items?", "Remove all 5 items from your shopping list?" */
+  | { kind: "confirmList"; action: "delete" | "clear"; listId: string }
+  /** "I don't have a hardware store list yet. Should I create it and add nails?" */
+  | { kind: "createAndAdd"; name: string; values: string[] }
+  /** "What should your garden list be called?" */
+  | { kind: "newName"; listId: string };
+
+export type Pending = ItemPending | ListPending;
 
 export interface Reading {
   listId: string;
@@ -118,6 +130,18 @@ function readPending(value: unknown): Pending | null {
     }
     case "listName":
       return { kind: "listName" };
+    case "confirmList": {
+      const { action, listId } = value;
+      return (action === "delete" || action === "clear") && typeof listId === "string" ? { kind: "confirmList", action, listId } : null;
+    }
+    case "createAndAdd": {
+      const { name, values } = value;
+      return typeof name === "string" && Array.isArray(values) && values.every((v) => typeof v === "string")
+        ? { kind: "createAndAdd", name, values: values as string[] }
+        : null;
+    }
+    case "newName":
+      return typeof value["listId"] === "string" ? { kind: "newName", listId: value["listId"] } : null;
     default:
       return null;
   }

@@ -47,6 +47,12 @@ function undone(change: UndoneChange): string {
       return `Rückgängig gemacht: Die abgehakten Einträge sind wieder auf ${dat(change.list)}.`;
     case "createList":
       return `Rückgängig gemacht: Ich habe die ${listName(change.list)} wieder gelöscht.`;
+    case "deleteList":
+      return `Rückgängig gemacht: ${capitalize(acc(change.list))} ist wieder da.`;
+    case "renameList":
+      return `Rückgängig gemacht: ${capitalize(acc(change.list))} heißt wieder ${what}.`;
+    case "clearList":
+      return `Rückgängig gemacht: Ich habe ${what} wieder auf ${acc(change.list)} gesetzt.`;
   }
 }
 
@@ -81,6 +87,7 @@ export const deDE: Speech = {
   help:
     "Ich führe deine Listen. Sag zum Beispiel: setze Milch, Eier und Brot auf meine Einkaufsliste. " +
     "Frag: was steht auf meiner Einkaufsliste? Oder sag: hake Milch ab, entferne Mama anrufen von meiner To-do-Liste, oder: rückgängig. " +
+    "Du kannst auch fragen: steht Milch auf meiner Einkaufsliste? Und du kannst Listen umbenennen, leeren oder löschen. " +
     "Was möchtest du tun?",
   helpReprompt: "Was möchtest du tun?",
   fallback: "Das kann ich hier leider nicht. Du kannst zum Beispiel sagen: setze Milch auf meine Einkaufsliste. Oder sag Hilfe.",
@@ -145,6 +152,48 @@ export const deDE: Speech = {
   listNameTaken: (name) => `Eine Liste namens ${name} gibt es schon.`,
   tooManyLists: (max) => `Du hast schon ${max} Listen, mehr kann ich nicht führen.`,
   listNameTooLong: (max) => `Der Name ist zu lang: Ein Listenname darf höchstens ${max} Zeichen haben.`,
+
+  noQuestion: "Gerade ist keine Frage offen. Du kannst zum Beispiel sagen: setze Milch auf die Liste, oder: was steht auf meiner Einkaufsliste?",
+  yesOrNo: (q) => `${q} Sag ja oder nein.`,
+
+  notAReminder: "Das steht auf deiner Liste; eine Alexa-Erinnerung ist es nicht.",
+  offerCreate: (name, it) =>
+    `Eine ${listName({ kind: null, name })} habe ich noch nicht. ` +
+    (it.count > 0 ? `Soll ich sie anlegen und ${it.text} draufsetzen?` : "Soll ich sie anlegen?"),
+  createdAndAdded: (name, it) =>
+    it.count > 0
+      ? `Ich habe die ${listName({ kind: null, name })} angelegt und ${it.text} draufgesetzt.`
+      : `Ich habe die ${listName({ kind: null, name })} angelegt.`,
+  addedNothing: "Okay, ich habe nichts hinzugefügt.",
+
+  confirmDeleteList: (l, n) => (n === 0 ? `Soll ich ${acc(l)} löschen? Sie ist leer.` : `Soll ich ${acc(l)} mit ${entries(n).replace(/^ein /, "einem ").replace(/Einträge$/, "Einträgen")} löschen?`),
+  deletedList: (l) => `Ich habe ${acc(l)} gelöscht.`,
+  cannotDelete: (l) => `${capitalize(acc(l))} kann ich nicht löschen. Um sie zu leeren, sag: leere meine ${listName(l)}.`,
+  askWhichList: (action) =>
+    `Welche Liste? Sag zum Beispiel: ${action === "delete" ? "lösche meine Baumarktliste" : action === "rename" ? "benenne die Gartenliste in Balkon um" : "leere meine Einkaufsliste"}.`,
+  askNewName: (l) => `Wie soll ${acc(l)} heißen?`,
+  renamedList: (old, name) => `${capitalize(acc(old))} heißt jetzt ${name}.`,
+  cannotRename: (l) => `${capitalize(acc(l))} behält ihren Namen.`,
+  confirmClearList: (l, n) => (n === 1 ? `Soll ich den einen Eintrag von ${dat(l)} entfernen?` : `Soll ich alle ${n} Einträge von ${dat(l)} entfernen?`),
+  clearedList: (l, n) =>
+    `${n === 1 ? "Ich habe den einen Eintrag" : `Ich habe alle ${n} Einträge`} von ${dat(l)} entfernt. Sag rückgängig, um sie zurückzuholen.`,
+
+  // "hast du", not "steht"/"stehen": the verb agrees with "du", whether "Eier" is plural or not.
+  isOnList: (v, l, status) =>
+    status === "active"
+      ? `Ja, ${v} hast du auf ${l ? dat(l) : "deiner Liste"}.`
+      : status === "completed"
+        ? `${capitalize(v)} hast du auf ${l ? dat(l) : "deiner Liste"}, aber schon abgehakt.`
+        : `Nein, ${v} hast du ${l ? `nicht auf ${dat(l)}` : "auf keiner deiner Listen"}.`,
+  itemCount: (l, active, completed) => {
+    const head = active === 0 ? `Auf ${dat(l)} ist nichts offen.` : `Auf ${dat(l)} ${stands(active)} ${entries(active)}.`;
+    return completed === 0 ? head : `${head} ${completed === 1 ? "Ein weiterer ist abgehakt." : `${completed} weitere sind abgehakt.`}`;
+  },
+  checkedOffOn: (l, it) => (it.count === 0 ? `Auf ${dat(l)} ist nichts abgehakt.` : `Abgehakt auf ${dat(l)}: ${it.text}.`),
+  nothingCheckedOff: "Auf deinen Listen ist nichts abgehakt.",
+  summaryLine: (l, n, it) => (n === 0 ? `${listName(l)}: leer.` : `${listName(l)}, ${entries(n)}: ${it.text}.`),
+
+  moreLists: (n) => (n === 1 ? "Und eine weitere Liste." : `Und ${n} weitere Listen.`),
 
   error: (code) => ERRORS[code],
 

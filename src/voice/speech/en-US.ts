@@ -56,6 +56,12 @@ function undone(change: UndoneChange, words: EnglishWords): string {
       return `Undone: the ${checkedOffItems} items are back on ${list}.`;
     case "createList":
       return `Undone: I deleted ${list} again.`;
+    case "deleteList":
+      return `Undone: ${your(change.list)} is back.`;
+    case "renameList":
+      return `Undone: ${your(change.list)} is called ${what} again.`;
+    case "clearList":
+      return `Undone: ${what} ${is(change.items)} back on ${your(change.list)}.`;
   }
 }
 
@@ -98,6 +104,7 @@ export function english(words: EnglishWords): Speech {
     help:
       `I keep your lists. For example, say: add milk, eggs and bread to my shopping list. ` +
       `Ask: what's on my shopping list? Or say: ${words.checkOff} milk, remove ${words.callParent} from my to-do list, or undo. ` +
+      `You can also ask: is milk on my shopping list? And you can rename, clear or delete a list. ` +
       `What would you like to do?`,
     helpReprompt: "What would you like to do?",
     fallback: "Sorry, I can't help with that here. You can say, for example: add milk to my shopping list. Or say help.",
@@ -163,6 +170,48 @@ export function english(words: EnglishWords): Speech {
     listNameTaken: (name) => `You already have a list called ${name}.`,
     tooManyLists: (max) => `You already have ${max} lists, which is as many as I can keep.`,
     listNameTooLong: (max) => `That name is too long: a list name can have at most ${max} characters.`,
+
+    noQuestion: "There's no question open right now. You can say, for example: add milk, or what's on my shopping list?",
+    yesOrNo: (q) => `${q} Say yes or no.`,
+
+    notAReminder: "That's on your list; it's not an Alexa reminder.",
+    offerCreate: (name, it) =>
+      `I don't have ${/^[aeiou]/i.test(name) ? "an" : "a"} ${englishListName({ kind: null, name })} yet. ` +
+      (it.count > 0 ? `Should I create it and add ${it.text}?` : "Should I create it?"),
+    createdAndAdded: (name, it) =>
+      it.count > 0 ? `Created your ${englishListName({ kind: null, name })} and added ${it.text}.` : `Created your ${englishListName({ kind: null, name })}.`,
+    addedNothing: "Okay, I didn't add anything.",
+
+    confirmDeleteList: (l, n) => (n === 0 ? `Delete ${your(l)}? It's empty.` : `Delete ${your(l)} with ${items(n)}?`),
+    deletedList: (l) => `Deleted ${your(l)}.`,
+    cannotDelete: (l) => `${capitalize(your(l))} can't be deleted. To empty it, say: clear my ${englishListName(l)}.`,
+    askWhichList: (action) =>
+      `Which list? Say, for example: ${action === "delete" ? "delete my hardware store list" : action === "rename" ? "rename my garden list to backyard" : "clear my shopping list"}.`,
+    askNewName: (l) => `What should ${your(l)} be called?`,
+    renamedList: (old, name) => `${capitalize(your(old))} is now called ${name}.`,
+    cannotRename: (l) => `${capitalize(your(l))} keeps its name.`,
+    confirmClearList: (l, n) => `Remove ${n === 1 ? "the 1 item" : `all ${n} items`} from ${your(l)}?`,
+    clearedList: (l, n) => `Removed ${n === 1 ? "the 1 item" : `all ${n} items`} from ${your(l)}. Say undo to bring them back.`,
+
+    isOnList: (v, l, status) =>
+      status === "active"
+        ? `Yes, ${v} ${is(v)} on ${l ? your(l) : "your list"}.`
+        : status === "completed"
+          ? `${capitalize(v)} ${is(v)} on ${l ? your(l) : "your list"}, but ${words.checkedOff}.`
+          : `No, ${v} ${isnt(v)} on ${l ? your(l) : "any of your lists"}.`,
+    itemCount: (l, active, completed) => {
+      const head = active === 0 ? `${capitalize(your(l))} has no open items.` : `${capitalize(your(l))} has ${items(active)}.`;
+      return completed === 0 ? head : `${head} ${completed === 1 ? `1 more is ${words.checkedOff}.` : `${completed} more are ${words.checkedOff}.`}`;
+    },
+    checkedOffOn: (l, it) =>
+      it.count === 0 ? `Nothing is ${words.checkedOff} on ${your(l)}.` : `${capitalize(words.checkedOff)} on ${your(l)}: ${it.text}.`,
+    nothingCheckedOff: `Nothing is ${words.checkedOff} on any of your lists.`,
+    summaryLine: (l, n, it) => {
+      const name = capitalize(englishListName(l));
+      return n === 0 ? `${name}: empty.` : `${name}, ${items(n)}: ${it.text}.`;
+    },
+
+    moreLists: (n) => (n === 1 ? "And 1 more list." : `And ${n} more lists.`),
 
     error: (code) => errors[code],
 

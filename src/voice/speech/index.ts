@@ -11,7 +11,7 @@
  * entities in them.
  */
 import type { Locale } from "../intents.ts";
-import type { DefaultListKind, StoreErrorCode } from "../types.ts";
+import type { DefaultListKind, StoreErrorCode, UndoableChange } from "../types.ts";
 import { deDE } from "./de-DE.ts";
 import { enGB } from "./en-GB.ts";
 import { enUS } from "./en-US.ts";
@@ -39,14 +39,22 @@ export interface ItemsPhrase {
  * @example speech.undone({ kind: "add", list: { kind: "shopping", name: "Shopping" }, items: { text: "milk", count: 1 } })
  */
 export interface UndoneChange {
-  kind: "add" | "remove" | "status" | "clearCompleted" | "createList";
+  kind: UndoableChange["kind"];
+  /** The list as the change left it (renameList: with its new name). */
   list: ListRef;
+  /** The items (createList: those it created, else the list's name; renameList: the old name). */
   items: ItemsPhrase;
   /** For `status`: the status the undone change had set. */
   status?: "active" | "completed";
   /** For `add`: the checked-off items it had put back (`items` are those it created, count 0 if none). */
   reactivated?: ItemsPhrase;
 }
+
+/**
+ * What is done to a whole list by voice.
+ * @example const action: ListAction = "rename";
+ */
+export type ListAction = "delete" | "rename" | "clear";
 
 /**
  * An operation on one item that a question can be about.
@@ -129,6 +137,41 @@ export interface Speech {
   listNameTaken(name: string): string;
   tooManyLists(max: number): string;
   listNameTooLong(max: number): string;
+
+  /** "Yes" or "no" with no question open: a short hint, not an apology. */
+  noQuestion: string;
+  /** A yes/no question's reprompt. */
+  yesOrNo(question: string): string;
+
+  /** Said after adding to the to-do list from "remind me to …": not an Alexa reminder. */
+  notAReminder: string;
+  /** "add nails to my hardware store list" without that list: offer to create it (`items` may be empty). */
+  offerCreate(name: string, items: ItemsPhrase): string;
+  createdAndAdded(name: string, items: ItemsPhrase): string;
+  /** "No" to offerCreate. */
+  addedNothing: string;
+
+  confirmDeleteList(list: ListRef, items: number): string;
+  deletedList(list: ListRef): string;
+  cannotDelete(list: ListRef): string;
+  /** Delete, rename or clear without a list named: which list, and how to say it. */
+  askWhichList(action: ListAction): string;
+  askNewName(list: ListRef): string;
+  renamedList(old: ListRef, name: string): string;
+  cannotRename(list: ListRef): string;
+  confirmClearList(list: ListRef, items: number): string;
+  clearedList(list: ListRef, items: number): string;
+
+  /** "is milk on my shopping list": active, checked off, or not there. */
+  isOnList(value: string, list: ListRef | null, status: "active" | "completed" | null): string;
+  itemCount(list: ListRef, active: number, completed: number): string;
+  /** What is checked off on one list; `items` empty: nothing. */
+  checkedOffOn(list: ListRef, items: ItemsPhrase): string;
+  nothingCheckedOff: string;
+  /** One list in "what's on all my lists". */
+  summaryLine(list: ListRef, active: number, items: ItemsPhrase): string;
+  /** After the summed-up lists: "And 12 more lists." */
+  moreLists(count: number): string;
 
   /** For a store refusal, without the turn's details. */
   error(code: StoreErrorCode): string;

@@ -73,6 +73,16 @@ describe("NLU on the fixture models", () => {
     expect(heard(en, "the oat milk")).toBe("AnswerItemIntent item=oat milk");
   });
 
+  it("looks past fillers and politeness, as Alexa does: they never end up in a slot", () => {
+    expect(heard(en, "check off milk please")).toBe("CheckOffItemIntent item=milk");
+    expect(heard(en, "um could you add milk to my shopping list please")).toBe("AddItemsIntent items=milk list=shopping→shopping");
+    expect(heard(en, "ask list bridge to please check off milk thanks")).toBe("CheckOffItemIntent item=milk");
+    expect(heard(de, "füge bitte Milch hinzu")).toBe("AddItemsIntent items=Milch");
+    expect(heard(de, "kannst du mal Milch hinzufügen")).not.toContain("kannst");
+    // The words themselves are still heard when they are all there is, or part of a sample.
+    expect(heard(en, "please")).toBe("AnswerItemIntent item=please");
+  });
+
   it("takes any words as a custom slot value, keeping how they were typed", () => {
     expect(heard(en, "add dragon fruit and Quark to my shopping list")).toBe("AddItemsIntent items=dragon fruit and Quark list=shopping→shopping");
     expect(heard(de, "füge Milch und Eier zu meiner Einkaufsliste hinzu")).toBe("AddItemsIntent items=Milch und Eier list=Einkaufsliste→shopping");
@@ -224,5 +234,45 @@ describe("NLU on the project's interaction models (skill-package/)", () => {
       stopp: "AMAZON.StopIntent",
     };
     for (const [text, expected] of Object.entries(cases)) expect(heard(m, text), text).toBe(expected);
+  });
+
+  it("the list intents and questions, in every locale", async () => {
+    const cases: Record<string, Record<string, string>> = {
+      "en-US": {
+        "delete my hardware store list": "DeleteListIntent list=hardware store→?",
+        "rename my garden list to backyard": "RenameListIntent list=garden→? listName=backyard→?",
+        "clear my shopping list": "ClearListIntent list=shopping→shopping",
+        "delete everything on my to do list": "ClearListIntent list=to do→todo",
+        "is milk on my shopping list": "IsOnListIntent item=milk list=shopping→shopping",
+        "how many items are on my shopping list": "CountItemsIntent list=shopping→shopping",
+        "what did I check off": "ReadCompletedIntent",
+        "what's on all my lists": "ReadAllListsIntent",
+        "remind me to call mom": "AddTaskIntent task=call mom",
+        "I need to call mom": "AddTaskIntent task=call mom",
+        "I need to buy milk": "AddItemsIntent items=milk",
+        "add screws to hardware store": "AddItemsIntent items=screws to hardware store",
+      },
+      "en-GB": {
+        "bin the garden list": "DeleteListIntent list=garden→?",
+        "what have I ticked off": "ReadCompletedIntent",
+        "have I got milk on my shopping list": "IsOnListIntent item=milk list=shopping→shopping",
+        "I've got to ring the council": "AddTaskIntent task=ring the council",
+      },
+      "de-DE": {
+        "lösche meine Baumarktliste": "DeleteListIntent list=Baumarktliste→?",
+        "benenne die Gartenliste in Balkon um": "RenameListIntent list=Gartenliste→? listName=Balkon→?",
+        "leere meine Einkaufsliste": "ClearListIntent list=Einkaufsliste→shopping",
+        "steht Milch auf meiner Einkaufsliste": "IsOnListIntent item=Milch list=Einkaufsliste→shopping",
+        "wie viele Einträge sind auf meiner Einkaufsliste": "CountItemsIntent list=Einkaufsliste→shopping",
+        "was habe ich abgehakt": "ReadCompletedIntent",
+        "was steht auf allen meinen Listen": "ReadAllListsIntent",
+        "ich muss Oma anrufen": "AddTaskIntent task=Oma anrufen",
+        "füge Schrauben zu Baumarkt hinzu": "AddItemsIntent items=Schrauben zu Baumarkt",
+      },
+    };
+    for (const [locale, said] of Object.entries(cases)) {
+      const m = await real(locale);
+      for (const [text, expected] of Object.entries(said)) expect(heard(m, text), `${locale}: ${text}`).toBe(expected);
+    }
   });
 });

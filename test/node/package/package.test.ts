@@ -5,7 +5,7 @@
  * consumer type-checked against the shipped .d.ts (skipLibCheck off).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,7 +23,11 @@ beforeAll(() => {
   files = packed!.files.map((f) => f.path);
   app = join(dir, "app");
   mkdirSync(app);
-  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
+  // The package's own dependencies come from this checkout's node_modules, so the offline
+  // install needs no registry metadata (a fresh machine's npm cache holds only tarballs).
+  const deps = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> }).dependencies ?? {};
+  const local = Object.fromEntries(Object.keys(deps).map((name) => [name, `file:${join(ROOT, "node_modules", name)}`]));
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module", dependencies: local }));
   execFileSync(npm, ["install", join(dir, packed!.filename), "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: app, stdio: "pipe" });
 }, 180_000);
 

@@ -33,6 +33,14 @@ const SAMPLE_SLOTS: Record<string, { en: Record<string, string>; de: Record<stri
   UndoIntent: { en: {}, de: {} },
   CreateListIntent: { en: { listName: "hardware" }, de: { listName: "Baumarkt" } },
   AnswerItemIntent: { en: { item: "milk" }, de: { item: "Milch" } },
+  AddTaskIntent: { en: { task: "call mom" }, de: { task: "Mama anrufen" } },
+  DeleteListIntent: { en: { list: "hardware" }, de: { list: "Baumarkt" } },
+  RenameListIntent: { en: { list: "hardware", listName: "tools" }, de: { list: "Baumarkt", listName: "Werkzeug" } },
+  ClearListIntent: { en: {}, de: {} },
+  IsOnListIntent: { en: { item: "milk" }, de: { item: "Milch" } },
+  CountItemsIntent: { en: {}, de: {} },
+  ReadCompletedIntent: { en: {}, de: {} },
+  ReadAllListsIntent: { en: {}, de: {} },
 };
 
 /** Well-formed XML (the SSML Alexa would parse): every tag closed, only escaped `&` and `<`. */
