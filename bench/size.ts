@@ -28,7 +28,7 @@ interface Metafile {
 
 /**
  * Names the package an esbuild input belongs to: `node_modules/@a/b/x.js` →
- * `@a/b`, `src/user/x.ts` → `src/user` (the project's own code, by folder).
+ * `@a/b`, `src/alexa-user/x.ts` → `src/alexa-user` (the project's own code, by folder).
  * @example ownerOf("node_modules/itty-router/index.mjs") // "itty-router"
  */
 export function ownerOf(input: string): string {

@@ -3,7 +3,8 @@
  * The Worker's bindings, vars and secrets, as `wrangler.toml` and
  * `wrangler secret put` declare them. README.md ("Configuration") documents each.
  */
-import type { AlexaUser } from "./user/alexa-user.ts";
+import type { AlexaUser } from "./alexa-user/alexa-user.ts";
+import type { ListSpace } from "./space/list-space.ts";
 import type { UserRegistry } from "./registry/user-registry.ts";
 import type { AppUserLink } from "./linking/app-user-link.ts";
 
@@ -16,6 +17,8 @@ export interface Env {
   USER_REGISTRY: DurableObjectNamespace<UserRegistry>;
   /** Account linking: one object per app user (named by the verified `sub`), holding its current Alexa userId (src/linking). */
   APP_USERS: DurableObjectNamespace<AppUserLink>;
+  /** One object per list space (skill store): src/space/list-space.ts. */
+  LIST_SPACES: DurableObjectNamespace<ListSpace>;
 
   /** "production" forbids the local-only overrides below. */
   ENVIRONMENT?: string;
@@ -42,6 +45,8 @@ export interface Env {
   APP_OAUTH_CLIENT_SECRET?: string;
   /** `true`: voice requests without a valid linked account get a LinkAccount card. */
   APP_REQUIRE_LINKING?: string;
+  /** The verified token's claim that names a linked person's list space (default `sub`; e.g. `household`). */
+  APP_OAUTH_SPACE_CLAIM?: string;
   /** Seconds between reconciliation syncs of one user. */
   SYNC_INTERVAL?: string;
   /** Most operations one user may have pending (queued or sent) in the outbox; beyond it the REST API answers 429. Default 1000. */

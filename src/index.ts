@@ -1,7 +1,7 @@
 /**
  * @module index
  * The Worker entry point. A request's path starts here:
- * `POST /alexa` → verify (src/verifier) → the user's Durable Object (src/user);
+ * `POST /alexa` → verify (src/verifier) → the user's Durable Object (src/alexa-user);
  * `/v1/*` → the app-facing REST API; `GET /healthz`; anything else is a 404.
  * `scheduled` runs the outbound sweep and reconciliation.
  */
@@ -12,9 +12,10 @@ import { handleAlexaRequest } from "./routes/alexa.ts";
 import { handleApi } from "./routes/api/router.ts";
 import { runCron } from "./cron/scheduled.ts";
 
-export { AlexaUser } from "./user/alexa-user.ts";
+export { AlexaUser } from "./alexa-user/alexa-user.ts";
 export { UserRegistry } from "./registry/user-registry.ts";
 export { AppUserLink } from "./linking/app-user-link.ts";
+export { ListSpace } from "./space/list-space.ts";
 
 const router = AutoRouter<IRequest, [Env, ExecutionContext]>({
   missing: () => jsonError(404, "NOT_FOUND"),

@@ -29,6 +29,8 @@ const DEFINITIONS = {
   DeadLetter: c.DeadLetterSchema,
   DeadLettersResponse: c.DeadLettersResponseSchema,
   CountResponse: c.CountResponseSchema,
+  Space: c.SpaceSchema,
+  SpaceMember: c.SpaceMemberSchema,
   HeldList: c.HeldListSchema,
   Error: c.ErrorSchema,
   FieldIssue: c.FieldIssueSchema,
@@ -83,7 +85,7 @@ const ERRORS = {
     ],
   }),
   Unauthorized: errorResponse("No or wrong bearer token (`WWW-Authenticate: Bearer`).", { error: "UNAUTHORIZED", message: "the bearer token is not valid" }),
-  NotFound: errorResponse("`USER_NOT_FOUND`, `APP_USER_NOT_LINKED`, `USER_DISABLED` (writes), `OPERATION_NOT_FOUND`, `LIST_NOT_FOUND`, `ITEM_NOT_FOUND` (skill store: an item operation finds the item only on the list its path names), `NOT_FOUND` (no such route).", {
+  NotFound: errorResponse("`USER_NOT_FOUND`, `APP_USER_NOT_LINKED`, `SPACE_NOT_FOUND`, `USER_DISABLED` (writes), `OPERATION_NOT_FOUND`, `LIST_NOT_FOUND`, `ITEM_NOT_FOUND` (skill store: an item operation finds the item only on the list its path names), `NOT_FOUND` (no such route).", {
     error: "USER_NOT_FOUND",
     message: "no request from this Alexa user has been seen",
   }),
@@ -210,6 +212,34 @@ export function buildOpenApi(version: string): Record<string, unknown> {
     }
     paths[path.replace("/v1/users/{userId}", "/v1/app-users/{appUserId}")] = copy;
   }
+  // Every list route also answers as /v1/spaces/{spaceId}/… (skill store; skill messages go to an Alexa user).
+  for (const [path, item] of Object.entries({ ...paths })) {
+    if (!path.startsWith("/v1/users/{userId}") || path.endsWith("/messages")) continue;
+    const copy: Record<string, unknown> = { ...item, parameters: [p("spaceId"), ...(item.parameters ?? []).slice(1)] };
+    for (const [method, op] of Object.entries(item)) {
+      if (method === "parameters") continue;
+      const o = op as { operationId: string; summary: string; tags: string[] };
+      copy[method] = { ...o, operationId: `${o.operationId}InSpace`, summary: `${o.summary} (in a list space)`, tags: ["list spaces"] };
+    }
+    paths[path.replace("/v1/users/{userId}", "/v1/spaces/{spaceId}")] = copy;
+  }
+  paths["/v1/spaces/{spaceId}"] = {
+    parameters: [p("spaceId")],
+    get: {
+      operationId: "getSpace",
+      summary: "A list space and its members",
+      description: "`kind` is `linked` (named by a verified token's `APP_OAUTH_SPACE_CLAIM`) or `personal`. 404 `SPACE_NOT_FOUND` for a space never linked or written to, or deleted.",
+      tags: ["list spaces"],
+      responses: { "200": { description: "The space.", content: { "application/json": { schema: ref("Space") } } }, ...readErrors },
+    },
+    delete: {
+      operationId: "deleteSpace",
+      summary: "Erase a list space for good",
+      description: "Every list, item, operation and queued webhook of the space is deleted. Within the next 26 h only a new link (newer than the deletion) or a new app write starts the space again, empty.",
+      tags: ["list spaces"],
+      responses: { "204": { description: "Erased." }, ...readErrors },
+    },
+  };
   return doc;
 }
 
@@ -235,6 +265,7 @@ function document(version: string): Record<string, unknown> & { paths: Record<st
       { name: "dead letters", description: "Webhooks the app did not take." },
       { name: "meta", description: "This document." },
       { name: "webhooks", description: "What the bridge sends your app." },
+      { name: "list spaces", description: "The same list routes, by list space (skill store): the lists a linked account or household shares (docs/account-linking.md)." },
       { name: "by app user id", description: "The same routes, by the app's own user id once the person linked their account (docs/account-linking.md); 404 `APP_USER_NOT_LINKED` otherwise." },
     ],
     paths: {
@@ -339,6 +370,7 @@ function document(version: string): Record<string, unknown> & { paths: Record<st
       },
       parameters: {
         userId: param("userId", "The Alexa user id (`context.System.user.userId`, as in the webhooks).", c.UserIdSchema, "amzn1.ask.account.AEXAMPLE"),
+        spaceId: param("spaceId", "A list space: the linked token's `APP_OAUTH_SPACE_CLAIM` claim (default `sub`), or `personal-…` (docs/account-linking.md).", c.SpaceIdSchema, "household-7"),
         list: param("list", "`shopping`, `todo`, or a list id (URL-encoded: household list ids are base64 and may contain `/`).", c.ListSchema, "shopping"),
         appUserId: {
           name: "appUserId",

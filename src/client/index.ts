@@ -25,6 +25,7 @@ import {
   type FieldIssue,
   type ListsResponse,
   type Operation,
+  type Space,
   type WebhookEvent,
 } from "../contract/schemas.ts";
 import type { CreateItemBody, ListNameBody, MessageBody, UpdateItemBody } from "../routes/api/schemas.ts";
@@ -45,6 +46,8 @@ export type {
   WebhookEvent,
   WebhookEventType,
   WebhookItem,
+  Space,
+  SpaceMember,
 } from "../contract/schemas.ts";
 
 export type CreateItemInput = v.InferInput<typeof CreateItemBody>;
@@ -213,6 +216,14 @@ export class BridgeClient {
   }
 
   /**
+   * The lists of one list space (skill store): `/v1/spaces/{spaceId}/…`.
+   * @example const lists = await bridge.space("household-7").readLists();
+   */
+  space(spaceId: string): SpaceClient {
+    return new SpaceClient(spaceId, (m, seg, b, o) => this.raw(m, seg, b, o), (m, seg, b, o) => this.#write(m, seg, b, o), (r) => this.#judge(r));
+  }
+
+  /**
    * One call to `/v1/…` with the retries, answered as it came (no throw on
    * 4xx/5xx). Path segments are percent-encoded here.
    * @example const res = await bridge.raw("GET", ["users", userId, "operations", opId]);
@@ -252,6 +263,85 @@ export class BridgeClient {
 
   #backoff(attempt: number): number {
     return Math.min(this.#maxDelay, this.#retryBase * 2 ** (attempt - 1));
+  }
+}
+
+type Raw = (method: string, segments: readonly string[], body?: unknown, opts?: WriteOptions) => Promise<RawResponse>;
+type Write = (method: string, segments: string[], body: unknown, opts?: WriteOptions) => Promise<Operation>;
+
+/**
+ * One list space's routes (`/v1/spaces/{spaceId}/…`), from {@link BridgeClient.space}:
+ * the list routes of a user, without skill messages, plus the space itself.
+ * @example
+ * const home = bridge.space("household-7");
+ * await home.createItem("shopping", { value: "oat milk", appItemId: "a-17" });
+ * (await home.get()).members; // [{ userId, appUserId, linkedAt }]
+ */
+export class SpaceClient {
+  constructor(
+    readonly spaceId: string,
+    private readonly rawCall: Raw,
+    private readonly write: Write,
+    private readonly judge: <T>(res: RawResponse) => T,
+  ) {}
+
+  /** `{spaceId, kind, members}`. */
+  async get(): Promise<Space> {
+    return this.judge<Space>(await this.rawCall("GET", ["spaces", this.spaceId]));
+  }
+
+  /** Erases the space for good (204). */
+  async erase(): Promise<void> {
+    const res = await this.rawCall("DELETE", ["spaces", this.spaceId]);
+    if (res.status !== 204) throw new BridgeApiError(res.status, res.body, res.headers);
+  }
+
+  createItem(list: string, item: CreateItemInput, opts?: WriteOptions): Promise<Operation> {
+    return this.write("POST", ["spaces", this.spaceId, "lists", list, "items"], item, opts);
+  }
+
+  updateItem(list: string, itemRef: string, change: UpdateItemInput, opts?: WriteOptions): Promise<Operation> {
+    return this.write("PATCH", ["spaces", this.spaceId, "lists", list, "items", itemRef], change, opts);
+  }
+
+  deleteItem(list: string, itemRef: string, opts?: WriteOptions): Promise<Operation> {
+    return this.write("DELETE", ["spaces", this.spaceId, "lists", list, "items", itemRef], undefined, opts);
+  }
+
+  sync(opts?: WriteOptions): Promise<Operation> {
+    return this.write("POST", ["spaces", this.spaceId, "sync"], {}, opts);
+  }
+
+  async readLists(opts: { signal?: AbortSignal } = {}): Promise<ListsResponse> {
+    return this.judge<ListsResponse>(await this.rawCall("GET", ["spaces", this.spaceId, "lists"], undefined, opts));
+  }
+
+  createList(body: ListNameInput, opts?: WriteOptions): Promise<Operation> {
+    return this.write("POST", ["spaces", this.spaceId, "lists"], body, opts);
+  }
+
+  renameList(list: string, body: ListNameInput, opts?: WriteOptions): Promise<Operation> {
+    return this.write("PATCH", ["spaces", this.spaceId, "lists", list], body, opts);
+  }
+
+  deleteList(list: string, opts?: WriteOptions): Promise<Operation> {
+    return this.write("DELETE", ["spaces", this.spaceId, "lists", list], undefined, opts);
+  }
+
+  async deadLetters(): Promise<DeadLettersResponse> {
+    return this.judge<DeadLettersResponse>(await this.rawCall("GET", ["spaces", this.spaceId, "dead-letters"]));
+  }
+
+  async redriveDeadLetters(): Promise<{ count: number }> {
+    return this.judge<{ count: number }>(await this.rawCall("POST", ["spaces", this.spaceId, "dead-letters", "redrive"]));
+  }
+
+  async deleteDeadLetters(): Promise<{ count: number }> {
+    return this.judge<{ count: number }>(await this.rawCall("DELETE", ["spaces", this.spaceId, "dead-letters"]));
+  }
+
+  async getOperation(opId: string, opts: { signal?: AbortSignal } = {}): Promise<Operation> {
+    return this.judge<Operation>(await this.rawCall("GET", ["spaces", this.spaceId, "operations", opId], undefined, opts));
   }
 }
 

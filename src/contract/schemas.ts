@@ -11,7 +11,7 @@
  * break an older client. The tests close them (additionalProperties: false)
  * so that an undocumented field fails there.
  *
- * The TS types of src/sync/payloads.ts and src/user/ports.ts are checked
+ * The TS types of src/sync/payloads.ts and src/shared/ports.ts are checked
  * against these in test/contract/types.test.ts (and the types here against
  * payloads.ts `WebhookType`). Nothing here imports Worker code beyond the
  * request schemas, so the client package stays free of it.
@@ -25,6 +25,7 @@ export {
   ListNameBody,
   MessageBody,
   UserIdSchema,
+  SpaceIdSchema,
   ListSchema,
   ItemRefSchema,
   OperationIdSchema,
@@ -40,8 +41,10 @@ export const DefaultKindSchema = v.pipe(
   v.description("`shopping` or `todo` for Alexa's two default lists, `null` for a custom list."),
 );
 export const ChangeSourceSchema = v.pipe(
-  v.picklist(["voice", "alexa-app", "app"]),
-  v.description("Where the change came from: said to the skill (`voice`), made in the Alexa app (`alexa-app`, household store), or made by the app through the REST API (`app`)."),
+  v.picklist(["voice", "alexa-app", "app", "assistant", "merge"]),
+  v.description(
+    "Where the change came from: said to the skill (`voice`), made in the Alexa app (`alexa-app`, household store), made by the app through the REST API (`app`), by an assistant acting for an app user (`assistant`), or brought in when a personal list space merged into a linked one (`merge`).",
+  ),
 );
 export const OperationKindSchema = v.picklist(["create", "update", "complete", "delete", "sync", "createList", "renameList", "deleteList", "message"]);
 export const OperationStatusSchema = v.pipe(
@@ -116,6 +119,18 @@ export const DeadLetterSchema = v.object({
   bytes: v.pipe(int(), v.description("Size of the webhook body.")),
 });
 export const DeadLettersResponseSchema = v.object({ total: int(), deadLetters: v.array(DeadLetterSchema) });
+/** A member of a list space. */
+export const SpaceMemberSchema = v.object({
+  userId: v.pipe(v.string(), v.description("The Alexa user id of the member.")),
+  appUserId: v.pipe(v.nullable(v.string()), v.description("The app user of the member's verified link; null in a personal space.")),
+  linkedAt: isoTime("When the link that made it a member happened (its event time)."),
+});
+/** `GET /v1/spaces/{spaceId}`. */
+export const SpaceSchema = v.object({
+  spaceId: v.pipe(v.string(), v.description("The space id: the linked token's `APP_OAUTH_SPACE_CLAIM` claim, or `personal-…` for an unlinked person.")),
+  kind: v.pipe(v.picklist(["linked", "personal"]), v.description("`linked`: shared by every Alexa user whose verified link names it; `personal`: one unlinked Alexa user's.")),
+  members: v.array(SpaceMemberSchema),
+});
 export const CountResponseSchema = v.object({ count: v.pipe(int(), v.description("How many dead letters were redriven or deleted.")) });
 
 export const FieldIssueSchema = v.object({
@@ -217,7 +232,10 @@ export type WebhookEventType = keyof typeof WEBHOOKS;
 export const WEBHOOK_TYPES = Object.keys(WEBHOOKS) as WebhookEventType[];
 
 const envelopeFields = {
-  userId: v.pipe(v.string(), v.description("The Alexa user id (`amzn1.ask.account.…`).")),
+  spaceId: v.optional(v.pipe(v.string(), v.description("The list space (skill store): on every webhook of a space's lists and operations (docs/webhooks.md)."))),
+  userId: v.optional(
+    v.pipe(v.string(), v.description("The Alexa user id (`amzn1.ask.account.…`): always on an Alexa user's webhooks; on a linked space's, the person who acted by voice (absent for the app's own operations, merges and snapshots); on a personal space's, always its person.")),
+  ),
   appUserId: v.optional(v.pipe(v.string(), v.description("The app's user id, once the person linked their account (docs/account-linking.md)."))),
   timestamp: isoTime("When the bridge queued the event."),
 };
@@ -226,7 +244,7 @@ function envelope<T extends WebhookEventType>(type: T) {
   return v.object({ type: v.literal(type), ...envelopeFields, data: WEBHOOKS[type].data as (typeof WEBHOOKS)[T]["data"] });
 }
 
-/** One webhook body per type (`{type, userId, appUserId?, timestamp, data}`). */
+/** One webhook body per type (`{type, spaceId?, userId?, appUserId?, timestamp, data}`). */
 export const WebhookEventSchemas = Object.fromEntries(WEBHOOK_TYPES.map((t) => [t, envelope(t)])) as {
   [T in WebhookEventType]: ReturnType<typeof envelope<T>>;
 };
@@ -251,4 +269,6 @@ export type FieldIssue = v.InferOutput<typeof FieldIssueSchema>;
 /** The `data` of each webhook type. */
 export type WebhookData = { [T in WebhookEventType]: v.InferOutput<(typeof WEBHOOKS)[T]["data"]> };
 /** A webhook body, discriminated by `type`. */
-export type WebhookEvent = { [T in WebhookEventType]: { type: T; userId: string; appUserId?: string; timestamp: string; data: WebhookData[T] } }[WebhookEventType];
+export type WebhookEvent = { [T in WebhookEventType]: { type: T; spaceId?: string; userId?: string; appUserId?: string; timestamp: string; data: WebhookData[T] } }[WebhookEventType];
+export type Space = v.InferOutput<typeof SpaceSchema>;
+export type SpaceMember = v.InferOutput<typeof SpaceMemberSchema>;

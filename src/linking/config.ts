@@ -9,7 +9,8 @@
  *   audience, when set, are checked against the introspection answer too).
  * None of them set: verification is off (the weaker mode, where the raw
  * token is forwarded to the app). `APP_REQUIRE_LINKING=true` needs one of the
- * two. URLs must be https, except under ENVIRONMENT=development or test
+ * two. `APP_OAUTH_SPACE_CLAIM` (default `sub`) names the claim whose value is
+ * the person's list space (src/space). URLs must be https, except under ENVIRONMENT=development or test
  * (the emulator serves plain http on loopback).
  */
 
@@ -23,6 +24,8 @@ export interface LinkingConfig {
   jwksUrl: string | null;
   /** RFC 7662 endpoint and this resource server's client credentials, or null. */
   introspection: { url: string; clientId: string; clientSecret: string } | null;
+  /** The claim naming the person's list space (`APP_OAUTH_SPACE_CLAIM`, default `sub`); optional for callers, `sub` when left out. */
+  spaceClaim?: string;
 }
 
 /** What the Worker's linking settings say. @example const s = linkingSettings(env); if (!s.ok) return jsonError(503, "NOT_CONFIGURED"); */
@@ -40,7 +43,8 @@ export type LinkingVars = Partial<
     | "APP_OAUTH_INTROSPECTION_URL"
     | "APP_OAUTH_CLIENT_ID"
     | "APP_OAUTH_CLIENT_SECRET"
-    | "APP_REQUIRE_LINKING",
+    | "APP_REQUIRE_LINKING"
+    | "APP_OAUTH_SPACE_CLAIM",
     string
   >
 >;
@@ -98,6 +102,7 @@ export function linkingSettings(env: LinkingVars): LinkingSettings {
       audience,
       jwksUrl,
       introspection: introspectionUrl !== null ? { url: introspectionUrl, clientId: clientId!, clientSecret: clientSecret! } : null,
+      spaceClaim: v("APP_OAUTH_SPACE_CLAIM") ?? "sub",
     },
   };
 }

@@ -24,7 +24,7 @@ export { TokenVerifier, type VerifiedToken } from "./verify-token.ts";
  * @example const s: LinkStatus = { state: "linked", appUserId: "app-user-1" };
  */
 export type LinkStatus =
-  | { state: "linked"; appUserId: string }
+  | { state: "linked"; appUserId: string; spaceId: string }
   | { state: "absent" }
   | { state: "refused"; code: LinkingErrorCode }
   | { state: "unavailable" };
@@ -44,6 +44,7 @@ function current(env: Env): NonNullable<typeof memo> {
     env.APP_OAUTH_CLIENT_ID,
     env.APP_OAUTH_CLIENT_SECRET,
     env.APP_REQUIRE_LINKING,
+    env.APP_OAUTH_SPACE_CLAIM,
   ] as const;
   if (!memo || memo.key.some((v, i) => v !== key[i])) {
     const settings = linkingSettings(env);
@@ -74,7 +75,8 @@ export async function linkStatus(env: Env, token: string | null): Promise<LinkSt
   if (verifier === null) return null;
   if (token === null) return { state: "absent" };
   try {
-    return { state: "linked", appUserId: (await verifier.verify(token)).sub };
+    const verified = await verifier.verify(token);
+    return { state: "linked", appUserId: verified.sub, spaceId: verified.space };
   } catch (e) {
     const error = e instanceof LinkingError ? e : new LinkingError("VERIFIER_UNAVAILABLE", String(e));
     // The code and message only: neither holds the token.

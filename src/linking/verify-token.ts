@@ -2,7 +2,8 @@
  * @module linking/verify-token
  * Verifies an account-linking access token (the `SkillAccountLinked` event's
  * `body.accessToken`, an interactive request's `context.System.user.accessToken`)
- * and answers whose it is: the verified `sub`, the app's own user id. Pure:
+ * and answers whose it is: the verified `sub`, the app's own user id, and the
+ * list space its `APP_OAUTH_SPACE_CLAIM` claim names (default `sub`). Pure:
  * the network (`fetch`) and the clock (`now`) are passed in.
  *
  * JWT access tokens (RFC 9068 style) are checked with jose: the signature
@@ -48,6 +49,7 @@ import {
 import { fetchTextWithTimeout } from "../util/fetch-timeout.ts";
 import type { LinkingConfig } from "./config.ts";
 import { LinkingError } from "./errors.ts";
+import { usableSpaceClaim } from "../space/space-id.ts";
 
 /** The only signature algorithms accepted. @example ALLOWED_ALGS.includes("HS256") // false */
 export const ALLOWED_ALGS: readonly string[] = ["RS256", "ES256", "EdDSA"];
@@ -70,6 +72,8 @@ export interface VerifiedToken {
   sub: string;
   /** When the token stops being valid (ms since epoch), or null when the server did not say. */
   expiresAt: number | null;
+  /** The list space the token names: its `APP_OAUTH_SPACE_CLAIM` claim (default `sub`). */
+  space: string;
 }
 
 export interface TokenVerifierDeps {
@@ -197,7 +201,7 @@ export class TokenVerifier {
       requiredClaims: ["sub", "exp"],
     });
     if (typeof payload.sub !== "string" || payload.sub === "") fail("TOKEN_CLAIMS_INVALID", "sub must be a non-empty string");
-    return { sub: payload.sub, expiresAt: typeof payload.exp === "number" ? payload.exp * 1000 : null };
+    return { sub: payload.sub, expiresAt: typeof payload.exp === "number" ? payload.exp * 1000 : null, space: this.#space(payload) };
   }
 
   async #introspect(token: string, now: number): Promise<VerifiedToken> {
@@ -243,7 +247,15 @@ export class TokenVerifier {
       const auds = Array.isArray(body.aud) ? body.aud : [body.aud];
       if (!auds.includes(audience)) fail("TOKEN_AUDIENCE_MISMATCH", "introspection: unexpected aud");
     }
-    return { sub: body.sub, expiresAt: exp };
+    return { sub: body.sub, expiresAt: exp, space: this.#space(body) };
+  }
+
+  /** The claim naming the list space; a token without a usable one is refused like one without `sub`. */
+  #space(claims: Record<string, unknown>): string {
+    const name = this.#config.spaceClaim ?? "sub";
+    const value = claims[name];
+    if (!usableSpaceClaim(value)) fail("TOKEN_CLAIMS_INVALID", `${name} must be a string of 1-255 characters naming a list space`);
+    return value;
   }
 
   #remember(key: string, entry: Cached): void {

@@ -26,7 +26,7 @@
  */
 import type { Env } from "../env.ts";
 import { jsonError } from "../http.ts";
-import { dispatchAlexaRequest } from "../user/dispatch.ts";
+import { dispatchAlexaRequest } from "../alexa-user/dispatch.ts";
 import { readCapped } from "../util/read-capped.ts";
 import { pemCertificates } from "../verifier/base64.ts";
 import type { RequestEnvelope } from "ask-sdk-model";

@@ -19,7 +19,7 @@ const GOODBYE = "Goodbye.";
 const REPROMPT = "You can say help, or stop.";
 
 /** Request types the Worker answers directly (household store). */
-export { INTERACTIVE_TYPES } from "../user/envelope.ts";
+export { INTERACTIVE_TYPES } from "../alexa-user/envelope.ts";
 
 /**
  * The response to an interactive request: `LaunchRequest`, `IntentRequest`

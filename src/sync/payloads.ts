@@ -27,10 +27,12 @@ export const WebhookType = {
 /**
  * Where a change came from: said to the skill (`voice`, skill store), made in
  * the Alexa app or by Alexa's own list features (`alexa-app`, household store:
- * list events), or made by the app itself through the REST API (`app`, on the
- * `outbox.completed` that confirms it).
+ * list events), made by the app itself through the REST API (`app`, on the
+ * `outbox.completed` that confirms it), by an assistant acting for an app user
+ * (`assistant`, skill store), or brought in when a personal list space merged
+ * into a linked one (`merge`, skill store: docs/account-linking.md).
  */
-export type ChangeSource = "voice" | "alexa-app" | "app";
+export type ChangeSource = "voice" | "alexa-app" | "app" | "assistant" | "merge";
 
 /** An Alexa item as the app sees it: the List API's item without its `href`, plus the app's id. */
 export type WebhookItem = Omit<ListItem, "href"> & {

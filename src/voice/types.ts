@@ -2,7 +2,7 @@
  * @module voice/types
  * The seam between the pure voice layer (src/voice: reading a turn, the
  * dialogue, speech) and the skill list store in the user's Durable Object
- * (src/user/lists): what the dialogue may read of the user's lists, and the
+ * (src/alexa-user/lists): what the dialogue may read of the user's lists, and the
  * one change it may ask the store to make per turn. Synchronous on purpose:
  * the store answers from the object's SQLite, inside the user's serial queue.
  */

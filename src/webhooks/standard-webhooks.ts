@@ -56,7 +56,9 @@ export async function webhookHeaders(
 /**
  * The JSON body every webhook to the app carries: `{type, userId, timestamp, data}`,
  * plus `appUserId` next to `userId` once the user linked a verified account
- * (docs/account-linking.md); absent, not null, when unknown.
+ * (docs/account-linking.md); absent, not null, when unknown. A list space's
+ * webhooks (skill store) lead with `spaceId`, and carry `userId` / `appUserId`
+ * only when a person acted by voice (`null` userId: left out).
  * `data: undefined` is sent as `null` so the field is always present. Throws
  * what `JSON.stringify` throws (cycles, BigInt): callers pass plain JSON data.
  * @example
@@ -64,11 +66,14 @@ export async function webhookHeaders(
  * // '{"type":"alexa.item.created","userId":"amzn1.ask.account.X","timestamp":"2024-01-01T12:00:00.000Z","data":{"value":"milk"}}'
  * buildWebhookBody("alexa.item.created", "amzn1.ask.account.X", "2024-01-01T12:00:00.000Z", null, "app-user-1");
  * // '{"type":"alexa.item.created","userId":"amzn1.ask.account.X","appUserId":"app-user-1","timestamp":"2024-01-01T12:00:00.000Z","data":null}'
+ * buildWebhookBody("outbox.completed", null, "2024-01-01T12:00:00.000Z", { opId: "op_1" }, null, "fam-1");
+ * // '{"type":"outbox.completed","spaceId":"fam-1","timestamp":"2024-01-01T12:00:00.000Z","data":{"opId":"op_1"}}'
  */
-export function buildWebhookBody(type: string, userId: string, timestampIso: string, data: unknown, appUserId?: string | null): string {
+export function buildWebhookBody(type: string, userId: string | null, timestampIso: string, data: unknown, appUserId?: string | null, spaceId?: string): string {
   return JSON.stringify({
     type,
-    userId,
+    ...(spaceId ? { spaceId } : {}),
+    ...(userId ? { userId } : {}),
     ...(appUserId ? { appUserId } : {}),
     timestamp: timestampIso,
     data: data === undefined ? null : data,

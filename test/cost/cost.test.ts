@@ -5,12 +5,12 @@
 // cost.skill.test.ts; `BENCH_ONLY=cost npm run bench` prints both.
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import type { AlexaUser } from "../../src/user/alexa-user.ts";
+import type { AlexaUser } from "../../src/alexa-user/alexa-user.ts";
 import { beforeEach, expect } from "vitest";
 import { shardName, shardOf } from "../../src/registry/shards.ts";
 import type { UserRegistry } from "../../src/registry/user-registry.ts";
-import { bridge, enqueueOp, listEvent, messageEnvelope, SHOPPING, skillEvent, userStub } from "../user/fakes.ts";
-import { send, useFakes } from "../user/harness.ts";
+import { bridge, enqueueOp, listEvent, messageEnvelope, SHOPPING, skillEvent, userStub } from "../alexa-user/fakes.ts";
+import { send, useFakes } from "../alexa-user/harness.ts";
 import { countFetches } from "./meter.ts";
 import { costSuite, op, settleUser } from "./ops.ts";
 
@@ -18,7 +18,7 @@ import { costSuite, op, settleUser } from "./ops.ts";
 const BOUNDS: Record<string, [number, number, number]> = {
   "Messaging.MessageReceived (an app create, household)": [40, 34, 21],
   "household list event (ItemsCreated, 1 item)": [27, 25, 6],
-  "new user (SkillEnabled, household)": [61, 128, 51],
+  "new user (SkillEnabled, household)": [62, 129, 53],
 };
 
 const { household } = useFakes();

@@ -9,7 +9,8 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, expect, it } from "vitest";
-import type { AlexaUser } from "../../src/user/alexa-user.ts";
+import type { AlexaUser } from "../../src/alexa-user/alexa-user.ts";
+import type { ListSpace } from "../../src/space/list-space.ts";
 import { installMeter, measure, type Cost } from "./meter.ts";
 
 /** Upper bounds, checked against what the operation measured. */
@@ -33,8 +34,10 @@ export interface Op<S> {
   setup: () => Promise<S>;
   /** The measured step (its background work is waited for, and counted). */
   run: (s: S) => Promise<unknown>;
-  /** The user object whose background work to wait for. */
-  user: (s: S) => string;
+  /** The user object whose background work to wait for; null: one the operation does not reach (a settle would start it). */
+  user: (s: S) => string | null;
+  /** The list space the operation touches (its background work is waited for too); none: it touches no space. */
+  space?: (s: S) => Promise<string>;
   /**
    * Also time `run` this many more times (wall time in this isolate, where
    * local timers advance during computation; the background work is waited
@@ -51,6 +54,11 @@ export async function settleUser(userId: string): Promise<void> {
   await runInDurableObject(env.ALEXA_USER.getByName(userId), (i: AlexaUser) => i.idle());
 }
 
+/** Waits for a list space's background work (its webhook sends), counting it. */
+export async function settleSpace(spaceId: string): Promise<void> {
+  await runInDurableObject(env.LIST_SPACES.getByName(spaceId), (o: ListSpace) => o.idle());
+}
+
 /**
  * One test per operation: measures it, records it, and checks it against
  * `bounds[name]`: [statements, rows read, rows written] (an operation without
@@ -62,13 +70,20 @@ export function costSuite(bounds: Record<string, [number, number, number] | Boun
     it(op.name, async (ctx) => {
       // The set-up waits for its own background work: a settle here would start an evicted or new object uncounted.
       const s = await op.setup();
+      const spaceId = op.space ? await op.space(s) : null;
+      const settle = async () => {
+        const userId = op.user(s);
+        if (userId) await settleUser(userId);
+        if (spaceId) await settleSpace(spaceId);
+      };
       const cost = await measure(async () => {
         await op.run(s);
-        await settleUser(op.user(s));
+        await settle();
       });
       (ctx.task.meta as Record<string, unknown>).cost = cost;
       const b = bounds[op.name];
-      expect(b, `bounds for "${op.name}": ${JSON.stringify([cost.statements, cost.rowsRead, cost.billedRowsWritten])}`).toBeDefined();
+      const measured = JSON.stringify([cost.statements, cost.rowsRead, cost.billedRowsWritten]);
+      expect(b, `bounds for "${op.name}": ${measured}`).toBeDefined();
       const max: Bounds = Array.isArray(b) ? { statements: b[0], rowsRead: b[1], rowsWritten: b[2] } : b!;
       const user = cost.byClass.ALEXA_USER;
       expect({
@@ -78,7 +93,7 @@ export function costSuite(bounds: Record<string, [number, number, number] | Boun
         calls: max.calls === undefined || cost.calls <= max.calls ? "ok" : cost.calls,
         fetches: max.fetches === undefined || cost.fetches <= max.fetches ? "ok" : cost.fetches,
         userStatements: max.userStatements === undefined || (user?.statements ?? 0) <= max.userStatements ? "ok" : user?.statements,
-      }, JSON.stringify(cost)).toEqual({ statements: "ok", rowsRead: "ok", rowsWritten: "ok", calls: "ok", fetches: "ok", userStatements: "ok" });
+      }, `${op.name}: measured [statements, rows read, rows written] ${measured}; ${JSON.stringify(cost)}`).toEqual({ statements: "ok", rowsRead: "ok", rowsWritten: "ok", calls: "ok", fetches: "ok", userStatements: "ok" });
       await op.check?.(s, cost);
       if (op.time) {
         // workerd's clock has whole-millisecond steps here: the mean over the runs, not a median of steps.
@@ -87,7 +102,7 @@ export function costSuite(bounds: Record<string, [number, number, number] | Boun
           const t0 = performance.now();
           await op.run(s);
           total += performance.now() - t0;
-          await settleUser(op.user(s));
+          await settle();
         }
         (ctx.task.meta as Record<string, unknown>).ms = total / op.time;
       }

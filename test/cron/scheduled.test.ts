@@ -5,8 +5,8 @@ import worker from "../../src/index.ts";
 import { DEFAULT_CRON_LIMITS, runCron, type CronLimits } from "../../src/cron/scheduled.ts";
 import type { RegistryEntry } from "../../src/registry/entry.ts";
 import { CURSOR_OBJECT, REGISTRY_SHARDS, shardName, shardOf } from "../../src/registry/shards.ts";
-import type { AlexaUser } from "../../src/user/alexa-user.ts";
-import { LIST_READ_SCOPE } from "../../src/user/profile.ts";
+import type { AlexaUser } from "../../src/alexa-user/alexa-user.ts";
+import { LIST_READ_SCOPE } from "../../src/alexa-user/profile.ts";
 
 /** Far in the future: user objects' alarms never fire on their own. */
 const T0 = Date.UTC(2035, 0, 1, 0, 0, 0);

@@ -197,7 +197,7 @@ describe("a long session", () => {
       const last = this.undo.pop();
       if (!last) return;
       const it = this.items.find((i) => i.value === last.value);
-      // Undo leaves an item alone that changed since (src/user/lists/skill-store.ts #unchanged).
+      // Undo leaves an item alone that changed since (src/space/skill-store.ts #unchanged).
       if (!it || it.version !== last.version) return;
       if (last.kind === "add") this.items = this.items.filter((i) => i !== it);
       else {

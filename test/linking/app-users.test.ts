@@ -5,8 +5,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { resetLinking } from "../../src/linking/index.ts";
-import type { AlexaUser } from "../../src/user/alexa-user.ts";
-import { newUserId, skillEvent } from "../user/fakes.ts";
+import type { AlexaUser } from "../../src/alexa-user/alexa-user.ts";
+import { newUserId, skillEvent } from "../alexa-user/fakes.ts";
 import { apiCall, deliver, enableAndLink, linkingEnv, useLinkingFakes, voiceEnvelope } from "./linking-harness.ts";
 
 const fx = useLinkingFakes();

@@ -8,7 +8,7 @@ describe("linkingSettings", () => {
   it("JWT mode needs issuer, audience and JWKS URL", () => {
     expect(linkingSettings({ APP_OAUTH_JWKS_URL: "https://id.test/jwks.json" }).ok).toBe(false);
     const s = linkingSettings({ APP_OAUTH_ISSUER: "https://id.test/", APP_OAUTH_AUDIENCE: "lists", APP_OAUTH_JWKS_URL: "https://id.test/jwks.json", APP_REQUIRE_LINKING: "true" });
-    expect(s).toEqual({ ok: true, requireLinking: true, config: { issuer: "https://id.test/", audience: "lists", jwksUrl: "https://id.test/jwks.json", introspection: null } });
+    expect(s).toEqual({ ok: true, requireLinking: true, config: { issuer: "https://id.test/", audience: "lists", jwksUrl: "https://id.test/jwks.json", introspection: null, spaceClaim: "sub" } });
   });
   it("introspection needs client credentials", () => {
     expect(linkingSettings({ APP_OAUTH_INTROSPECTION_URL: "https://id.test/introspect" }).ok).toBe(false);

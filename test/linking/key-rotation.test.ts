@@ -7,7 +7,7 @@
 // inactive is a refusal, an endpoint that cannot answer is "unavailable".
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { clock, newUserId, settle, skillEvent, T0, userStub } from "../user/fakes.ts";
+import { clock, newUserId, settle, skillEvent, T0, userStub } from "../alexa-user/fakes.ts";
 import { apiCall, deliver, enableAndLink, linkingEnv, useLinkingFakes, voiceEnvelope } from "./linking-harness.ts";
 
 const fx = useLinkingFakes();

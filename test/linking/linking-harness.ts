@@ -8,9 +8,9 @@ import { beforeAll, beforeEach, vi } from "vitest";
 import type { Env } from "../../src/env.ts";
 import { resetLinking } from "../../src/linking/index.ts";
 import { handleApi } from "../../src/routes/api/router.ts";
-import { dispatchAlexaRequest } from "../../src/user/dispatch.ts";
-import { API, APP_URL, envelope, settle, skillEvent, userStub, type FakeApp, type FakeHousehold } from "../user/fakes.ts";
-import { useFakes } from "../user/harness.ts";
+import { dispatchAlexaRequest } from "../../src/alexa-user/dispatch.ts";
+import { API, APP_URL, envelope, settle, skillEvent, userStub, type FakeApp, type FakeHousehold } from "../alexa-user/fakes.ts";
+import { useFakes } from "../alexa-user/harness.ts";
 import { INTROSPECTION_URL, INTROSPECTION_VARS, JWKS_URL, LINKING_VARS, OAuthFixture } from "./oauth-fixture.ts";
 
 export const API_TOKEN = "test-api-token-1";

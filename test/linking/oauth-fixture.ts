@@ -61,10 +61,10 @@ export class OAuthFixture {
   }
 
   /** A signed access token; `nowMs` is the issuing time. */
-  async token(opts: { sub?: string; iss?: string; aud?: string; nowMs?: number; expInS?: number; nbfInS?: number; key?: Key } = {}): Promise<string> {
+  async token(opts: { sub?: string; iss?: string; aud?: string; nowMs?: number; expInS?: number; nbfInS?: number; key?: Key; claims?: Record<string, string> } = {}): Promise<string> {
     const key = opts.key ?? this.keys[0]!;
     const now = Math.floor((opts.nowMs ?? Date.now()) / 1000);
-    const jwt = new SignJWT({ scope: "lists" })
+    const jwt = new SignJWT({ scope: "lists", ...opts.claims })
       .setProtectedHeader({ alg: "ES256", kid: key.kid, typ: "at+jwt" })
       .setSubject(opts.sub ?? "app-user-1")
       .setIssuer(opts.iss ?? ISSUER)

@@ -30,7 +30,14 @@ describe("TokenVerifier: JWT access tokens", () => {
 
   it("accepts a valid token and answers its sub and exp", async () => {
     const token = await oauth.token({ sub: "app-user-7", nowMs: NOW });
-    await expect(verifier.verify(token)).resolves.toEqual({ sub: "app-user-7", expiresAt: NOW + 3600_000 });
+    await expect(verifier.verify(token)).resolves.toEqual({ sub: "app-user-7", expiresAt: NOW + 3600_000, space: "app-user-7" });
+  });
+
+  it("names the list space by APP_OAUTH_SPACE_CLAIM; a token without it, or naming a personal space, is refused like one without sub", async () => {
+    const household = new TokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksUrl: JWKS_URL, introspection: null, spaceClaim: "household" }, { fetch: oauth.fetch, now: () => NOW });
+    await expect(household.verify(await oauth.token({ sub: "bob", nowMs: NOW, claims: { household: "fam-1" } }))).resolves.toMatchObject({ sub: "bob", space: "fam-1" });
+    await expect(household.verify(await oauth.token({ sub: "carol", nowMs: NOW }))).rejects.toMatchObject({ code: "TOKEN_CLAIMS_INVALID" });
+    await expect(household.verify(await oauth.token({ sub: "dave", nowMs: NOW, claims: { household: `personal-${"a".repeat(43)}` } }))).rejects.toMatchObject({ code: "TOKEN_CLAIMS_INVALID" });
   });
 
   it("caches the verdict by token hash: the JWKS is fetched once, the clock alone ends the verdict", async () => {
@@ -200,7 +207,7 @@ describe("TokenVerifier: RFC 7662 introspection", () => {
   it("an active token links its sub; the request carries client credentials and the token", async () => {
     answer = () => Response.json({ active: true, sub: "app-user-9", iss: ISSUER, aud: [AUDIENCE], exp: NOW / 1000 + 600 });
     const v = verifier();
-    await expect(v.verify("opaque-1")).resolves.toEqual({ sub: "app-user-9", expiresAt: NOW + 600_000 });
+    await expect(v.verify("opaque-1")).resolves.toEqual({ sub: "app-user-9", expiresAt: NOW + 600_000, space: "app-user-9" });
     await v.verify("opaque-1");
     expect(calls).toHaveLength(1);
     expect(calls[0]!.auth).toBe(`Basic ${btoa("bridge:s3cret")}`);

@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RegistryEntry } from "../../src/registry/entry.ts";
 import { POKE_RETRY_MS, POKES_PER_INVOCATION, type UserRegistry } from "../../src/registry/user-registry.ts";
 import type { Env } from "../../src/env.ts";
-import type { AlexaUser } from "../../src/user/alexa-user.ts";
-import { LIST_READ_SCOPE } from "../../src/user/profile.ts";
+import type { AlexaUser } from "../../src/alexa-user/alexa-user.ts";
+import { LIST_READ_SCOPE } from "../../src/alexa-user/profile.ts";
 
 /** Far in the future: user objects' alarms never fire on their own. */
 const T0 = Date.UTC(2034, 0, 1, 0, 0, 0);

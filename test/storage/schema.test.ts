@@ -3,10 +3,10 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ALEXA_USER_SCHEMA, type AlexaUser } from "../../src/user/alexa-user.ts";
+import { ALEXA_USER_SCHEMA, type AlexaUser } from "../../src/alexa-user/alexa-user.ts";
 import { ensureSchema, tableSql, type Schema } from "../../src/storage/schema.ts";
-import { migrateDedupe } from "../../src/user/dedupe.ts";
-import { newUserId } from "../user/fakes.ts";
+import { migrateDedupe } from "../../src/alexa-user/dedupe.ts";
+import { newUserId } from "../alexa-user/fakes.ts";
 
 /** `state` with its `exec` calls counted. */
 function counting(state: DurableObjectState): { state: DurableObjectState; statements: () => number } {

@@ -58,12 +58,13 @@ import openapi from "../../../openapi.json";
 import type { Env } from "../../env.ts";
 import { json, jsonError } from "../../http.ts";
 import type { BridgeOperation } from "../../protocol/bridge-message.ts";
-import type { OperationView } from "../../user/ports.ts";
-import type { EnqueueReply, GetOperationReply } from "../../user/outbox/service.ts";
-import type { AlexaUser } from "../../user/alexa-user.ts";
-import { listStoreKind, type Refused } from "../../user/lists/list-store.ts";
+import type { OperationView } from "../../shared/ports.ts";
+import type { AppUserLink } from "../../linking/app-user-link.ts";
+import type { EnqueueReply, GetOperationReply } from "../../alexa-user/outbox/service.ts";
+import type { AlexaUser } from "../../alexa-user/alexa-user.ts";
+import { listStoreKind, type Refused } from "../../shared/list-store.ts";
 import { bearerToken, parseApiTokens, tokenMatches } from "./auth.ts";
-import { resolveAppUser as resolveLinkedUser } from "../../linking/index.ts";
+import { spaceStub } from "../../space/rpc.ts";
 import { readJsonBody } from "./body.ts";
 import {
   CreateItemBody,
@@ -76,6 +77,7 @@ import {
   SyncBody,
   UpdateItemBody,
   UserIdSchema,
+  SpaceIdSchema,
   createOp,
   describeIssues,
   issueFields,
@@ -93,6 +95,7 @@ interface Route {
 
 const PARAM_SCHEMAS: Record<string, v.GenericSchema<string, string>> = {
   userId: UserIdSchema,
+  spaceId: SpaceIdSchema,
   list: ListSchema,
   itemRef: ItemRefSchema,
   opId: OperationIdSchema,
@@ -104,12 +107,13 @@ function unauthorized(message: string): Response {
   return res;
 }
 
-function operationPath(userId: string, opId: string): string {
-  return `/v1/users/${encodeURIComponent(userId)}/operations/${encodeURIComponent(opId)}`;
+/** Where an operation lives: `/v1/spaces/{spaceId}/…` for a list space's, else `/v1/users/{userId}/…`. */
+function ownerPath(p: Params): string {
+  return p.spaceId !== undefined ? `/v1/spaces/${encodeURIComponent(p.spaceId)}` : `/v1/users/${encodeURIComponent(p.userId!)}`;
 }
 
-function accepted(userId: string, view: OperationView, replayed: boolean): Response {
-  const headers: Record<string, string> = { location: operationPath(userId, view.id) };
+function accepted(p: Params, view: OperationView, replayed: boolean): Response {
+  const headers: Record<string, string> = { location: `${ownerPath(p)}/operations/${encodeURIComponent(view.id)}` };
   if (replayed) headers["idempotent-replayed"] = "true";
   return json(view, 202, headers);
 }
@@ -152,7 +156,7 @@ async function callUser<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T }
 async function enqueue(
   request: Request,
   env: Env,
-  userId: string,
+  p: Params,
   op: BridgeOperation,
   expiresAfterSeconds?: number,
 ): Promise<Response> {
@@ -163,22 +167,21 @@ async function enqueue(
     if (!k.success) return jsonError(400, "INVALID_IDEMPOTENCY_KEY", `Idempotency-Key ${describeIssues(k.issues)}`);
     idempotencyKey = k.output;
   }
+  const opts = { ...(idempotencyKey !== undefined ? { idempotencyKey } : {}), ...(expiresAfterSeconds !== undefined ? { expiresAfterSeconds } : {}) };
   const called = await callUser(async () => {
     // Workers' RPC typing turns members typed `unknown` (OperationView.result)
     // into `never`; the object returns exactly EnqueueReply.
-    const r = await env.ALEXA_USER.getByName(userId).enqueueOperation(op, {
-      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-      ...(expiresAfterSeconds !== undefined ? { expiresAfterSeconds } : {}),
-    });
+    if (p.spaceId !== undefined) return (await spaceStub(env, p.spaceId).enqueueOperation(op, opts)) as EnqueueReply;
+    const r = await env.ALEXA_USER.getByName(p.userId!).enqueueOperation(op, opts);
     return r as unknown as EnqueueReply;
   });
   if (!called.ok) return called.response;
   const reply = called.value;
   switch (reply.outcome) {
     case "created":
-      return accepted(userId, reply.view, false);
+      return accepted(p, reply.view, false);
     case "replayed":
-      return accepted(userId, reply.view, true);
+      return accepted(p, reply.view, true);
     case "conflict":
       return jsonError(
         422,
@@ -217,7 +220,7 @@ const createItem: Handler = async (request, env, p) => {
   if (!body.ok) return body.response;
   const b = parseBody(CreateItemBody, body.value);
   if (!b.ok) return b.response;
-  return enqueue(request, env, p.userId!, createOp(p.list!, b.value));
+  return enqueue(request, env, p, createOp(p.list!, b.value));
 };
 
 const updateItem: Handler = async (request, env, p) => {
@@ -225,7 +228,7 @@ const updateItem: Handler = async (request, env, p) => {
   if (!body.ok) return body.response;
   const b = parseBody(UpdateItemBody, body.value);
   if (!b.ok) return b.response;
-  return enqueue(request, env, p.userId!, updateOp(p.list!, p.itemRef!, b.value));
+  return enqueue(request, env, p, updateOp(p.list!, p.itemRef!, b.value));
 };
 
 const deleteItem: Handler = async (request, env, p) => {
@@ -233,7 +236,7 @@ const deleteItem: Handler = async (request, env, p) => {
   if (!body.ok) return body.response;
   const b = parseBody(SyncBody, body.value);
   if (!b.ok) return b.response;
-  return enqueue(request, env, p.userId!, { kind: "delete", list: p.list!, itemRef: p.itemRef! });
+  return enqueue(request, env, p, { kind: "delete", list: p.list!, itemRef: p.itemRef! });
 };
 
 const requestSync: Handler = async (request, env, p) => {
@@ -241,7 +244,7 @@ const requestSync: Handler = async (request, env, p) => {
   if (!body.ok) return body.response;
   const b = parseBody(SyncBody, body.value);
   if (!b.ok) return b.response;
-  return enqueue(request, env, p.userId!, { kind: "sync" });
+  return enqueue(request, env, p, { kind: "sync" });
 };
 
 const sendMessage: Handler = async (request, env, p) => {
@@ -249,7 +252,7 @@ const sendMessage: Handler = async (request, env, p) => {
   if (!body.ok) return body.response;
   const b = parseBody(MessageBody, body.value);
   if (!b.ok) return b.response;
-  return enqueue(request, env, p.userId!, { kind: "message", data: b.value.data }, b.value.expiresAfterSeconds);
+  return enqueue(request, env, p, { kind: "message", data: b.value.data }, b.value.expiresAfterSeconds);
 };
 
 const createList: Handler = async (request, env, p) => {
@@ -257,7 +260,7 @@ const createList: Handler = async (request, env, p) => {
   if (!body.ok) return body.response;
   const b = parseBody(ListNameBody, body.value);
   if (!b.ok) return b.response;
-  return enqueue(request, env, p.userId!, { kind: "createList", name: b.value.name });
+  return enqueue(request, env, p, { kind: "createList", name: b.value.name });
 };
 
 const renameList: Handler = async (request, env, p) => {
@@ -265,7 +268,7 @@ const renameList: Handler = async (request, env, p) => {
   if (!body.ok) return body.response;
   const b = parseBody(ListNameBody, body.value);
   if (!b.ok) return b.response;
-  return enqueue(request, env, p.userId!, { kind: "renameList", list: p.list!, name: b.value.name });
+  return enqueue(request, env, p, { kind: "renameList", list: p.list!, name: b.value.name });
 };
 
 const deleteList: Handler = async (request, env, p) => {
@@ -273,11 +276,12 @@ const deleteList: Handler = async (request, env, p) => {
   if (!body.ok) return body.response;
   const b = parseBody(SyncBody, body.value);
   if (!b.ok) return b.response;
-  return enqueue(request, env, p.userId!, { kind: "deleteList", list: p.list! });
+  return enqueue(request, env, p, { kind: "deleteList", list: p.list! });
 };
 
 const readLists: Handler = async (_request, env, p) => {
   const called = await callUser(async () => {
+    if (p.spaceId !== undefined) return await spaceStub(env, p.spaceId).readLists();
     const r = await env.ALEXA_USER.getByName(p.userId!).readLists();
     return r as unknown as Awaited<ReturnType<AlexaUser["readLists"]>>;
   });
@@ -286,6 +290,8 @@ const readLists: Handler = async (_request, env, p) => {
   switch (reply.outcome) {
     case "found":
       return json({ lists: reply.lists }, 200);
+    case "not_found":
+      return spaceNotFound();
     case "unknown_user":
       return jsonError(404, "USER_NOT_FOUND", "no request from this Alexa user has been seen");
     case "held_by_alexa":
@@ -294,9 +300,14 @@ const readLists: Handler = async (_request, env, p) => {
 };
 
 const getOperation: Handler = async (_request, env, p) => {
-  const called = await callUser(
-    async () => (await env.ALEXA_USER.getByName(p.userId!).getOperation(p.opId!)) as unknown as GetOperationReply,
-  );
+  const called = await callUser(async (): Promise<GetOperationReply> => {
+    if (p.spaceId !== undefined) {
+      const r = (await spaceStub(env, p.spaceId).getOperation(p.opId!)) as GetOperationReply;
+      // A user's skill messages are the Alexa user's operations, not the space's.
+      if (r.outcome === "found" || p.userId === undefined) return r;
+    }
+    return (await env.ALEXA_USER.getByName(p.userId!).getOperation(p.opId!)) as unknown as GetOperationReply;
+  });
   if (!called.ok) return called.response;
   const reply = called.value;
   switch (reply.outcome) {
@@ -309,24 +320,48 @@ const getOperation: Handler = async (_request, env, p) => {
   }
 };
 
-type DeadLetterReply = { outcome: "unknown_user" } | { outcome: "found" | "done"; [k: string]: unknown };
+type DeadLetterReply = { outcome: "unknown_user" | "not_found" } | { outcome: "found" | "done"; [k: string]: unknown };
+type DeadLetterCall = "deadLetters" | "redriveDeadLetters" | "deleteDeadLetters";
 
-/** The dead-letter routes: one RPC on the user's object each; 404 USER_NOT_FOUND for an unknown (or erased) user. */
-function deadLetterRoute(call: (stub: DurableObjectStub<AlexaUser>) => Promise<unknown>, status: number): Handler {
+/** The dead-letter routes: one RPC on the space's (or the user's) object each; 404 for an unknown space or user. */
+function deadLetterRoute(call: DeadLetterCall, status: number): Handler {
   return async (_request, env, p) => {
-    const called = await callUser(async () => (await call(env.ALEXA_USER.getByName(p.userId!))) as DeadLetterReply);
+    const called = await callUser(async () =>
+      p.spaceId !== undefined ? ((await spaceStub(env, p.spaceId)[call]()) as DeadLetterReply) : ((await env.ALEXA_USER.getByName(p.userId!)[call]()) as DeadLetterReply),
+    );
     if (!called.ok) return called.response;
     const { outcome, ...body } = called.value;
     if (outcome === "unknown_user") return jsonError(404, "USER_NOT_FOUND", "no request from this Alexa user has been seen");
+    if (outcome === "not_found") return spaceNotFound();
     return json(body, status);
   };
 }
 
-const listDeadLetters = deadLetterRoute((s) => s.deadLetters(), 200);
-const redriveDeadLetters = deadLetterRoute((s) => s.redriveDeadLetters(), 202);
-const deleteDeadLetters = deadLetterRoute((s) => s.deleteDeadLetters(), 200);
+const listDeadLetters = deadLetterRoute("deadLetters", 200);
+const redriveDeadLetters = deadLetterRoute("redriveDeadLetters", 202);
+const deleteDeadLetters = deadLetterRoute("deleteDeadLetters", 200);
 
-const ROUTES: Route[] = [
+function spaceNotFound(): Response {
+  return jsonError(404, "SPACE_NOT_FOUND", "no such list space (never written to or linked, or deleted)");
+}
+
+/** `GET /v1/spaces/{spaceId}`: `{spaceId, kind, members: [{userId, appUserId, linkedAt}]}`. */
+const describeSpace: Handler = async (_request, env, p) => {
+  const called = await callUser(() => spaceStub(env, p.spaceId!).describe());
+  if (!called.ok) return called.response;
+  if (called.value.outcome === "not_found") return spaceNotFound();
+  const { spaceId, kind, members } = called.value.view;
+  return json({ spaceId, kind, members: members.map((m) => ({ userId: m.userId, appUserId: m.appUserId, linkedAt: new Date(m.linkedAt).toISOString() })) }, 200);
+};
+
+/** `DELETE /v1/spaces/{spaceId}`: erases the space for good (204; 404 when there was nothing). */
+const deleteSpace: Handler = async (_request, env, p) => {
+  const called = await callUser(() => spaceStub(env, p.spaceId!).eraseSpace());
+  if (!called.ok) return called.response;
+  return called.value.outcome === "erased" ? new Response(null, { status: 204 }) : spaceNotFound();
+};
+
+const USER_ROUTES: Route[] = [
   { pattern: ["users", ":userId", "lists"], methods: { GET: readLists, POST: createList } },
   { pattern: ["users", ":userId", "lists", ":list"], methods: { PATCH: renameList, DELETE: deleteList } },
   { pattern: ["users", ":userId", "lists", ":list", "items"], methods: { POST: createItem } },
@@ -337,6 +372,17 @@ const ROUTES: Route[] = [
   { pattern: ["users", ":userId", "dead-letters"], methods: { GET: listDeadLetters, DELETE: deleteDeadLetters } },
   { pattern: ["users", ":userId", "dead-letters", "redrive"], methods: { POST: redriveDeadLetters } },
 ];
+
+/**
+ * `/v1/spaces/{spaceId}/…`: every list route of `/v1/users/{userId}/…` (skill
+ * messages go to an Alexa user, not a space), plus the space itself.
+ */
+const SPACE_ROUTES: Route[] = [
+  { pattern: ["spaces", ":spaceId"], methods: { GET: describeSpace, DELETE: deleteSpace } },
+  ...USER_ROUTES.filter((r) => r.pattern[2] !== "messages").map((r) => ({ pattern: ["spaces", ":spaceId", ...r.pattern.slice(2)], methods: r.methods })),
+];
+
+const ROUTES: Route[] = [...USER_ROUTES, ...SPACE_ROUTES];
 
 type Match = { route: Route; params: Params } | { error: Response } | null;
 
@@ -378,7 +424,7 @@ const APP_USER_ID = /^[^\u0000-\u001f\u007f]{1,255}$/;
  * answers. 404 APP_USER_NOT_LINKED for an app user never linked (or whose
  * token was refused, or whose Alexa user was erased).
  */
-async function resolveAppUser(env: Env, segments: string[]): Promise<{ ok: true; segments: string[] } | { ok: false; response: Response }> {
+async function resolveAppUser(env: Env, segments: string[]): Promise<{ ok: true; segments: string[]; spaceId: string | null } | { ok: false; response: Response }> {
   let appUserId: string;
   try {
     appUserId = decodeURIComponent(segments[1] ?? "");
@@ -388,12 +434,24 @@ async function resolveAppUser(env: Env, segments: string[]): Promise<{ ok: true;
   if (!APP_USER_ID.test(appUserId)) {
     return { ok: false, response: jsonError(400, "INVALID_PARAMETER", "appUserId must be 1-255 characters without control characters") };
   }
-  const called = await callUser(() => resolveLinkedUser(env, appUserId));
+  const called = await callUser(() => (env.APP_USERS.getByName(appUserId) as unknown as Pick<AppUserLink, "whereIs">).whereIs());
   if (!called.ok) return called;
   if (called.value === null) {
     return { ok: false, response: jsonError(404, "APP_USER_NOT_LINKED", "no Alexa user has linked this app user (with a verified token)") };
   }
-  return { ok: true, segments: ["users", encodeURIComponent(called.value), ...segments.slice(2)] };
+  return { ok: true, segments: ["users", encodeURIComponent(called.value.userId), ...segments.slice(2)], spaceId: called.value.spaceId };
+}
+
+/**
+ * With the skill store, `/v1/users/{userId}/…` list routes are served by the
+ * user's current list space: the Alexa user's object names it (and, on a 0.2
+ * user's first request, moves its lists there).
+ */
+async function resolveUserSpace(env: Env, userId: string): Promise<{ ok: true; spaceId: string } | { ok: false; response: Response }> {
+  const called = await callUser(async () => (await env.ALEXA_USER.getByName(userId).currentSpace()) as { outcome: "found"; spaceId: string } | { outcome: "unknown_user" });
+  if (!called.ok) return called;
+  if (called.value.outcome === "unknown_user") return { ok: false, response: jsonError(404, "USER_NOT_FOUND", "no request from this Alexa user has been seen") };
+  return { ok: true, spaceId: called.value.spaceId };
 }
 
 /**
@@ -417,10 +475,12 @@ export async function handleApi(request: Request, env: Env): Promise<Response> {
   const path = new URL(request.url).pathname;
   let segments = path.split("/").slice(2); // "", "v1", ...
   if (segments.at(-1) === "") segments.pop(); // tolerate one trailing slash
+  let linkedSpace: string | null = null;
   if (segments[0] === "app-users") {
     const resolved = await resolveAppUser(env, segments);
     if (!resolved.ok) return resolved.response;
     segments = resolved.segments;
+    linkedSpace = resolved.spaceId;
   }
   const m = match(segments);
   if (m === null) return jsonError(404, "NOT_FOUND", `no route for ${path}`);
@@ -430,6 +490,15 @@ export async function handleApi(request: Request, env: Env): Promise<Response> {
     const res = jsonError(405, "METHOD_NOT_ALLOWED", `use ${Object.keys(m.route.methods).join(" or ")}`);
     res.headers.set("allow", Object.keys(m.route.methods).join(", "));
     return res;
+  }
+  if (m.params.userId !== undefined && segments[2] !== "messages" && listStoreKind(env) === "skill") {
+    if (linkedSpace !== null) {
+      m.params.spaceId = linkedSpace;
+    } else {
+      const space = await resolveUserSpace(env, m.params.userId);
+      if (!space.ok) return space.response;
+      m.params.spaceId = space.spaceId;
+    }
   }
   return handler(request, env, m.params);
 }

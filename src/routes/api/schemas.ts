@@ -17,7 +17,7 @@ import {
   type BridgeOperation,
   type ItemStatus,
 } from "../../protocol/bridge-message.ts";
-import { MAX_EXPIRES_AFTER_S, MIN_EXPIRES_AFTER_S } from "../../user/outbox/policy.ts";
+import { MAX_EXPIRES_AFTER_S, MIN_EXPIRES_AFTER_S } from "../../shared/outbox/policy.ts";
 import { LIMITS } from "../../voice/types.ts";
 
 /** An operation id as long as the outbox makes them (`op_` + 32 hex), for sizing. */
@@ -38,6 +38,12 @@ function noControl(s: string): boolean {
 export const UserIdSchema = v.pipe(
   v.string(),
   v.regex(/^[A-Za-z0-9._-]{1,512}$/, "must be an Alexa user id (letters, digits, '.', '_', '-')"),
+);
+/** A list space id: a linked space's claim value (e.g. the app's user or household id) or `personal-…` (src/space/space-id.ts). */
+export const SpaceIdSchema = v.pipe(
+  v.string(),
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  v.regex(/^[^\u0000-\u001f\u007f]{1,255}$/, "must be 1-255 characters without control characters"),
 );
 /** `shopping`, `todo`, or an Alexa list id (base64). */
 export const ListSchema = v.pipe(

@@ -40,6 +40,31 @@ describe("BridgeClient", () => {
     expect(s.calls[0]!.init.body).toBe('{"value":"milk"}');
   });
 
+  it("space(id): the list routes under /v1/spaces/{spaceId}, the space itself, and its erasure (204)", async () => {
+    const space = { spaceId: "fam 1", kind: "linked", members: [{ userId: "amzn1.ask.account.A", appUserId: "bob", linkedAt: "2031-01-01T00:00:00.000Z" }] };
+    const s = scripted([
+      () => Response.json(OP, { status: 202 }),
+      () => Response.json({ lists: [] }),
+      () => Response.json(space),
+      () => new Response(null, { status: 204 }),
+      () => Response.json({ error: "SPACE_NOT_FOUND", message: "no such list space" }, { status: 404 }),
+    ]);
+    const home = s.client.space("fam 1");
+    await home.createItem("shopping", { value: "milk" });
+    expect(await home.readLists()).toEqual({ lists: [] });
+    expect(await home.get()).toEqual(space);
+    await home.erase();
+    await expect(home.erase()).rejects.toMatchObject({ status: 404 });
+    expect(s.calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
+      "POST https://bridge.test/v1/spaces/fam%201/lists/shopping/items",
+      "GET https://bridge.test/v1/spaces/fam%201/lists",
+      "GET https://bridge.test/v1/spaces/fam%201",
+      "DELETE https://bridge.test/v1/spaces/fam%201",
+      "DELETE https://bridge.test/v1/spaces/fam%201",
+    ]);
+    expect(s.header(0, "idempotency-key")).toBe("generated-key");
+  });
+
   it("retries 429 and 503 after Retry-After, with the same Idempotency-Key", async () => {
     const s = scripted([
       () => Response.json({ error: "UNAVAILABLE" }, { status: 503, headers: { "retry-after": "2" } }),

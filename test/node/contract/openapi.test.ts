@@ -14,7 +14,7 @@ import { buildOpenApi } from "../../../scripts/openapi/document.ts";
 import * as c from "../../../src/contract/schemas.ts";
 import { WebhookType, type ItemMovedData, type ItemsChangedData, type ItemsDeletedData, type ListChangedData, type WebhookItem } from "../../../src/sync/payloads.ts";
 import type { SnapshotPart } from "../../../src/sync/snapshot.ts";
-import type { OperationView } from "../../../src/user/ports.ts";
+import type { OperationView } from "../../../src/shared/ports.ts";
 import { contractChecker } from "../../e2e/contract.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
@@ -90,9 +90,22 @@ describe("openapi.json and the router agree", () => {
     const documented = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith("/v1/users/"))
       .flatMap(([path, item]) => Object.keys(item).filter((k) => k !== "parameters").map((m) => `${m} ${path}`));
-    expect(documented.sort()).toEqual(table.sort());
+    expect(documented.sort()).toEqual(table.filter((r) => r.includes(" /v1/users/")).sort());
     for (const path of Object.keys(doc.paths).filter((x) => x.startsWith("/v1/users/"))) {
       expect(Object.keys(doc.paths), path).toContain(path.replace("/v1/users/{userId}", "/v1/app-users/{appUserId}"));
     }
+  });
+
+  it("documents /v1/spaces/{spaceId}: the space itself and every list route of /v1/users/{userId} but messages", () => {
+    const doc = committed as unknown as { paths: Record<string, Record<string, unknown>> };
+    const methods = (prefix: string) =>
+      Object.entries(doc.paths)
+        .filter(([path]) => path.startsWith(prefix) && !path.endsWith("/messages"))
+        .flatMap(([path, item]) => Object.keys(item).filter((k) => k !== "parameters").map((m) => `${m} ${path.slice(prefix.length)}`))
+        .sort();
+    expect(methods("/v1/spaces/{spaceId}/")).toEqual(methods("/v1/users/{userId}/"));
+    expect(Object.keys(doc.paths["/v1/spaces/{spaceId}"]!).filter((k) => k !== "parameters").sort()).toEqual(["delete", "get"]);
+    const source = readFileSync(resolve(ROOT, "src/routes/api/router.ts"), "utf8");
+    expect(source).toContain('{ pattern: ["spaces", ":spaceId"], methods: { GET: describeSpace, DELETE: deleteSpace } }');
   });
 });

@@ -4,9 +4,9 @@
 // shopping item, `…/lists/nope/items/…` succeeded), and a create whose
 // appItemId named an item elsewhere answered that item without adding.
 import { describe, expect, it } from "vitest";
-import { useFakes } from "../../user/harness.ts";
-import { newUserId } from "../../user/fakes.ts";
-import { api, enabledUser, hooks, userPath, values } from "../../user/lists/skill-harness.ts";
+import { useFakes } from "../../alexa-user/harness.ts";
+import { newUserId } from "../../alexa-user/fakes.ts";
+import { api, enabledUser, hooks, userPath, values } from "../../space/skill-harness.ts";
 
 const { app } = useFakes();
 

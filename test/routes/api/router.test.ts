@@ -1,8 +1,8 @@
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AlexaUser } from "../../../src/user/alexa-user.ts";
-import type { OperationView } from "../../../src/user/ports.ts";
+import type { AlexaUser } from "../../../src/alexa-user/alexa-user.ts";
+import type { OperationView } from "../../../src/shared/ports.ts";
 import { MAX_BODY_BYTES } from "../../../src/routes/api/body.ts";
 import { MAX_SKILL_MESSAGE_DATA_BYTES, parseBridgeMessage } from "../../../src/protocol/bridge-message.ts";
 import { handleApi } from "../../../src/routes/api/router.ts";

@@ -1,14 +1,10 @@
 // The REST API on the skill store (ALEXA_LISTS=skill): operations apply at
 // once, complete with outbox.completed, and refuse with a 4xx what cannot apply.
-import { env } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { AlexaUser } from "../../../src/user/alexa-user.ts";
-import type { SkillStore } from "../../../src/user/lists/skill-store.ts";
 import { LIMITS } from "../../../src/voice/types.ts";
-import { newUserId, T0 } from "../../user/fakes.ts";
-import { useFakes } from "../../user/harness.ts";
-import { api, enabledUser, hooks, lists, userPath, values } from "../../user/lists/skill-harness.ts";
+import { newUserId, T0 } from "../../alexa-user/fakes.ts";
+import { useFakes } from "../../alexa-user/harness.ts";
+import { api, enabledUser, hooks, lists, userPath, values, inPersonalSpace } from "../../space/skill-harness.ts";
 
 const { app } = useFakes();
 
@@ -97,8 +93,8 @@ describe("skill store: items through the REST API", () => {
 
   it("a full list refuses one more item with 409 LIST_FULL", async () => {
     const u = await user("full");
-    await runInDurableObject(env.ALEXA_USER.getByName(u), (o: AlexaUser) => {
-      const store = o.lists as SkillStore;
+    await inPersonalSpace(u, (o) => {
+      const store = o.store;
       const listId = store.listId("shopping")!;
       for (let i = 0; i < LIMITS.maxItemsPerList; i += 50) {
         store.applyVoice({ kind: "add", listId, values: Array.from({ length: 50 }, (_, k) => `item ${i + k}`) }, T0);

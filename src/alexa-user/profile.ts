@@ -1,0 +1,261 @@
+/**
+ * @module alexa-user/profile
+ * What the user's object knows of the user: one row (enabled, region
+ * endpoint, accepted permissions, the account-linking token as received, the
+ * last full sync, a pending erasure), plus the cached ids of the default
+ * shopping and to-do lists, and the app's user id once a verified account
+ * was linked (table `linked_account`, src/linking: with verification
+ * configured the raw linking token is not stored, only this id).
+ *
+ * All methods are synchronous SQL so that callers can combine them with other
+ * parts in one `transactionSync`. The request's `apiAccessToken` is never
+ * stored: it is short-lived and belongs to one request.
+ *
+ * The profile row is read several times per request (webhook bodies, the
+ * outbox, the registry report, the erasure check), so the store keeps the last
+ * row it read: this object is the row's only writer, every write here drops
+ * the copy, and the owner calls {@link ProfileStore.invalidate} when a
+ * transaction fails or storage is wiped (a copy read inside a transaction
+ * that rolls back would otherwise outlive it). Each SQL statement costs the
+ * Durable Object roughly 10 µs of CPU in workerd; the copy saved about six
+ * per list event (BENCHMARKS.md).
+ */
+import type { UserProfile } from "../shared/ports.ts";
+import type { DefaultListKind } from "../alexa/list-ids.ts";
+
+/** The `acceptedPermissions[].scope` that lets the skill read the user's lists. */
+export const LIST_READ_SCOPE = "alexa::household:lists:read";
+
+/**
+ * Whether the user granted list read permission, i.e. whether a full sync can
+ * succeed at all. Without it every List API read answers 403.
+ * @example if (p.enabled && canReadLists(p)) outbox.enqueue({ kind: "sync" });
+ */
+export function canReadLists(profile: Pick<UserProfile, "acceptedPermissions">): boolean {
+  return profile.acceptedPermissions.includes(LIST_READ_SCOPE);
+}
+
+interface ProfileRow extends Record<string, SqlStorageValue> {
+  user_id: string;
+  enabled: number;
+  api_endpoint: string | null;
+  accepted_permissions: string;
+  linked_access_token: string | null;
+  last_full_sync_at: number | null;
+  erase_requested_at: number | null;
+}
+
+/**
+ * Creates the profile tables (idempotent).
+ * @example migrateProfile(ctx.storage.sql);
+ */
+export function migrateProfile(sql: SqlStorage): void {
+  sql.exec(`CREATE TABLE IF NOT EXISTS profile (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    user_id TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    api_endpoint TEXT,
+    accepted_permissions TEXT NOT NULL DEFAULT '[]',
+    linked_access_token TEXT,
+    last_full_sync_at INTEGER,
+    erase_requested_at INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  )`);
+  sql.exec(`CREATE TABLE IF NOT EXISTS linked_account (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    app_user_id TEXT NOT NULL,
+    linked_at INTEGER NOT NULL
+  )`);
+  sql.exec(`CREATE TABLE IF NOT EXISTS default_lists (
+    kind TEXT PRIMARY KEY,
+    list_id TEXT NOT NULL
+  )`);
+}
+
+/**
+ * The profile row of one user's object.
+ * @example
+ * const profile = new ProfileStore(ctx.storage.sql);
+ * profile.touch("amzn1.ask.account.X", "https://api.eu.amazonalexa.com", now);
+ * profile.get()?.apiEndpoint; // "https://api.eu.amazonalexa.com"
+ */
+export class ProfileStore {
+  readonly #sql: SqlStorage;
+  /** The last row read (`null`: read, no row; `undefined`: not read since the last write). */
+  #cached: ProfileRow | null | undefined = undefined;
+  /** The last app user id read (`null`: none; `undefined`: not read since the last write). */
+  #appUserId: string | null | undefined = undefined;
+
+  constructor(sql: SqlStorage) {
+    this.#sql = sql;
+  }
+
+  /**
+   * Creates the row on first contact and records the region endpoint of the
+   * latest request. A user we hear from has the skill enabled, unless a
+   * `SkillDisabled` said otherwise (that flag is only changed by skill events).
+   * Writes only when the row is missing or the endpoint changed: every request
+   * touches, and a row written is billed, so a read that rewrote the same
+   * values cost a row. `updated_at` is therefore the last change, not the
+   * last request (nothing reads it as activity).
+   * @example profile.touch(userId, envelope.context.System.apiEndpoint, now);
+   */
+  touch(userId: string, apiEndpoint: string | null, now: number): void {
+    const row = this.#row();
+    if (row && (apiEndpoint === null || apiEndpoint === row.api_endpoint)) return;
+    this.#write(
+      `INSERT INTO profile (id, user_id, api_endpoint, created_at, updated_at) VALUES (1, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET
+         api_endpoint = COALESCE(excluded.api_endpoint, profile.api_endpoint),
+         updated_at = excluded.updated_at`,
+      userId,
+      apiEndpoint,
+      now,
+      now,
+    );
+  }
+
+  /** The profile, or `null` before the first request. @example profile.get()?.enabled */
+  get(): UserProfile | null {
+    const row = this.#row();
+    if (!row) return null;
+    return {
+      userId: row.user_id,
+      enabled: row.enabled === 1,
+      apiEndpoint: row.api_endpoint,
+      acceptedPermissions: parseStringArray(row.accepted_permissions),
+      linkedAccessToken: row.linked_access_token,
+      lastFullSyncAt: row.last_full_sync_at,
+    };
+  }
+
+  /** The user id, or `null` before the first request. @example profile.userId() */
+  userId(): string | null {
+    return this.#row()?.user_id ?? null;
+  }
+
+  /**
+   * Enables or disables. Enabling never cancels a pending erasure: Alexa
+   * gives a new user id when the skill is enabled again, so a `SkillEnabled`
+   * for an id that was disabled is stale (reordered or redelivered), and
+   * letting it win would keep data the user asked to be rid of. (The object
+   * does not even handle it: src/alexa-user/alexa-user.ts, `#retired`.)
+   * @example profile.setEnabled(false, now);
+   */
+  setEnabled(enabled: boolean, now: number): void {
+    this.#write(`UPDATE profile SET enabled = ?, updated_at = ? WHERE id = 1`, enabled ? 1 : 0, now);
+  }
+
+  /** Stores the account-linking token as received. @example profile.setLinkedAccessToken("tok", now); */
+  setLinkedAccessToken(token: string | null, now: number): void {
+    this.#write(`UPDATE profile SET linked_access_token = ?, updated_at = ? WHERE id = 1`, token, now);
+  }
+
+  /**
+   * The app's user id (the verified `sub` of the linked account), or `null`.
+   * @example profile.appUserId() // "app-user-1"
+   */
+  appUserId(): string | null {
+    if (this.#appUserId === undefined) {
+      this.#appUserId =
+        this.#sql.exec<{ app_user_id: string }>(`SELECT app_user_id FROM linked_account WHERE id = 1`).toArray()[0]?.app_user_id ?? null;
+    }
+    return this.#appUserId;
+  }
+
+  /**
+   * Records the verified app user id (and, with it, that no raw token is kept).
+   * @example profile.setAppUserId("app-user-1", now);
+   */
+  setAppUserId(appUserId: string, now: number): void {
+    this.#appUserId = undefined;
+    this.#sql.exec(
+      `INSERT INTO linked_account (id, app_user_id, linked_at) VALUES (1, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET app_user_id = excluded.app_user_id, linked_at = excluded.linked_at`,
+      appUserId,
+      now,
+    );
+  }
+
+  /** Forgets the app user id (the user unlinked). @example profile.clearAppUserId(); */
+  clearAppUserId(): void {
+    this.#appUserId = undefined;
+    this.#sql.exec(`DELETE FROM linked_account WHERE id = 1`);
+  }
+
+  /** @example profile.setAcceptedPermissions(["alexa::household:lists:read"], now); */
+  setAcceptedPermissions(scopes: readonly string[], now: number): void {
+    this.#write(
+      `UPDATE profile SET accepted_permissions = ?, updated_at = ? WHERE id = 1`,
+      JSON.stringify(scopes),
+      now,
+    );
+  }
+
+  /** @example profile.setLastFullSyncAt(now); */
+  setLastFullSyncAt(at: number): void {
+    this.#write(`UPDATE profile SET last_full_sync_at = ?, updated_at = ? WHERE id = 1`, at, at);
+  }
+
+  /**
+   * Marks the user's data for erasure once the webhook queue has drained.
+   * @example profile.requestErase(now);
+   */
+  requestErase(now: number): void {
+    this.#write(`UPDATE profile SET erase_requested_at = ?, updated_at = ? WHERE id = 1`, now, now);
+  }
+
+  /** When erasure was requested, or `null`. @example if (profile.eraseRequestedAt() !== null) ... */
+  eraseRequestedAt(): number | null {
+    return this.#row()?.erase_requested_at ?? null;
+  }
+
+  /** The cached id of a default list. @example profile.defaultListId("shopping") */
+  defaultListId(kind: DefaultListKind): string | null {
+    const rows = this.#sql
+      .exec<{ list_id: string }>(`SELECT list_id FROM default_lists WHERE kind = ?`, kind)
+      .toArray();
+    return rows[0]?.list_id ?? null;
+  }
+
+  /** Caches the id of a default list. @example profile.setDefaultListId("todo", listId); */
+  setDefaultListId(kind: DefaultListKind, listId: string): void {
+    this.#sql.exec(
+      `INSERT INTO default_lists (kind, list_id) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET list_id = excluded.list_id`,
+      kind,
+      listId,
+    );
+  }
+
+  /**
+   * Forgets the copy of the row, so the next read goes to SQL. Call after a
+   * failed transaction or after wiping storage.
+   * @example try { storage.transactionSync(fn); } catch (e) { profile.invalidate(); throw e; }
+   */
+  invalidate(): void {
+    this.#cached = undefined;
+    this.#appUserId = undefined;
+  }
+
+  #row(): ProfileRow | undefined {
+    if (this.#cached === undefined) {
+      this.#cached = this.#sql.exec<ProfileRow>(`SELECT * FROM profile WHERE id = 1`).toArray()[0] ?? null;
+    }
+    return this.#cached ?? undefined;
+  }
+
+  #write(query: string, ...bindings: SqlStorageValue[]): void {
+    this.#cached = undefined;
+    this.#sql.exec(query, ...bindings);
+  }
+}
+
+function parseStringArray(text: string): string[] {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,105 @@
+// The undo journal on its own (src/space/undo-journal.ts): entries come
+// back newest first, within the window, at most UNDO_DEPTH of them; what an
+// entry means is the skill store's business (voice.skill.test.ts).
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { migrateSkillLists } from "../../src/space/skill-tables.ts";
+import { UNDO_DEPTH, UNDO_ENTRY_MAX_BYTES, UNDO_WINDOW_MS, UndoJournal } from "../../src/space/undo-journal.ts";
+import { newUserId, T0 } from "../alexa-user/fakes.ts";
+
+interface Entry {
+  n: number;
+  values: string[];
+}
+
+/** A journal on a fresh object's SQLite (its own user, so an empty `skill_undo`). */
+async function withJournal(tag: string, fn: (journal: UndoJournal<Entry>, sql: SqlStorage) => void): Promise<void> {
+  await runInDurableObject(env.ALEXA_USER.getByName(newUserId(`undo-journal-${tag}`)), (_o, state) => {
+    migrateSkillLists(state.storage.sql);
+    fn(new UndoJournal<Entry>(state.storage.sql), state.storage.sql);
+  });
+}
+
+const rows = (sql: SqlStorage): number => sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM skill_undo`).one().n;
+
+describe("UndoJournal", () => {
+  it("an empty journal has nothing to give", async () => {
+    await withJournal("empty", (journal) => {
+      expect(journal.latest("voice:A", T0)).toBeNull();
+      expect(journal.take("voice:A", T0)).toBeNull();
+    });
+  });
+
+  it("hands back what it was given, as it was given (JSON), newest first; take goes further back", async () => {
+    await withJournal("order", (journal, sql) => {
+      journal.remember("voice:A", { n: 1, values: ["milk"] }, T0);
+      journal.remember("voice:A", { n: 2, values: ["eggs", "salt & <pepper>"] }, T0 + 1000);
+      expect(journal.latest("voice:A", T0 + 2000)).toEqual({ n: 2, values: ["eggs", "salt & <pepper>"] });
+      // latest only looks.
+      expect(journal.latest("voice:A", T0 + 2000)).toEqual({ n: 2, values: ["eggs", "salt & <pepper>"] });
+      expect(rows(sql)).toBe(2);
+      expect(journal.take("voice:A", T0 + 2000)).toMatchObject({ n: 2 });
+      expect(journal.latest("voice:A", T0 + 2000)).toMatchObject({ n: 1 });
+      expect(journal.take("voice:A", T0 + 2000)).toMatchObject({ n: 1 });
+      expect(journal.take("voice:A", T0 + 2000)).toBeNull();
+      expect(rows(sql)).toBe(0);
+    });
+  });
+
+  it("the newest is the one remembered last, whatever its time", async () => {
+    await withJournal("seq", (journal) => {
+      journal.remember("voice:A", { n: 1, values: [] }, T0 + 5000);
+      journal.remember("voice:A", { n: 2, values: [] }, T0);
+      expect(journal.latest("voice:A", T0 + 6000)).toMatchObject({ n: 2 });
+    });
+  });
+
+  it(`an entry counts for less than UNDO_WINDOW_MS (${UNDO_WINDOW_MS} ms), then neither latest nor take sees it`, async () => {
+    await withJournal("window", (journal, sql) => {
+      journal.remember("voice:A", { n: 1, values: ["milk"] }, T0);
+      expect(journal.latest("voice:A", T0 + UNDO_WINDOW_MS - 1)).toMatchObject({ n: 1 });
+      expect(journal.latest("voice:A", T0 + UNDO_WINDOW_MS)).toBeNull();
+      expect(journal.take("voice:A", T0 + UNDO_WINDOW_MS)).toBeNull();
+      // Too old to take, not deleted by looking.
+      expect(rows(sql)).toBe(1);
+    });
+  });
+
+  it("keeps each actor's entries apart: one actor's latest and take never see another's", async () => {
+    await withJournal("actors", (journal) => {
+      journal.remember("voice:A", { n: 1, values: ["milk"] }, T0);
+      journal.remember("voice:B", { n: 2, values: ["eggs"] }, T0 + 1000);
+      expect(journal.latest("voice:A", T0 + 2000)).toMatchObject({ n: 1 });
+      expect(journal.take("voice:A", T0 + 2000)).toMatchObject({ n: 1 });
+      expect(journal.take("voice:A", T0 + 2000)).toBeNull();
+      expect(journal.take("voice:B", T0 + 2000)).toMatchObject({ n: 2 });
+    });
+  });
+
+  it(`keeps the latest UNDO_DEPTH (${UNDO_DEPTH}) entries`, async () => {
+    await withJournal("depth", (journal, sql) => {
+      for (let n = 1; n <= UNDO_DEPTH + 5; n++) journal.remember("voice:A", { n, values: [] }, T0 + n);
+      expect(rows(sql)).toBe(UNDO_DEPTH);
+      const taken: number[] = [];
+      for (let e = journal.take("voice:A", T0 + 100); e; e = journal.take("voice:A", T0 + 100)) taken.push(e.n);
+      expect(taken).toEqual(Array.from({ length: UNDO_DEPTH }, (_, k) => UNDO_DEPTH + 5 - k));
+    });
+  });
+
+  it(`an entry over UNDO_ENTRY_MAX_BYTES (${UNDO_ENTRY_MAX_BYTES}, half of SQLite's 2 MB row) is not kept, nor are the actor's older ones`, async () => {
+    await withJournal("too-big", (journal, sql) => {
+      expect(UNDO_ENTRY_MAX_BYTES).toBeLessThanOrEqual(1024 * 1024);
+      expect(journal.remember("voice:A", { n: 1, values: ["milk"] }, T0)).toBe(true);
+      // 1 MiB of 3-byte characters in fewer than 1 Mi UTF-16 units: measured in UTF-8, as SQLite stores it.
+      const big = "€".repeat(Math.ceil(UNDO_ENTRY_MAX_BYTES / 3) + 1);
+      expect(journal.remember("voice:A", { n: 2, values: [big] }, T0)).toBe(false);
+      expect(rows(sql)).toBe(0);
+      expect(journal.latest("voice:A", T0)).toBeNull();
+      // An entry just within the bound is kept.
+      const within = "a".repeat(UNDO_ENTRY_MAX_BYTES - JSON.stringify({ n: 3, values: [""] }).length);
+      expect(journal.remember("voice:A", { n: 3, values: [within] }, T0)).toBe(true);
+      expect(journal.latest("voice:A", T0)).toMatchObject({ n: 3 });
+    });
+  });
+});
