@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { ALEXA_USER_SCHEMA, type AlexaUser } from "../../src/alexa-user/alexa-user.ts";
 import { ensureSchema, tableSql, type Schema } from "../../src/storage/schema.ts";
 import { migrateDedupe } from "../../src/alexa-user/dedupe.ts";
+import { APP_USER_LINK_SCHEMA } from "../../src/linking/app-user-link.ts";
+import { LIST_SPACE_SCHEMA } from "../../src/space/space-schema.ts";
 import { newUserId } from "../alexa-user/fakes.ts";
 
 /** `state` with its `exec` calls counted. */
@@ -71,6 +73,36 @@ describe("ensureSchema", () => {
       expect(() => ensureSchema(state, failing)).toThrow("boom");
       expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'half'").one().n).toBe(0);
       expect(ensureSchema(state, { ...failing, migrate: (sql) => void sql.exec("CREATE TABLE half (a)") })).toBe(true);
+    });
+  });
+});
+
+describe("schemas after the list spaces (0.3)", () => {
+  it("an app user's link of version 1 gets space_id; its row is kept, with no space", async () => {
+    await runInDurableObject(env.ALEXA_USER.getByName(newUserId("schema-link")), (_i: AlexaUser, state) => {
+      const sql = state.storage.sql;
+      sql.exec(`CREATE TABLE app_user_link (id INTEGER PRIMARY KEY CHECK (id = 1), user_id TEXT NOT NULL, linked_at INTEGER NOT NULL, previous_user_id TEXT)`);
+      sql.exec(`INSERT INTO app_user_link VALUES (1, 'amzn1.ask.account.OLD', 5, NULL)`);
+      sql.exec(`INSERT INTO schema_version (name, version) VALUES ('app-user-link', 1)`);
+      expect(ensureSchema(state, APP_USER_LINK_SCHEMA)).toBe(true);
+      expect(sql.exec(`SELECT user_id, linked_at, space_id FROM app_user_link`).toArray()).toEqual([{ user_id: "amzn1.ask.account.OLD", linked_at: 5, space_id: null }]);
+      expect(ensureSchema(state, APP_USER_LINK_SCHEMA)).toBe(false);
+    });
+  });
+
+  it("a list space: one statement when current; an undo journal with AUTOINCREMENT is rebuilt with its rows", async () => {
+    await runInDurableObject(env.ALEXA_USER.getByName(newUserId("schema-space")), (_i: AlexaUser, real) => {
+      const sql = real.storage.sql;
+      sql.exec(`CREATE TABLE skill_undo (seq INTEGER PRIMARY KEY AUTOINCREMENT, actor TEXT NOT NULL, at INTEGER NOT NULL, entry TEXT NOT NULL)`);
+      sql.exec(`INSERT INTO skill_undo (actor, at, entry) VALUES ('voice:A', 7, '{}')`);
+      expect(ensureSchema(real, LIST_SPACE_SCHEMA)).toBe(true);
+      expect(tableSql(sql, "skill_undo")).not.toMatch(/AUTOINCREMENT/i);
+      expect(sql.exec(`SELECT seq, actor, at FROM skill_undo`).toArray()).toEqual([{ seq: 1, actor: "voice:A", at: 7 }]);
+      // One row per voice change: no index on the journal.
+      expect(sql.exec(`INSERT INTO skill_undo (actor, at, entry) VALUES ('voice:A', 8, '{}')`).rowsWritten).toBe(1);
+      const { state, statements } = counting(real);
+      expect(ensureSchema(state, LIST_SPACE_SCHEMA)).toBe(false);
+      expect(statements()).toBe(1);
     });
   });
 });
