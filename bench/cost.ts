@@ -243,7 +243,7 @@ figures. Free plan: ${PRICES.freeRowsWrittenPerDay.toLocaleString("en-US")} rows
 
 ${prices}
 
-**Storage per user** (\`ctx.storage.sql.databaseSize\` of the user's object after its webhooks were delivered; SQLite keeps at least one 4 KiB page per table and per index, whatever they hold; with 500 items a page more or less between runs, as background work falls between the creates):
+**Storage per user** (\`ctx.storage.sql.databaseSize\` of the user's object plus its personal list space's, after the webhooks were delivered; SQLite keeps at least one 4 KiB page per table and per index, whatever they hold; with 500 items a page more or less between runs, as background work falls between the creates):
 
 ${sizes}
 
@@ -255,21 +255,29 @@ figures, which include background work and the load generator's effects.
 ${duration}
 
 **Where a target costs correctness (kept, on purpose):**
-- *Voice add ≤ 5 rows.* The request itself writes 6: the item (row, its unique \`id\` index, its \`(list_id, seq)\` index and
-  the AUTOINCREMENT counter: 4), the webhook row (1) and the undo entry (1); the webhook's delivery deletes its row (1).
-  AUTOINCREMENT stays on \`skill_items\` because "undo" of a delete puts the item back under its old \`seq\` (its place
-  on the list), which must never have been given to a newer item; the list index stays because without it every list
-  read scans all the user's items (cheap in dollars, rows read cost 1/1000 of a write, but 50 times fewer rows read
-  than written fit the Free plan's daily allowances per row, so a scan of 500 items would cost more of Free than the
-  write saves). A webhook is durably queued before Alexa's 200 (at-least-once), so each costs 2 rows (queue, remove)
-  whatever the queue looks like. Once the undo journal holds its 20 entries, each voice change also drops the oldest (+1).
-- *New user ≤ 25 rows.* Creating the tables writes SQLite's catalogue (\`sqlite_master\`): a row per table, per
-  index and per implicit key index, ${ddlRows(find_("new user (SkillEnabled)"))} of the new user's rows (skill store); the user's own rows (profile,
-  dedupe record, the \`alexa.user.enabled\` webhook, the registry entry) are the rest. Fewer rows need fewer tables and
-  indexes (or tables created on first use), a restructuring of the user object left for after the list-space move
-  (issue 19), which takes the skill store's tables out of the user's object and out of this count.
+- *Voice add ≤ 5 rows.* In the list space the request writes 7 SQL rows and arms 1 alarm: the item (row, its
+  unique \`id\` index, its \`(list_id, seq)\` index and the AUTOINCREMENT counter: 4), the webhook row (1), the undo
+  entry (1; no index on its speaker any more: a handful of entries per speaker are scanned instead) and the
+  webhook's backstop alarm (1); the webhook's delivery deletes its row (1). AUTOINCREMENT stays on \`skill_items\`
+  because "undo" of a delete puts the item back under its old \`seq\` (its place on the list), which must never
+  have been given to a newer item; the list index stays because without it every list read scans all the space's
+  items (cheap in dollars, rows read cost 1/1000 of a write, but 50 times fewer rows read than written fit the Free
+  plan's daily allowances per row, so a scan of 500 items would cost more of Free than the write saves). A webhook
+  is durably queued before Alexa's 200 (at-least-once), so each costs 2 rows (queue, remove) and the alarm that
+  guarantees its send if the object is evicted first. Once the undo journal holds its entries, each voice change
+  also drops the oldest (+1).
+- *New user ≤ 25 rows.* A new user now starts two objects: its Alexa user's and its personal list space (it joins
+  the space at SkillEnabled). Creating their tables writes SQLite's catalogue (\`sqlite_master\`): a row per
+  table, per index and per implicit key index, ${ddlRows(find_("new user (SkillEnabled)"))} of the new user's rows; the space's two default lists
+  (5 rows each: row, three unique keys, the AUTOINCREMENT counter), its member row, and the user's own rows
+  (profile, dedupe record, membership, the \`alexa.user.enabled\` webhook, the registry entry) are the rest. The
+  skill store's tables left the user's object (they are created only in the space), but the user's object still
+  creates the household store's tables (item map, own writes, held deletes, op progress, default-list ids), which a
+  skill-store deployment does not fill: their parts are registered with the alarm schedule and the sync runner,
+  which query them on every alarm run, so creating them only with \`ALEXA_LISTS=household\` needs those parts made
+  conditional first (not done here: a missing table would fail an alarm run).
 - *Empty user under 40 KB.* The same cause: SQLite stores each table and each index in at least one 4 KiB page, and
-  the user object has ${emptyPages(storage)} pages before it holds anything. Storage is $0.20/GB-month on Paid (5 GB
+  the user's object and its space have ${emptyPages(storage)} pages together before they hold anything. Storage is $0.20/GB-month on Paid (5 GB
   included), so this is ${storagePer1000(storage)} per 1,000 empty users a month.
 - *Profile writes.* A request no longer rewrites the profile row (\`profile.touch\`): it is written when it is new
   or its region endpoint changed. Trade-off: \`updated_at\` is the last change, not the last request (nothing
