@@ -7,7 +7,7 @@
  *
  * Environment: BENCH_RUNS (runs per measurement, default 5),
  * BENCH_ONLY (comma-separated section keys: verify-node, verify-workerd, e2e,
- * outbound, size, cost) to run a subset while developing — a subset run prints its
+ * outbound, size, voice-worst, cost) to run a subset while developing — a subset run prints its
  * report and leaves BENCHMARKS.md alone, unless BENCH_WRITE=1: then the
  * sections it ran replace theirs in BENCHMARKS.md (and their target rows), the
  * rest of the file stays as the last full run wrote it. BENCH_E2E_SCENARIOS (comma-separated:
@@ -27,6 +27,7 @@ import { benchWorkerdVerification } from "./verify/workerd.ts";
 import { benchEndToEnd } from "./e2e/index.ts";
 import { benchOutbound } from "./outbound/index.ts";
 import { benchCost } from "./cost.ts";
+import { benchVoiceWorst, TARGET_MS as VOICE_TARGET_MS } from "./voice/worst.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -36,7 +37,7 @@ if (process.argv.includes("--help") || process.argv.includes("-h")) {
   console.log(`usage: npm run bench [-- --help]
   Measures everything on this machine (several minutes) and rewrites BENCHMARKS.md.
   BENCH_RUNS=N        runs per measurement (default 5)
-  BENCH_ONLY=a,b      only these sections (verify-node, verify-workerd, e2e, outbound, size, cost);
+  BENCH_ONLY=a,b      only these sections (verify-node, verify-workerd, e2e, outbound, size, voice-worst, cost);
                       a subset prints its report and leaves BENCHMARKS.md alone
   BENCH_WRITE=1       with BENCH_ONLY: write those sections into BENCHMARKS.md in place
   e.g. BENCH_ONLY=size npm run bench        BENCH_ONLY=verify-node BENCH_RUNS=2 npm run bench`);
@@ -92,8 +93,14 @@ const sections: Entry[] = [
     run: () => measureSize(root),
   },
   {
+    key: "voice-worst",
+    title: "5. The worst voice turn",
+    targets: [`Worst-case voice turn (longest accepted slot value, 100 lists × 500 items): at most ${VOICE_TARGET_MS} ms CPU`],
+    run: () => benchVoiceWorst({ runs }),
+  },
+  {
     key: "cost",
-    title: "5. Cost per operation",
+    title: "6. Cost per operation",
     targets: [
       "Cost: a voice read writes 0 rows",
       "Cost: a voice add of one item writes at most 5 rows, webhook queue included",

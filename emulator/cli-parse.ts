@@ -34,9 +34,13 @@ People (as in the Alexa app; --person NAME, default alice):
   token                                   the local REST API token (APP_API_TOKEN of npm start)
   enable [--grant read,write]             enable the skill (a new user id each time)
   disable                                 disable the skill (SkillDisabled)
-  link [token] [--sub ID] [--expired|--foreign]
+  link [token] [--sub ID] [--claim NAME=VALUE]... [--expired|--foreign]
                                           link an account (SkillAccountLinked): a JWT for ID (default
-                                          app-user-<person>) from the emulator's OAuth server, or the token given
+                                          app-user-<person>) from the emulator's OAuth server, or the token given;
+                                          --claim adds a claim: people linked with the same household
+                                          (npm start: APP_OAUTH_SPACE_CLAIM=household) share one list space,
+                                          e.g. link --sub bob --claim household=fam-1 --person bob
+  space                                   the person's list space on the bridge: its id, kind, members
   oauth rotate                            new signing key for the emulator's OAuth server (JWKS)
   grant <read,write> | revoke <read,write>   list permissions
   lists                                   show all lists and items
@@ -68,9 +72,9 @@ Faults:
   skew <duration>                         shift timestamps in signed requests (e.g. 200s, -5m, 0)
 
 The fake app (acts for --person's current user id):
-  app webhooks [--type T] [--limit N] [--person NAME]
+  app webhooks [--type T] [--limit N] [--person NAME] [--space ID]
                                           webhooks the app received (--person: only that person's,
-                                          under every user id they had)
+                                          under every user id they had; --space: a list space's)
   app down [duration] [--refuse] [--count N]  | app up
   app add <list> <text> [--app-id ID]     create an item through the bridge's REST API
   app update <list> <ref> [--value V] [--status active|completed]
@@ -99,9 +103,15 @@ export function parseDuration(text: string): number | null {
 export function parseCli(argv: readonly string[], env: Record<string, string | undefined>): Parsed {
   const args: string[] = [];
   const flags = new Map<string, string>();
+  /** `--claim` may be given more than once: each value, in order. */
+  const claims: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    if (a.startsWith("--")) {
+    if (a === "--claim" || a.startsWith("--claim=")) {
+      const value = a === "--claim" ? argv[++i] : a.slice("--claim=".length);
+      if (value === undefined) return { kind: "error", message: "--claim needs a value" };
+      claims.push(value);
+    } else if (a.startsWith("--")) {
       const [name, inline] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
       if (inline !== undefined) flags.set(name, inline);
       else if (BOOLEAN_FLAGS.has(name)) flags.set(name, "true");
@@ -121,7 +131,7 @@ export function parseCli(argv: readonly string[], env: Record<string, string | u
     json: flags.has("json"),
   };
   try {
-    return { kind: "call", call: command(args, flags, globals.person), globals };
+    return { kind: "call", call: command(args, flags, globals.person, claims), globals };
   } catch (e) {
     return { kind: "error", message: e instanceof Error ? e.message : String(e) };
   }
@@ -129,7 +139,7 @@ export function parseCli(argv: readonly string[], env: Record<string, string | u
 
 const seg = encodeURIComponent;
 
-function command(args: string[], flags: Map<string, string>, person: string): CliCall {
+function command(args: string[], flags: Map<string, string>, person: string, claims: string[]): CliCall {
   const [cmd, ...rest] = args as [string, ...string[]];
   const need = (n: number, usage: string): string[] => {
     if (rest.length < n) throw new Error(`usage: ${usage}`);
@@ -152,6 +162,8 @@ function command(args: string[], flags: Map<string, string>, person: string): Cl
       return emu("GET", "/people");
     case "userid":
       return emu("GET", me, "userid");
+    case "space":
+      return emu("GET", `/console${me}/space`);
     case "token":
       return { target: "local", method: "GET", path: SECRETS_FILE, view: "token" };
     case "person": {
@@ -164,8 +176,10 @@ function command(args: string[], flags: Map<string, string>, person: string): Cl
     case "disable":
       return emu("POST", `${me}/disable`);
     case "link":
+      if (rest[0] && claims.length) throw new Error("--claim makes a token of the emulator's OAuth server; a token given is sent as is");
       return emu("POST", `${me}/link`, "json", rest[0] ? { accessToken: rest[0] } : {
         ...(flags.has("sub") ? { sub: flags.get("sub") } : {}),
+        ...(claims.length ? { claims: claimPairs(claims) } : {}),
         ...(flags.has("expired") ? { expired: true } : {}),
         ...(flags.has("foreign") ? { foreign: true } : {}),
       });
@@ -306,6 +320,7 @@ function appCommand(rest: string[], flags: Map<string, string>): CliCall {
     case "webhooks": {
       const q = new URLSearchParams({ limit: flags.get("limit") ?? "20" });
       if (flags.has("type")) q.set("type", flags.get("type") as string);
+      if (flags.has("space")) q.set("spaceId", flags.get("space") as string);
       // {personUserIds}: the person's user ids (current and past), filled in by the CLI.
       return app("GET", `/_app/webhooks?${q}${flags.has("person") ? "&{personUserIds}" : ""}`, "webhooks");
     }
@@ -357,6 +372,20 @@ function appCommand(rest: string[], flags: Map<string, string>): CliCall {
     default:
       throw new Error("usage: app webhooks | down | up | add | update | complete | delete | sync | message | op");
   }
+}
+
+/** `["household=fam-1"]` → `{ household: "fam-1" }`; a claim named twice is an error. */
+function claimPairs(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    const name = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
+    if (eq < 1 || name === "" || value === "") throw new Error(`--claim wants NAME=VALUE, e.g. --claim household=fam-1 (got "${pair}")`);
+    if (name in out) throw new Error(`--claim ${name} given twice`);
+    out[name] = value;
+  }
+  return out;
 }
 
 function permissionList(text: string): string[] {

@@ -10,6 +10,7 @@
 import type { AlexaEmulator } from "./emulator.ts";
 import { type AmazonApi, AMAZON_APIS, parseDeliveryFault, parseEndpointFault } from "./faults.ts";
 import { ListApiError } from "./household.ts";
+import { claimsProblem } from "./oauth.ts";
 import { itemView, LIST_PERMISSIONS, type ListPermission, listView } from "./people.ts";
 import { answer, HttpError, json, jsonError, type Params, readJsonObject, Router } from "./router.ts";
 
@@ -49,12 +50,13 @@ export function controlRoutes(emu: Emu): Router {
   on("GET", "/people/:name", (_b, p) => emu.person(name(p)));
   on("POST", "/people/:name/enable", (b, p) => emu.enable(name(p), { permissions: permissions(b.permissions, "permissions") }));
   on("POST", "/people/:name/disable", (_b, p) => emu.disable(name(p)));
-  // `{sub?, expired?, foreign?}`: a JWT of the emulator's OAuth server; `{accessToken}`: that token as is.
+  // `{sub?, claims?, expired?, foreign?}`: a JWT of the emulator's OAuth server; `{accessToken}`: that token as is.
   on("POST", "/people/:name/link", (b, p) =>
     b.accessToken !== undefined
       ? emu.link(name(p), requireString(b.accessToken, "accessToken"))
       : emu.linkAppUser(name(p), {
           ...(b.sub === undefined ? {} : { sub: requireString(b.sub, "sub") }),
+          ...(b.claims === undefined ? {} : { claims: claims(b.claims) }),
           ...(b.expired === true ? { kind: "expired" as const } : b.foreign === true ? { kind: "foreign" as const } : {}),
         }),
   );
@@ -186,6 +188,13 @@ function requireUrl(v: unknown, field: string): string {
 function oneOf<const T extends readonly string[]>(v: unknown, field: string, allowed: T): T[number] {
   if (typeof v === "string" && allowed.includes(v)) return v;
   throw bad(`"${field}" must be one of ${allowed.join(", ")}`);
+}
+
+function claims(v: unknown): Record<string, string> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw bad('"claims" must be an object of strings, e.g. {"household": "fam-1"}');
+  const problem = claimsProblem(v as Record<string, unknown>);
+  if (problem) throw bad(`"claims": ${problem}`);
+  return v as Record<string, string>;
 }
 
 function permissions(v: unknown, field: string): ListPermission[] {

@@ -31,7 +31,7 @@ import {
 import { Household, type ItemRecord, ListApiError, type ListEvent, type ListRecord } from "./household.ts";
 import { newAccountIdForLists, newToken, newUserId } from "./ids.ts";
 import { ModelCache } from "./nlu/model.ts";
-import { JWKS_PATH, OAuthServer, type TokenKind } from "./oauth.ts";
+import { claimsProblem, JWKS_PATH, OAuthServer, tokenClaims, type TokenKind } from "./oauth.ts";
 import {
   type ListPermission,
   type Person,
@@ -82,6 +82,13 @@ export interface EmulatorOptions {
   events?: EventBus;
   /** What the console at `/` shows: the list store, and the Worker URL and API token (see emulator/web/console-api). */
   console?: ConsoleOptions;
+  /**
+   * The claim the bridge names a list space by (its APP_OAUTH_SPACE_CLAIM).
+   * Default `sub`. Another name: tokens of {@link AlexaEmulator.linkAppUser}
+   * always carry it, the account's own `sub` unless given (each app account
+   * its own household, until people share one).
+   */
+  oauthSpaceClaim?: string;
 }
 
 /** One Amazon API call, as the control API shows it. */
@@ -140,6 +147,8 @@ export class AlexaEmulator {
 
   /** The app's OAuth server (emulator/oauth): JWKS at /_oauth/jwks.json, tokens for `link --sub`. */
   readonly oauth: OAuthServer;
+  /** The claim the bridge names a list space by (EmulatorOptions.oauthSpaceClaim). */
+  readonly oauthSpaceClaim: string;
 
   static async create(opts: EmulatorOptions): Promise<AlexaEmulator> {
     const pki = opts.pki ?? (await createTestPki());
@@ -148,6 +157,7 @@ export class AlexaEmulator {
 
   private constructor(opts: EmulatorOptions, pki: TestPki, oauth: OAuthServer) {
     this.oauth = oauth;
+    this.oauthSpaceClaim = opts.oauthSpaceClaim ?? "sub";
     this.#now = opts.now ?? Date.now;
     this.events = opts.events ?? new EventBus({ now: this.#now });
     this.#pki = pki;
@@ -285,7 +295,7 @@ export class AlexaEmulator {
     const p = this.#person(name);
     if (p.enablement) throw new ListApiError(409, "CONFLICT", `The skill is already enabled for ${name}.`);
     const userId = newUserId();
-    p.enablement = { userId, linkedAccessToken: null, permissions: new Set(), enabledAt: this.#now() };
+    p.enablement = { userId, linkedAccessToken: null, linkClaims: null, permissions: new Set(), enabledAt: this.#now() };
     p.pastUserIds.push(userId);
     this.#skillEvent(p, "SkillEnabled");
     if (opts.permissions?.length) this.setPermissions(name, { grant: opts.permissions });
@@ -307,6 +317,7 @@ export class AlexaEmulator {
     const p = this.#person(name);
     const e = this.#enabled(p);
     e.linkedAccessToken = accessToken ?? newToken("Atza|");
+    e.linkClaims = tokenClaims(e.linkedAccessToken);
     this.#skillEvent(p, "SkillAccountLinked", { accessToken: e.linkedAccessToken });
     return personView(p);
   }
@@ -314,12 +325,19 @@ export class AlexaEmulator {
   /**
    * Links the app's account `sub` with a JWT from the emulator's OAuth server
    * (`expired` / `foreign` tokens as faults): `SkillAccountLinked`, and the
-   * token on the person's interactive requests.
-   * @example await emu.linkAppUser("alice", { sub: "app-user-1" });
+   * token on the person's interactive requests. `claims` go into the token
+   * too; the space claim ({@link oauthSpaceClaim}) is the `sub` unless given,
+   * so people who share a household pass the same value for it.
+   * @example await emu.linkAppUser("bob", { sub: "bob", claims: { household: "fam-1" } });
    */
-  async linkAppUser(name: string, opts: { sub?: string; kind?: TokenKind } = {}): Promise<PersonView> {
+  async linkAppUser(name: string, opts: { sub?: string; kind?: TokenKind; claims?: Record<string, string> } = {}): Promise<PersonView> {
     this.#enabled(this.#person(name));
-    return this.link(name, await this.oauth.issue({ sub: opts.sub ?? `app-user-${name}`, ...(opts.kind ? { kind: opts.kind } : {}) }));
+    const sub = opts.sub ?? `app-user-${name}`;
+    const space = this.oauthSpaceClaim;
+    const claims = space === "sub" || opts.claims?.[space] !== undefined ? { ...opts.claims } : { ...opts.claims, [space]: sub };
+    const problem = claimsProblem(claims);
+    if (problem) throw new ListApiError(400, "INVALID_REQUEST", problem);
+    return this.link(name, await this.oauth.issue({ sub, claims, ...(opts.kind ? { kind: opts.kind } : {}) }));
   }
 
   /** Grants and/or revokes list permissions: `SkillPermissionAccepted` (first grant) or `SkillPermissionChanged`. */

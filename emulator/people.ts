@@ -20,6 +20,8 @@ export const PERMISSION_SCOPES: Record<ListPermission, string> = {
 export interface Enablement {
   userId: string;
   linkedAccessToken: string | null;
+  /** Who the linking token names (`sub` and the app's claims), null when unlinked or opaque. */
+  linkClaims: Record<string, unknown> | null;
   permissions: Set<ListPermission>;
   enabledAt: number;
 }
@@ -40,6 +42,8 @@ export interface PersonView {
   enabled: boolean;
   userId: string | null;
   linked: boolean;
+  /** `sub` and the app's claims (e.g. `household`) of the linking token; null when unlinked or not a JWT. */
+  linkClaims: Record<string, unknown> | null;
   permissions: ListPermission[];
   pastUserIds: string[];
   shoppingListId: string;
@@ -54,6 +58,7 @@ export function personView(p: Person): PersonView {
     enabled: p.enablement !== null,
     userId: p.enablement?.userId ?? null,
     linked: p.enablement?.linkedAccessToken != null,
+    linkClaims: p.enablement?.linkClaims ? { ...p.enablement.linkClaims } : null,
     permissions: p.enablement ? [...p.enablement.permissions].sort() : [],
     pastUserIds: [...p.pastUserIds],
     shoppingListId: p.household.shoppingListId,

@@ -10,6 +10,8 @@
  * ALEXA_LISTS=skill (default: the skill holds the lists, people talk to it)
  * or household (the legacy List Management API path, played by the emulator).
  * ALEXA_RETRY_BASE_MS shortens Alexa's first redelivery delay (default 30000).
+ * List spaces are named by the `household` claim of linking tokens
+ * (APP_OAUTH_SPACE_CLAIM, set by scripts/lib/stack; `link --claim`).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -101,7 +103,12 @@ const SKILL_HINTS = `  npm run alexa -- say "add milk eggs and bread to my shopp
   npm run alexa -- say "füge Käse zur Einkaufsliste hinzu" --locale de-DE
   npm run alexa -- app webhooks                    # what the app backend received (source: voice)
   npm run alexa -- app add shopping coffee         # the app adds coffee through the bridge
-  npm run alexa -- say "read my shopping list"     # ...and alice hears it`;
+  npm run alexa -- say "read my shopping list"     # ...and alice hears it
+  npm run alexa -- link --claim household=fam-1    # alice links her app account (household fam-1)
+  npm run alexa -- person add bob && npm run alexa -- enable --person bob
+  npm run alexa -- link --sub bob --claim household=fam-1 --person bob   # bob joins: one list space
+  npm run alexa -- say "what's on my shopping list" --person bob
+  npm run alexa -- space                           # the space and its members`;
 
 const HOUSEHOLD_HINTS = `  npm run alexa -- enable --grant read,write   # alice enables the skill and grants list access
   npm run alexa -- add shopping milk           # she adds milk in the Alexa app

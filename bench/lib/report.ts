@@ -106,7 +106,7 @@ export function renderReport(opts: {
  * BENCHMARKS.md with the given sections replaced (or appended) and their
  * target rows replaced in the summary; everything else as it was. For a
  * `BENCH_ONLY=… BENCH_WRITE=1` run: each section still comes from one run.
- * @example spliceSections(await readFile("BENCHMARKS.md", "utf8"), [["5. Cost per operation", result]])
+ * @example spliceSections(await readFile("BENCHMARKS.md", "utf8"), [["6. Cost per operation", result]])
  */
 export function spliceSections(doc: string, sections: readonly (readonly [string, SectionResult])[]): string {
   let out = doc;

@@ -1,9 +1,11 @@
 /**
  * @module emulator/app/app-view
- * What an app backend would build from the bridge's webhooks: per user, the
- * lists and their items, by applying each webhook in the order it arrived
- * (the bridge sends one user's webhooks in order, each `webhook-id` once per
- * app, so redeliveries are not applied twice: see webhook-log).
+ * What an app backend would build from the bridge's webhooks: per owner of
+ * lists (the list space a skill-store webhook names in `spaceId`, shared by
+ * every Alexa user in it; else the Alexa `userId`), the lists and their
+ * items, by applying each webhook in the order it arrived (the bridge sends
+ * one owner's webhooks in order, each `webhook-id` once per app, so
+ * redeliveries are not applied twice: see webhook-log).
  *
  * - `alexa.list.items.created` / `.updated`: upsert the items (an older
  *   `version` than the one held is ignored);
@@ -101,6 +103,14 @@ export function defaultListName(defaultKind: string | null, listId: string): str
 }
 
 /**
+ * Whose lists a webhook is about: its list space, else its Alexa user.
+ * @example viewOwner({ type: "alexa.list.items.created", userId: "A", spaceId: "fam-1", timestamp, data }) // "fam-1"
+ */
+export function viewOwner(w: Pick<WebhookBody, "userId" | "spaceId">): string {
+  return w.spaceId ?? w.userId;
+}
+
+/**
  * @example
  * const view = new AppView();
  * view.apply({ type: "alexa.list.items.created", userId, timestamp, data: { listId, defaultKind: "shopping", items: [item], source: "voice" } });
@@ -109,9 +119,9 @@ export function defaultListName(defaultKind: string | null, listId: string): str
 export class AppView {
   readonly #users = new Map<string, UserState>();
 
-  /** Applies one webhook; returns true when the user's view changed. Unknown types are ignored. */
+  /** Applies one webhook; returns true when the owner's view changed. Unknown types are ignored. */
   apply(w: WebhookBody): boolean {
-    const u = this.#user(w.userId);
+    const u = this.#user(viewOwner(w));
     const d = (w.data ?? {}) as Record<string, unknown>;
     const changed = this.#apply(u, w.type, d);
     if (changed) {

@@ -14,6 +14,13 @@ export type ItemStatus = "active" | "completed";
 /** An outbox operation (the contract's `Operation`). */
 export type Operation = ContractOperation;
 
+/** A list space as `GET /v1/spaces/{spaceId}` answers it. */
+export interface SpaceInfo {
+  spaceId: string;
+  kind: "linked" | "personal";
+  members: { userId: string; appUserId: string | null; linkedAt: string | null }[];
+}
+
 export interface BridgeResponse<T> {
   status: number;
   headers: Headers;
@@ -74,6 +81,11 @@ export class BridgeClient {
     opts: WriteOptions = {},
   ): Promise<BridgeResponse<Operation>> {
     return this.request("POST", ["users", userId, "messages"], message, opts);
+  }
+
+  /** `GET /v1/spaces/{spaceId}` (skill store): the space's kind and its members. */
+  getSpace(spaceId: string): Promise<BridgeResponse<SpaceInfo>> {
+    return this.request<SpaceInfo>("GET", ["spaces", spaceId]);
   }
 
   getOperation(userId: string, opId: string): Promise<BridgeResponse<Operation>> {

@@ -8,7 +8,7 @@
  * (`/_app/bridge/v1/...` → `{bridge}/v1/...` with the API token), so the CLI
  * can act as the app without knowing the token.
  *
- * Control routes, JSON: `GET /_app/webhooks?type=&userId=&limit=` (`userId` may repeat),
+ * Control routes, JSON: `GET /_app/webhooks?type=&userId=&spaceId=&limit=` (`userId` may repeat),
  * `DELETE /_app/webhooks`, `POST /_app/outage {mode: "503"|"410"|"refuse", count?,
  * durationMs?, retryAfterSeconds?}` (`410`: answer 410 Gone, which the bridge
  * dead-letters at once), `GET|DELETE /_app/outage`, `GET /_app/health`.
@@ -117,7 +117,7 @@ export class FakeApp {
     const changed = isNew && this.view.apply(body);
     const receipts = this.log.query({ userId: body.userId }).find((r) => r.webhookId === webhookId)?.receipts ?? 1;
     this.#events?.publish("webhook", { outcome: isNew ? "received" : "repeat", webhookId, receipts, ...body });
-    if (changed) this.#events?.publish("app-view", { userId: body.userId, type: body.type });
+    if (changed) this.#events?.publish("app-view", { userId: body.userId, ...(body.spaceId ? { spaceId: body.spaceId } : {}), type: body.type });
     return new Response(null, { status: 204 });
   }
 
@@ -132,6 +132,7 @@ export class FakeApp {
         webhooks: this.log.query({
           ...(q.get("type") ? { type: q.get("type") as string } : {}),
           ...(q.getAll("userId").length ? { userId: q.getAll("userId") } : {}),
+          ...(q.get("spaceId") ? { spaceId: q.get("spaceId") as string } : {}),
           ...(limit ? { limit: Math.max(1, Number(limit) || 50) } : {}),
         }),
       });

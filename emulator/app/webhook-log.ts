@@ -12,6 +12,10 @@ export interface WebhookBody {
   userId: string;
   timestamp: string;
   data: unknown;
+  /** Skill store: the list space the webhook is about (shared by everyone linked to it). */
+  spaceId?: string;
+  /** The acting person's app user id, when a linked person acted by voice. */
+  appUserId?: string;
 }
 
 export interface WebhookRecord extends WebhookBody {
@@ -26,6 +30,8 @@ export interface WebhookQuery {
   type?: string;
   /** One user id, or any of several (a person's current and past ids). */
   userId?: string | readonly string[];
+  /** Only webhooks of this list space (skill store). */
+  spaceId?: string;
   limit?: number;
 }
 
@@ -56,6 +62,7 @@ export class WebhookLog {
     const out = [...this.#byId.values()].filter(
       (r) =>
         (q.userId === undefined || (typeof q.userId === "string" ? r.userId === q.userId : q.userId.includes(r.userId))) &&
+        (q.spaceId === undefined || r.spaceId === q.spaceId) &&
         (q.type === undefined || r.type === q.type || (q.type.endsWith(".") && r.type.startsWith(q.type))),
     );
     return structuredClone(q.limit === undefined ? out : out.slice(-q.limit));

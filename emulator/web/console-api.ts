@@ -15,6 +15,9 @@
  *   them (household store: the emulator's own; skill store: the skill's,
  *   read with the REST API `GET /v1/users/{userId}/lists`);
  * - `GET /_control/console/people/:name/app` — the fake app's view;
+ * - `GET /_control/console/people/:name/space` — skill store: the person's
+ *   list space and its members (REST `GET /v1/spaces/{spaceId}`, see
+ *   emulator/web/console-space);
  * - `POST /_control/console/people/:name/app/{add|complete|delete|sync}` and,
  *   skill store, `…/app/{create-list|rename-list|delete-list}` — the app
  *   calls the REST API; the operation is followed until it is final
@@ -38,12 +41,14 @@ import { extname, join } from "node:path";
 import type { AppView, Expected } from "../app/app-view.ts";
 import { BridgeClient, type Operation } from "../app/bridge-client.ts";
 import type { OutageSpec } from "../app/server.ts";
+import type { WebhookLog } from "../app/webhook-log.ts";
 import { jsonRoutes } from "../control-api.ts";
 import type { AlexaEmulator } from "../emulator.ts";
 import { type EventBus, sseResponse } from "../events.ts";
 import type { DeliveryFaultSpec, EndpointFaultSpec, FaultBook } from "../faults.ts";
 import { listView } from "../people.ts";
 import { HttpError, json, jsonError, Router } from "../router.ts";
+import { spaceIdOf, spaceView } from "./console-space.ts";
 
 export type ListStoreKind = "skill" | "household";
 
@@ -61,6 +66,8 @@ export interface ConsoleOptions {
 export interface ConsoleApp {
   view: AppView;
   outages: FaultBook<OutageSpec>;
+  /** The webhooks received (a person's space id, when their token does not name it). */
+  log?: WebhookLog;
 }
 
 export interface ConsoleWiring extends ConsoleOptions {
@@ -197,6 +204,17 @@ export class ConsoleBackend {
     }));
     on("GET", "/_control/console/people/:name/alexa", (_b, p) => this.#alexaSide(p.name as string));
     on("GET", "/_control/console/people/:name/app", (_b, p) => this.#appSide(p.name as string));
+    on("GET", "/_control/console/people/:name/space", (_b, p) =>
+      this.store === "household"
+        ? { spaceId: null, kind: null, members: [], note: "List spaces belong to the skill store (ALEXA_LISTS=skill)." }
+        : spaceView({
+            person: this.emu.person(p.name as string),
+            people: this.emu.people(),
+            spaceClaim: this.emu.oauthSpaceClaim,
+            bridge: this.#bridge,
+            log: this.#wiring.app?.log ?? null,
+          }),
+    );
     on("POST", "/_control/console/people/:name/app/:action", (b, p) => this.#appAction(p.name as string, p.action as string, b), 202);
     on("GET", "/_control/console/people/:name/dead-letters", (_b, p) => this.#deadLetters(p.name as string));
     on("POST", "/_control/console/people/:name/dead-letters/redrive", (_b, p) => this.#deadLetterAction(p.name as string, "redrive"), 202);
@@ -233,7 +251,18 @@ export class ConsoleBackend {
     const view = this.#wiring.app?.view;
     if (!view) return { userId, lists: [], operations: [], note: "The console was not given the fake app." };
     if (!userId) return { userId: null, lists: [], operations: [], note: `${name} has not enabled the skill yet.` };
-    return { userId, lists: view.lists(userId), operations: view.operations(userId).slice(0, 20), stats: view.stats(userId) };
+    const owner = this.#viewOwner(name);
+    return { userId, lists: view.lists(owner), operations: view.operations(owner).slice(0, 20), stats: view.stats(owner) };
+  }
+
+  /**
+   * Whose lists the fake app's view holds for the person (skill store: their list space, named by
+   * their link's claim or by a webhook; another member's voice webhooks name that member), else their user id.
+   */
+  #viewOwner(name: string): string {
+    const person = this.emu.person(name);
+    const space = this.store === "skill" ? spaceIdOf(person, this.emu.oauthSpaceClaim, this.#wiring.app?.log ?? null) : null;
+    return space ?? (person.userId as string);
   }
 
   async #appAction(name: string, action: string, b: Record<string, unknown>): Promise<unknown> {
@@ -287,7 +316,7 @@ export class ConsoleBackend {
       return json({ status: res.status, body: res.body }, res.status >= 400 ? res.status : 502);
     }
     const op = res.body;
-    this.#wiring.app?.view.expect(userId, op.id, expected);
+    this.#wiring.app?.view.expect(this.#viewOwner(name), op.id, expected);
     this.events.publish("operation", { userId, person: name, request, operation: op });
     void this.#follow(bridge, userId, name, request, op);
     return op;

@@ -47,6 +47,8 @@ const state = {
   people: [],
   person: null,
   alexaLists: [],
+  /** The selected person's list space (skill store), once known. */
+  spaceId: null,
 };
 
 function current() {
@@ -141,6 +143,7 @@ $("person").addEventListener("change", () => {
   refreshAlexa();
   refreshApp();
   refreshDeadLetters();
+  refreshSpace();
 });
 
 $("enable").addEventListener("click", async () => {
@@ -188,6 +191,32 @@ function renderAlexa(side) {
     box.replaceChildren(
       ...side.lists.map((l) =>
         listCard(l, "alexa", (item) => (household ? householdButtons(l, item, side.lists) : [])),
+      ),
+    ),
+  );
+}
+
+// -------------------------------------------------------------- list space
+
+const refreshSpace = personPart("space", renderSpace, "space-note", "Could not read the list space");
+
+/** The person's list space (skill store): its id and kind, and every Alexa user in it, by person. */
+function renderSpace(sp) {
+  $("space").hidden = state.config?.store !== "skill";
+  state.spaceId = sp.spaceId;
+  note("space-note", sp.note ?? "");
+  $("space-id").textContent = sp.spaceId ? `· ${sp.spaceId}${sp.kind ? ` (${sp.kind})` : ""}` : "";
+  const me = current();
+  $("space-members").replaceChildren(
+    ...sp.members.map((m) =>
+      h(
+        "li",
+        { class: "member", dataset: { userId: m.userId } },
+        h("strong", {}, m.person ?? "someone else"),
+        m.person === me?.name && m.current ? " (this person)" : m.person && !m.current ? " (an old user id)" : "",
+        h("span", { class: "sub" }, ` · ${m.userId.slice(0, 28)}…`),
+        ` · app user ${m.appUserId ?? "none (not linked)"}`,
+        m.linkedAt ? h("span", { class: "sub" }, ` · linked ${time(m.linkedAt)}`) : "",
       ),
     ),
   );
@@ -706,11 +735,12 @@ $("clear-timeline").addEventListener("click", () => {
 // ------------------------------------------------------------- live events
 
 const TYPES = ["delivery", "voice", "call", "lists", "person", "webhook", "app-view", "operation", "faults", "worker"];
-const refreshPeople = debounce(() => loadPeople().then(() => (refreshAlexa(), refreshApp(), refreshDeadLetters())), 150);
+const refreshPeople = debounce(() => loadPeople().then(() => (refreshAlexa(), refreshApp(), refreshDeadLetters(), refreshSpace())), 150);
 
 function onEvent(type, data) {
   const p = current();
-  const mine = !p || data?.person === p.name || (data?.userId && data.userId === p.userId);
+  // Skill store: anything in the person's list space is theirs too (another member's change, the app's write to the space).
+  const mine = !p || data?.person === p.name || (data?.userId && data.userId === p.userId) || (data?.spaceId && data.spaceId === state.spaceId);
   switch (type) {
     case "lists":
       if (mine) refreshAlexa();
@@ -727,6 +757,8 @@ function onEvent(type, data) {
       break;
     case "webhook":
       if (state.config?.store === "skill" && mine) refreshAlexa();
+      // A member of the same space acting changes what this person sees (and who is in the space).
+      if (state.config?.store === "skill") refreshSpace();
       if (mine) {
         refreshDeadLetters();
         // The bridge writes the dead letter once it has the app's answer: read again a moment later.
@@ -742,6 +774,7 @@ function onEvent(type, data) {
         refreshAlexa();
         refreshApp();
         refreshDeadLetters();
+        refreshSpace();
       }
       break;
     case "call":
@@ -793,6 +826,7 @@ async function start() {
   refreshAlexa();
   refreshApp();
   refreshDeadLetters();
+  refreshSpace();
   connect();
   document.body.dataset.ready = "true";
 }

@@ -9,8 +9,12 @@
  * origin as ALEXA_CERT_ORIGIN and ALEXA_API_ENDPOINT, its root CA as
  * ALEXA_EXTRA_ROOTS_PEM, its LWA URL and client credentials, the fake app's
  * webhook URL and secret, the API token, the emulator's OAuth server
- * (APP_OAUTH_ISSUER / AUDIENCE / JWKS_URL, account linking), and ALEXA_LISTS when given. The emulator points at the
- * Worker's `/alexa`; the fake app at the Worker's `/v1`.
+ * (APP_OAUTH_ISSUER / AUDIENCE / JWKS_URL, account linking), the claim that
+ * names a list space (APP_OAUTH_SPACE_CLAIM, `household` here: the
+ * emulator's tokens carry it, the account's `sub` unless `link --claim
+ * household=…` says otherwise, so people share lists only when told to), and
+ * ALEXA_LISTS when given. The emulator points at the Worker's `/alexa`; the
+ * fake app at the Worker's `/v1`.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -45,6 +49,8 @@ export interface StackOptions {
   testScheduled?: boolean;
   /** Where the lists live (the Worker's ALEXA_LISTS); default: the Worker's own default, `skill`. */
   alexaLists?: "skill" | "household";
+  /** The claim of the app's tokens that names a list space (APP_OAUTH_SPACE_CLAIM). Default {@link LOCAL_SPACE_CLAIM}. */
+  spaceClaim?: string;
   /** Extra Worker vars (e.g. shorter delays for tests). */
   extraVars?: Record<string, string>;
   emulator?: Partial<Omit<EmulatorOptions, "origin" | "skillEndpoint" | "clientId" | "clientSecret">>;
@@ -62,6 +68,9 @@ export interface Stack {
   restartWorker(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** The space claim of the local stack: a household id, the app account's own `sub` unless given. */
+export const LOCAL_SPACE_CLAIM = "household";
 
 /**
  * Fresh random secrets.
@@ -82,8 +91,10 @@ export function newSecrets(): StackSecrets {
  */
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const workerUrl = `http://127.0.0.1:${opts.workerPort}`;
+  const spaceClaim = opts.spaceClaim ?? LOCAL_SPACE_CLAIM;
   const emulator = await startEmulator({
     ...opts.emulator,
+    oauthSpaceClaim: spaceClaim,
     port: opts.emulatorPort,
     skillEndpoint: `${workerUrl}/alexa`,
     clientId: opts.secrets.lwaClientId,
@@ -117,6 +128,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       APP_OAUTH_ISSUER: emu.oauth.issuer,
       APP_OAUTH_AUDIENCE: emu.oauth.audience,
       APP_OAUTH_JWKS_URL: emu.oauth.jwksUrl,
+      APP_OAUTH_SPACE_CLAIM: spaceClaim,
       ...(opts.alexaLists ? { ALEXA_LISTS: opts.alexaLists } : {}),
       ...opts.extraVars,
     };

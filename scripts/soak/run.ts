@@ -3,31 +3,39 @@
  * The soak: random command sequences (fast-check, from a seed, shrunk on
  * failure) against the real stack (`wrangler dev` with state on disk, the
  * Alexa emulator, the fake app), then heal every fault, wait, reconcile and
- * check the invariants of docs/soak.md. Each sequence uses a new person (so a
- * new Alexa user); faults and the Worker are shared, so sequences run one at a
- * time. A run is bounded by its commands; `commandBudgetMs` (the CI soak,
- * test/e2e/soak.test.ts) stops issuing commands at the next command boundary
- * once spent, and the run still heals, waits and checks the invariants on
- * what ran (reported as cut short, never failed for the clock alone).
+ * check the invariants of docs/soak.md. Each sequence uses new people
+ * (scripts/soak/people: on the skill store two people linked to one
+ * household, one list space); faults and the Worker are shared, so sequences
+ * run one at a time. A run is bounded by its commands; `commandBudgetMs` (the
+ * CI soak, test/e2e/soak.test.ts) stops issuing commands at the next command
+ * boundary once spent, and the run still heals, waits and checks the
+ * invariants on what ran (reported as cut short, never failed for the clock
+ * alone).
  */
 import fc from "fast-check";
 import { BridgeClient, type BridgeResponse, type Operation } from "../../emulator/app/bridge-client.ts";
+import type { WebhookRecord } from "../../emulator/app/webhook-log.ts";
 import type { REFUSE } from "../../emulator/node-http.ts";
 import { eventually } from "../lib/eventually.ts";
 import { type Stack, startScratchStack } from "../lib/stack.ts";
 import { AppView, type AskedOp } from "./app-view.ts";
 import { allowedFinals, type Change, type Effect, type Final, keyOf, type Status } from "./model.ts";
+import { soakPeople } from "./people.ts";
 
 export type Store = "skill" | "household";
 
 // ------------------------------------------------------------- commands
 
 type ListIx = 0 | 1;
+/** Which person of the run acts (skill store: two in one space; absent: the first). */
+type Who = 0 | 1;
 export type Cmd =
-  | { t: "pAdd"; list: ListIx }
+  | { t: "pAdd"; list: ListIx; who?: Who }
   | { t: "pRename"; i: number }
-  | { t: "pCheck"; i: number; done: boolean }
-  | { t: "pDelete"; i: number }
+  | { t: "pCheck"; i: number; done: boolean; who?: Who }
+  | { t: "pDelete"; i: number; who?: Who }
+  | { t: "pBoth"; lists: [ListIx, ListIx] }
+  | { t: "relink"; who: Who }
   | { t: "pMove"; i: number }
   | { t: "aCreate"; list: ListIx; done: boolean; key: boolean; retry: boolean }
   | { t: "aUpdate"; i: number; key: boolean; retry: boolean }
@@ -49,11 +57,22 @@ const bool = fc.boolean();
 
 /** The command generator for a store (people act in the Alexa app on the household store, by voice on the skill store). */
 export function commandArb(store: Store): fc.Arbitrary<Cmd> {
-  const people: fc.WeightedArbitrary<Cmd>[] = [
-    { weight: 5, arbitrary: fc.record({ t: fc.constant("pAdd" as const), list: fc.constantFrom<ListIx>(0, 1) }) },
-    { weight: 3, arbitrary: fc.record({ t: fc.constant("pCheck" as const), i: ix, done: bool }) },
-    { weight: 2, arbitrary: fc.record({ t: fc.constant("pDelete" as const), i: ix }) },
-  ];
+  const list = fc.constantFrom<ListIx>(0, 1);
+  const people: fc.WeightedArbitrary<Cmd>[] =
+    store === "skill"
+      ? [
+          // Two people in one list space, each speaking, sometimes at once; one of them re-enables and re-links.
+          { weight: 5, arbitrary: fc.record({ t: fc.constant("pAdd" as const), list, who: fc.constantFrom<Who>(0, 1) }) },
+          { weight: 3, arbitrary: fc.record({ t: fc.constant("pCheck" as const), i: ix, done: bool, who: fc.constantFrom<Who>(0, 1) }) },
+          { weight: 2, arbitrary: fc.record({ t: fc.constant("pDelete" as const), i: ix, who: fc.constantFrom<Who>(0, 1) }) },
+          { weight: 2, arbitrary: fc.record({ t: fc.constant("pBoth" as const), lists: fc.tuple(list, list) }) },
+          { weight: 1, arbitrary: fc.record({ t: fc.constant("relink" as const), who: fc.constantFrom<Who>(0, 1) }) },
+        ]
+      : [
+          { weight: 5, arbitrary: fc.record({ t: fc.constant("pAdd" as const), list }) },
+          { weight: 3, arbitrary: fc.record({ t: fc.constant("pCheck" as const), i: ix, done: bool }) },
+          { weight: 2, arbitrary: fc.record({ t: fc.constant("pDelete" as const), i: ix }) },
+        ];
   if (store === "household") {
     people.push(
       { weight: 2, arbitrary: fc.record({ t: fc.constant("pRename" as const), i: ix }) },
@@ -108,7 +127,7 @@ export interface SoakStack {
   bridge: BridgeClient;
   workerLog: string[];
   /** Webhooks the app answered 410 (id → body), and how many 500s it gave. */
-  gone: Map<string, { type: string; userId: string; data: unknown }>;
+  gone: Map<string, { type: string; userId: string; spaceId?: string; data: unknown }>;
   appFault: { mode: "500" | "410"; remaining: number } | null;
   kill(): Promise<void>;
   stop(): Promise<void>;
@@ -147,7 +166,7 @@ export async function startSoakStack(store: Store): Promise<SoakStack> {
       f.remaining -= 1;
       if (f.remaining <= 0) s.appFault = null;
       if (f.mode === "500") return new Response("boom", { status: 500 });
-      const body = JSON.parse(await req.text()) as { type: string; userId: string; data: unknown };
+      const body = JSON.parse(await req.text()) as { type: string; userId: string; spaceId?: string; data: unknown };
       const id = req.headers.get("webhook-id") as string;
       if (!app.log.query({ userId: body.userId }).some((w) => w.webhookId === id)) s.gone.set(id, body);
       return new Response(null, { status: 410 });
@@ -216,18 +235,33 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
   let cut = false;
   const emu = s.stack.emulator.emulator;
   const v: string[] = [];
-  const name = `soak${process.pid % 1000}-${++personSeq}`;
-  emu.addPerson(name);
-  const userId = emu.enable(name, { permissions: ["read", "write"] }).userId as string;
+  const tag = `soak${process.pid % 1000}-${++personSeq}`;
   const ops = new Map<string, AppOp>();
   const view = new AppView((opId) => ops.get(opId)?.asked);
   let seen = 0;
+  // Skill store: the list space's webhooks only (its one queue, in order); the Alexa users' own events are not the lists'.
+  const listHooks = (): ReturnType<typeof group.webhooks> =>
+    group.spaceId === null ? group.webhooks() : group.webhooks().filter((w) => w.type.startsWith("alexa.list.") || w.type.startsWith("outbox."));
   const pull = (): void => {
-    const all = s.stack.app.app.log.query({ userId });
+    const all = listHooks();
     for (const w of all.slice(seen)) view.apply(w);
     seen = all.length;
   };
-  await until("the permissions webhook", () => s.stack.app.app.log.query({ userId, type: "alexa.user.permissions_changed" }).length > 0, 120_000);
+  const group = await soakPeople(emu, s.stack.app.app.log, s.store, tag);
+  const name = group.names[0] as string;
+  const speaker = (who: Who | undefined): string => group.names[(who ?? 0) % group.names.length] as string;
+  const owner = group.scope;
+  // REST on the lists' owner: the space (skill store) or the Alexa user (household store).
+  const w = (kk?: string): { idempotencyKey?: string } => (kk ? { idempotencyKey: kk } : {});
+  const api = {
+    createItem: (list: string, body: { value: string; appItemId: string; status?: Status }, kk?: string) =>
+      s.bridge.request("POST", [...owner, "lists", list, "items"], body, w(kk)),
+    updateItem: (list: string, ref: string, change: { value?: string; status?: Status }, kk?: string) =>
+      s.bridge.request("PATCH", [...owner, "lists", list, "items", ref], change, w(kk)),
+    deleteItem: (list: string, ref: string, kk?: string) => s.bridge.request("DELETE", [...owner, "lists", list, "items", ref], undefined, w(kk)),
+    sync: (kk?: string) => s.bridge.request("POST", [...owner, "sync"], {}, w(kk)),
+    getOperation: (opId: string) => s.bridge.request("GET", [...owner, "operations", opId]),
+  };
   const people = new Map<string, Change[]>();
   const personChange = (id: string, effect: Effect): void => {
     const at = Date.now();
@@ -311,7 +345,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
     if (s.store === "household") {
       return emu.lists(name).flatMap((l) => [...l.items.values()].map((i) => ({ id: i.id, listId: l.listId, value: i.value, status: i.status })));
     }
-    const res = await s.bridge.request<{ lists: { listId: string; items: { id: string; value: string; status: Status }[] }[] }>("GET", ["users", userId, "lists"]);
+    const res = await s.bridge.request<{ lists: { listId: string; items: { id: string; value: string; status: Status }[] }[] }>("GET", [...owner, "lists"]);
     if (res.status !== 200) throw new Error(`GET lists answered ${res.status}`);
     return res.body.lists.flatMap((l) => l.items.map((i) => ({ id: i.id, listId: l.listId, value: i.value, status: i.status })));
   };
@@ -322,19 +356,14 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
   };
 
   const skillListId = async (list: ListIx): Promise<string> => {
-    const res = await s.bridge.request<{ lists: { listId: string; defaultKind: string | null }[] }>("GET", ["users", userId, "lists"]);
+    const res = await s.bridge.request<{ lists: { listId: string; defaultKind: string | null }[] }>("GET", [...owner, "lists"]);
     return res.body.lists.find((l) => l.defaultKind === (list === 0 ? "shopping" : "todo"))!.listId;
   };
 
   /** A voice turn on the skill store; checks its effect against the prediction, records the change. */
-  const voice = async (text: string, predict: (before: Map<string, Final>) => { id: string | "new"; effect: Effect } | null): Promise<void> => {
+  const voice = async (who: string, text: string, predict: (before: Map<string, Final>) => { id: string | "new"; effect: Effect } | null): Promise<void> => {
     const before = new Map((await truth()).map((i) => [i.id, { listId: i.listId, value: i.value, status: i.status } as Final]));
-    const turn = await emu.say(name, text);
-    if (turn.status !== 200) {
-      if (turn.status !== null && turn.status >= 500) fivexx.push(`voice ${turn.status}: ${text}`);
-      v.push(`voice turn "${text}" answered ${turn.status}: ${turn.error ?? ""}`);
-    }
-    if (turn.sessionOpen) await emu.endSession(name);
+    const turn = await say(who, text);
     const after = await truth();
     const expect = predict(before);
     const changed = after.filter((i) => keyOf(before.get(i.id) ?? null) !== keyOf(i));
@@ -360,8 +389,36 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
     personChange(expect.id, expect.effect);
   };
 
+  /** One voice turn (its session ended); a failed turn is a violation. */
+  async function say(who: string, text: string): Promise<Awaited<ReturnType<typeof emu.say>>> {
+    const turn = await emu.say(who, text);
+    if (turn.status !== 200) {
+      if (turn.status !== null && turn.status >= 500) fivexx.push(`voice ${turn.status}: ${text}`);
+      v.push(`voice turn "${text}" (${who}) answered ${turn.status}: ${turn.error ?? ""}`);
+    }
+    if (turn.sessionOpen) await emu.endSession(who);
+    return turn;
+  }
+
+  /** Both people add an item at the same moment: exactly those two new items, nothing else changed. */
+  const bothAdd = async (lists: [ListIx, ListIx]): Promise<void> => {
+    const before = new Set((await truth()).map((i) => `${i.id}|${i.listId}|${i.value}|${i.status}`));
+    const values = [freshValue(), freshValue()];
+    const phrase = (ix: ListIx): string => (ix === 0 ? "shopping" : "to-do");
+    await Promise.all(group.names.slice(0, 2).map((who, k) => say(who, `add ${values[k]} to my ${phrase(lists[k as 0 | 1])} list`)));
+    const after = await truth();
+    const added = after.filter((i) => !before.has(`${i.id}|${i.listId}|${i.value}|${i.status}`));
+    const gone = [...before].filter((row) => !after.some((i) => `${i.id}|${i.listId}|${i.value}|${i.status}` === row));
+    const want = await Promise.all(values.map(async (value, k) => `${await skillListId(lists[k as 0 | 1])}|${value}|active`));
+    const got = added.map((i) => `${i.listId}|${i.value}|${i.status}`).sort();
+    if (JSON.stringify(got) !== JSON.stringify([...want].sort()) || gone.length) {
+      v.push(`two people adding at once (${values.join(", ")}) should add exactly those two: ${JSON.stringify({ added, gone })}`);
+    }
+    for (const it of added) personChange(it.id, { kind: "create", state: { listId: it.listId, value: it.value, status: it.status } });
+  };
+
   const write = async (c: Cmd): Promise<void> => {
-    const key = (on: boolean): string | undefined => (on ? `soak-${userId.slice(-8)}-${++appSeq}` : undefined);
+    const key = (on: boolean): string | undefined => (on ? `soak-${tag}-${++appSeq}` : undefined);
     switch (c.t) {
       case "pAdd": {
         const value = freshValue();
@@ -369,7 +426,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
           const item = emu.addItem(name, listIds[c.list], value);
           personChange(item.id, { kind: "create", state: { listId: listIds[c.list], value, status: "active" } });
         } else {
-          await voice(`add ${value} to my ${c.list === 0 ? "shopping" : "to-do"} list`, () => ({ id: "new", effect: { kind: "delete" } }));
+          await voice(speaker(c.who), `add ${value} to my ${c.list === 0 ? "shopping" : "to-do"} list`, () => ({ id: "new", effect: { kind: "delete" } }));
         }
         return;
       }
@@ -391,7 +448,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
         } else {
           const kind = it.listId === (await skillListId(0)) ? "shopping" : "to-do";
           const text = c.done ? `check off ${it.value} on my ${kind} list` : `uncheck ${it.value} on my ${kind} list`;
-          await voice(text, () => (it.status === status ? null : { id: it.id, effect: { kind: "set", status } }));
+          await voice(speaker(c.who), text, () => (it.status === status ? null : { id: it.id, effect: { kind: "set", status } }));
         }
         return;
       }
@@ -404,8 +461,19 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
           lastDeleteAt = Date.now();
         } else {
           const kind = it.listId === (await skillListId(0)) ? "shopping" : "to-do";
-          await voice(`remove ${it.value} from my ${kind} list`, () => ({ id: it.id, effect: { kind: "delete" } }));
+          await voice(speaker(c.who), `remove ${it.value} from my ${kind} list`, () => ({ id: it.id, effect: { kind: "delete" } }));
         }
+        return;
+      }
+      case "pBoth":
+        if (group.names.length < 2) return;
+        await bothAdd(c.lists);
+        return;
+      case "relink": {
+        if (group.spaceId === null) return;
+        // Nothing of the space may be lost to a member's disable: the check at the end covers every item.
+        await group.relink(c.who);
+        log(`     ${speaker(c.who)} is ${emu.person(speaker(c.who)).userId} now`);
         return;
       }
       case "pMove": {
@@ -419,18 +487,18 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
       }
       case "aCreate": {
         const value = freshValue();
-        const appItemId = `app-${userId.slice(-6)}-${++appSeq}`;
+        const appItemId = `app-${tag}-${++appSeq}`;
         const status: Status = c.done ? "completed" : "active";
         const list = c.list === 0 ? "shopping" : "todo";
         const listId = s.store === "household" ? listIds[c.list] : await skillListId(c.list);
         const k = key(c.key);
         const body = { value, appItemId, ...(c.done ? { status } : {}) };
         const at = Date.now();
-        const res = await rest((kk) => s.bridge.createItem(userId, list, body, kk ? { idempotencyKey: kk } : {}), k);
+        const res = await rest((kk) => api.createItem(list, body, kk), k);
         const asked: AskedOp = { kind: "create", value, status };
         trackOp(res, asked, { kind: "create", state: { listId, value, status } }, null, appItemId, at);
         if (c.retry && res?.status === 202) {
-          const again = await rest((kk) => s.bridge.createItem(userId, list, body, kk ? { idempotencyKey: kk } : {}), k);
+          const again = await rest((kk) => api.createItem(list, body, kk), k);
           // Without a key the retry is a second request; with the same appItemId the bridge answers the first item
           // (or makes one, if that item is gone by then): the final check keeps one create per Alexa id.
           trackOp(again, asked, { kind: "create", state: { listId, value, status } }, null, appItemId, Date.now(), k ? res.body.id : undefined);
@@ -451,20 +519,20 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
         let asked: AskedOp;
         let effect: Effect;
         if (c.t === "aDelete") {
-          send = (kk) => s.bridge.deleteItem(userId, list, it.ref, kk ? { idempotencyKey: kk } : {});
+          send = (kk) => api.deleteItem(list, it.ref, kk);
           asked = { kind: "delete" };
           effect = { kind: "delete" };
         } else if (c.t === "aComplete") {
-          send = (kk) => s.bridge.updateItem(userId, list, it.ref, { status: "completed" }, kk ? { idempotencyKey: kk } : {});
+          send = (kk) => api.updateItem(list, it.ref, { status: "completed" }, kk);
           asked = { kind: "complete", status: "completed" };
           effect = { kind: "set", status: "completed" };
         } else if (c.t === "aReopen") {
-          send = (kk) => s.bridge.updateItem(userId, list, it.ref, { status: "active" }, kk ? { idempotencyKey: kk } : {});
+          send = (kk) => api.updateItem(list, it.ref, { status: "active" }, kk);
           asked = { kind: "update", status: "active" };
           effect = { kind: "set", status: "active" };
         } else {
           const value = freshValue();
-          send = (kk) => s.bridge.updateItem(userId, list, it.ref, { value }, kk ? { idempotencyKey: kk } : {});
+          send = (kk) => api.updateItem(list, it.ref, { value }, kk);
           asked = { kind: "update", value };
           effect = { kind: "set", value };
         }
@@ -478,7 +546,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
         return;
       }
       case "aSync": {
-        const res = await rest((kk) => s.bridge.sync(userId, kk ? { idempotencyKey: kk } : {}), key(c.key));
+        const res = await rest((kk) => api.sync(kk), key(c.key));
         trackOp(res, { kind: "sync" }, { kind: "set" }, null, null, Date.now());
         return;
       }
@@ -515,7 +583,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
   const pollOps = async (): Promise<void> => {
     for (const op of ops.values()) {
       if (op.status !== null) continue;
-      const res = await s.bridge.getOperation(userId, op.opId).catch(() => null);
+      const res = await api.getOperation(op.opId).catch(() => null);
       if (res?.status === 200 && ["completed", "failed", "expired"].includes(res.body.status)) {
         op.status = res.body.status;
         op.end = Date.now();
@@ -564,7 +632,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
       }
     }
     await until("every Alexa delivery settled", () =>
-      emu.deliveries.list({ person: name }).every((d) => ["delivered", "dropped", "expired"].includes(d.state)), 240_000, 250,
+      group.names.every((n) => emu.deliveries.list({ person: n }).every((d) => ["delivered", "dropped", "expired"].includes(d.state))), 240_000, 250,
     ).catch((e: Error) => v.push(e.message));
     // A delete is held from when the bridge handled it, which a restart, a List API fault (the delete is read
     // back first) or Alexa's redelivery can put well after the person's delete: wait from its accepted attempt.
@@ -594,7 +662,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
         }, 180_000, 250).catch((e: Error) => v.push(e.message));
         return m.id;
       }
-      const res = await rest((kk) => s.bridge.sync(userId, { idempotencyKey: kk as string }), `soak-drain-${userId.slice(-8)}-${++appSeq}`);
+      const res = await rest((kk) => api.sync(kk), `soak-drain-${tag}-${++appSeq}`);
       trackOp(res, { kind: "sync" }, { kind: "set" }, null, null, Date.now());
       const opId = res?.body.id as string;
       await until("the drain snapshot", () => {
@@ -603,7 +671,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
       }, 180_000, 250).catch((e: Error) => v.push(e.message));
       return opId;
     }
-    faultsSeen.gone = [...s.gone.values()].filter((g) => g.userId === userId).length;
+    faultsSeen.gone = [...s.gone.values()].filter((g) => group.mine(g)).length;
 
     const compare = (label: string, rows: { id: string; listId: string; value: string; status: string }[], alexa: { id: string; listId: string; value: string; status: string }[]): void => {
       const a = new Map(alexa.map((i) => [i.id, `${i.listId}|${i.value}|${i.status}`]));
@@ -617,12 +685,12 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
     // ------------------------------------------------- reconcile, then check
     const cron = await fetch(`${s.stack.workerUrl}/cdn-cgi/local/scheduled`).catch(() => null);
     if (!cron?.ok) v.push(`cron trigger answered ${cron?.status}`);
-    const syncRes = await rest((kk) => s.bridge.sync(userId, { idempotencyKey: kk as string }), `soak-final-${userId.slice(-8)}`);
+    const syncRes = await rest((kk) => api.sync(kk), `soak-final-${tag}`);
     trackOp(syncRes, { kind: "sync" }, { kind: "set" }, null, null, Date.now());
     const syncId = syncRes?.body.id as string;
     await until("the final snapshot", () => {
       pull();
-      return view.outcomes.has(syncId) && s.stack.app.app.log.query({ userId, type: "alexa.list.snapshot" }).some((w) => (w.data as { opId: string }).opId === syncId);
+      return view.outcomes.has(syncId) && group.webhooks("alexa.list.snapshot").some((w) => (w.data as { opId: string }).opId === syncId);
     }, 180_000, 250).catch((e: Error) => v.push(e.message));
     await pollOps();
     pull();
@@ -671,7 +739,7 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
       // A webhook the app refused with 410 and then got again under the same webhook-id (the Worker was killed
       // before it recorded the 410: delivery is at least once, per id) is one webhook, applied once.
       const gone = [...s.gone.entries()].filter(
-        ([id, g]) => g.userId === userId && (g.data as { opId?: string }).opId === op.opId && g.type.startsWith("outbox.") && !heardIds.has(id),
+        ([id, g]) => group.mine(g) && (g.data as { opId?: string }).opId === op.opId && g.type.startsWith("outbox.") && !heardIds.has(id),
       ).length;
       if (heard + gone !== 1) v.push(`operation ${op.opId} (${op.asked.kind}, ${op.status}): ${heard} outcome webhooks delivered, ${gone} refused with 410; expected exactly one`);
       const type = view.outcomes.get(op.opId)?.[0]?.type;
@@ -693,20 +761,20 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
     const createdIds = new Map<string, number>();
     for (const c of view.createdByAlexa) createdIds.set(c.id, (createdIds.get(c.id) ?? 0) + 1);
     for (const [id, n] of createdIds) {
-      const deletes = s.stack.app.app.log.query({ userId, type: "alexa.list.items.deleted" }).filter((w) => (w.data as { listItemIds: string[] }).listItemIds.includes(id)).length;
+      const deletes = group.webhooks("alexa.list.items.deleted").filter((w) => (w.data as { listItemIds: string[] }).listItemIds.includes(id)).length;
       if (n > deletes + 1) v.push(`item ${id} reported created ${n} times`);
     }
     for (const c of view.createdByAlexa) if (view.ownCreates.has(c.id)) v.push(`the app's own create ${c.id} came back as alexa.list.items.created (${c.webhookId})`);
 
     // No 5xx but the documented 503s.
-    for (const d of emu.deliveries.list({ person: name })) {
+    for (const d of group.names.flatMap((n) => emu.deliveries.list({ person: n }))) {
       for (const at of d.attempts) if (at.status !== undefined && at.status >= 500 && at.status !== 503) fivexx.push(`${d.type} ${d.requestId}: ${at.status} ${at.response ?? ""}`);
     }
     v.push(...fivexx.map((x) => `5xx: ${x}`));
   } catch (e) {
     v.push(`the run itself failed: ${e instanceof Error ? e.stack : String(e)}`);
   }
-  return { violations: v, commands: cmds.length, done, cut, ms: Date.now() - t0, ...(v.length ? { trace: traceOf(s, name, userId) } : {}) };
+  return { violations: v, commands: cmds.length, done, cut, ms: Date.now() - t0, ...(v.length ? { trace: traceOf(s, group.names, group.webhooks()) } : {}) };
 }
 
 /**
@@ -714,16 +782,16 @@ export async function runSequence(s: SoakStack, cmds: Cmd[], log: (line: string)
  * answer) and what the app received, merged in time order: the first thing to
  * read after a violation.
  */
-function traceOf(s: SoakStack, person: string, userId: string): string[] {
+function traceOf(s: SoakStack, people: string[], hooks: WebhookRecord[]): string[] {
   const rows: { at: string; line: string }[] = [];
-  for (const d of s.stack.emulator.emulator.deliveries.list({ person })) {
+  for (const d of people.flatMap((person) => s.stack.emulator.emulator.deliveries.list({ person }))) {
     const c = d.content as { listId?: string; listItemIds?: string[]; opId?: string } | null;
     const what = c?.listItemIds ? `${c.listId?.slice(-12)} ${c.listItemIds.join(",")}` : c?.opId ? `op ${c.opId}` : "";
-    for (const a of d.attempts) rows.push({ at: a.at, line: `alexa → bridge ${d.id} ${d.type} ${what} → ${a.status ?? a.error} (${a.ms} ms)` });
+    for (const a of d.attempts) rows.push({ at: a.at, line: `alexa → bridge ${d.id} ${d.person} ${d.type} ${what} → ${a.status ?? a.error} (${a.ms} ms)` });
     if (d.attempts.length === 0) rows.push({ at: d.createdAt, line: `alexa → bridge ${d.id} ${d.type} ${what}: ${d.state}, never attempted` });
   }
-  for (const w of s.stack.app.app.log.query({ userId })) {
-    rows.push({ at: w.receivedAt, line: `bridge → app ${w.webhookId} ${w.type} ${JSON.stringify(w.data).slice(0, 400)}` });
+  for (const w of hooks) {
+    rows.push({ at: w.receivedAt, line: `bridge → app ${w.webhookId} ${w.type} ${w.userId ?? ""} ${JSON.stringify(w.data).slice(0, 400)}` });
   }
   return rows.sort((a, b) => a.at.localeCompare(b.at)).map((r) => `${r.at} ${r.line}`);
 }

@@ -189,9 +189,14 @@ export const MessageReceivedDataSchema = v.object({
 });
 export const UserEnabledDataSchema = v.object({});
 export const UserDisabledDataSchema = v.object({ userInformationPersistenceStatus: v.optional(v.string()) });
-export const AccountLinkedDataSchema = v.object({
-  accessToken: v.pipe(v.string(), v.description("The token the app's OAuth server issued: find the app's user with it.")),
-});
+export const AccountLinkedDataSchema = v.union([
+  v.object({
+    appUserId: v.pipe(v.string(), v.description("Token verification configured (docs/account-linking.md): the app user the verified token names (its `sub`).")),
+  }),
+  v.object({
+    accessToken: v.pipe(v.string(), v.description("No verification configured: the token the app's OAuth server issued: find the app's user with it.")),
+  }),
+]);
 export const PermissionsChangedDataSchema = v.object({
   acceptedPermissions: v.pipe(v.array(v.string()), v.description("e.g. `alexa::household:lists:read`.")),
 });

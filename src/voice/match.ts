@@ -3,14 +3,8 @@
  * Which item, or which list, a person means. Speech recognition rarely gives
  * back the exact spelling on the list ("the banana" for "Bananas"), so:
  *
- * - Items are compared normalised: lower case, punctuation and hyphens as
- *   spaces, apostrophes dropped, articles/fillers at the edges trimmed, and
- *   word by word singular/plural-insensitive. English: two words are the same
- *   when `pluralize.singular` or `pluralize.plural` makes them equal. German
- *   (a small rule, no dictionary): after folding ä/ö/ü to a/o/u and ß to ss,
- *   two words are the same when equal or when one is the other plus -e, -n,
- *   -en, -er, -nen or -s, the -s only after at least three letters (Brot/Brote,
- *   Banane/Bananen, Ei/Eier, Apfel/Äpfel, Tee/Tees; but Ei ≠ Eis).
+ * - Items are compared normalised, singular/plural-insensitive (the rules
+ *   are in item-key.ts).
  * - An exact normalised match wins outright. Otherwise fuse.js (token search,
  *   diacritics ignored) proposes near misses; a candidate counts only if its
  *   score is at most 0.35 and its match starts at a word (German: or ends at
@@ -22,13 +16,22 @@
  * Trade-off: fuzzy matching finds what a person meant despite recognition
  * errors, at the price of sometimes asking; destructive actions never act on
  * a fuzzy match without a yes.
+ *
+ * Cost (a turn runs inside the user's object and may see 100 lists × 500
+ * items): exact matching normalises each name at most once per turn and most
+ * not at all (item-key.ts); fuzzy matching is bounded: only a spoken name of
+ * at most {@link FUZZY_MAX_WORDS} words is searched fuzzily, and among at
+ * most {@link FUZZY_MAX_ITEMS} candidates (beyond that, those sharing the most
+ * letter pairs with it). Below those bounds the result is what an unbounded
+ * search gives.
  */
 import Fuse from "fuse.js";
-import pluralize from "pluralize";
 import { DEFAULT_LIST_IDS, type Locale } from "./intents.ts";
-import { trimFillers } from "./split.ts";
+import { fold, itemKeyer, sameAs, type ItemKey } from "./item-key.ts";
 import type { VoiceListSummary } from "./types.ts";
 import { LIST_SYNONYMS } from "./vocabulary.ts";
+
+export { itemKeyer, itemWords, sameAs, sameItem, sameKey, type ItemKey } from "./item-key.ts";
 
 /**
  * At most this many candidates are offered in a "which one?" question.
@@ -37,7 +40,6 @@ import { LIST_SYNONYMS } from "./vocabulary.ts";
 export const MAX_CHOICES = 3;
 const MAX_SCORE = 0.35;
 const CLOSE = 0.1;
-const GERMAN_PLURAL_ENDINGS = ["e", "n", "en", "er", "nen", "s"] as const;
 
 /**
  * What a spoken item name refers to among the candidates.
@@ -61,82 +63,52 @@ export interface MatchOptions<T> {
    * one group. The dialogue groups by list.
    */
   groupOf?: (item: T) => string;
+  /** The turn's memo of normalised names ({@link itemKeyer}), shared with its other comparisons. */
+  keyOf?: (text: string) => ItemKey;
 }
 
-function fold(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/['’`]/g, "")
-    .replace(/[^\p{L}\p{N}&]+/gu, " ")
-    .trim();
-}
+/** Fuzzy search only for a spoken name of at most this many words (a longer one matches exactly or not at all). */
+export const FUZZY_MAX_WORDS = 8;
+/** Fuzzy search among at most this many candidates (one full list fits whole). */
+export const FUZZY_MAX_ITEMS = 500;
+
+
+/** A letter pair as an index into a 64 Ki table (ASCII upper case folded; other characters may share a slot, which only ranks them). */
+const pairIndex = (a: number, b: number): number => (((a >= 65 && a <= 90 ? a + 32 : a) & 0xff) << 8) | ((b >= 65 && b <= 90 ? b + 32 : b) & 0xff);
 
 /**
- * The words an item name is compared by: lower case, punctuation as spaces,
- * fillers at the edges trimmed.
- * @example itemWords("The Bananas!", "en-US") // ["bananas"]
+ * The {@link FUZZY_MAX_ITEMS} of `items` whose names share the most letter
+ * pairs with `spoken` (those with as many as the last one taken: the first),
+ * in their order; all of them when fewer. Counting only, no strings made.
  */
-export function itemWords(text: string, locale: Locale): string[] {
-  const folded = trimFillers(fold(text), locale);
-  return folded.length > 0 ? folded.split(" ") : [];
+function fuzzyCandidates<T extends { value: string }>(items: readonly T[], spoken: string): readonly T[] {
+  if (items.length <= FUZZY_MAX_ITEMS) return items;
+  const wanted = new Uint8Array(65536);
+  for (let i = 0; i + 1 < spoken.length; i++) wanted[pairIndex(spoken.charCodeAt(i), spoken.charCodeAt(i + 1))] = 1;
+  const shared = new Int32Array(items.length);
+  const histogram = new Int32Array(LIMIT_PAIRS + 1);
+  items.forEach((item, index) => {
+    const v = item.value;
+    let n = 0;
+    for (let i = 0; i + 1 < v.length; i++) n += wanted[pairIndex(v.charCodeAt(i), v.charCodeAt(i + 1))]!;
+    shared[index] = n;
+    histogram[Math.min(n, LIMIT_PAIRS)]!++;
+  });
+  // The least shared count taken: everything above it, and the first ones at it up to the bound.
+  let taken = 0;
+  let least = LIMIT_PAIRS;
+  while (least >= 1 && taken + histogram[least]! <= FUZZY_MAX_ITEMS) taken += histogram[least--]!;
+  let atLeast = least >= 1 ? FUZZY_MAX_ITEMS - taken : 0;
+  return items.filter((_, index) => {
+    const n = Math.min(shared[index]!, LIMIT_PAIRS);
+    if (n > least) return true;
+    if (n === least && atLeast > 0) return atLeast-- > 0;
+    return false;
+  });
 }
 
-function germanFold(word: string): string {
-  return word.replace(/ä/g, "a").replace(/ö/g, "o").replace(/ü/g, "u").replace(/ß/g, "ss");
-}
-
-function sameWord(a: string, b: string, locale: Locale): boolean {
-  if (a === b) return true;
-  if (locale === "de-DE") {
-    const [x, y] = [germanFold(a), germanFold(b)];
-    const [short, long] = x.length <= y.length ? [x, y] : [y, x];
-    if (short === long) return true;
-    return GERMAN_PLURAL_ENDINGS.some(
-      (ending) => long === short + ending && (ending !== "s" || short.length >= 3),
-    );
-  }
-  return singular(a) === singular(b) || plural(a) === plural(b);
-}
-
-/**
- * pluralize's rules are a list of regular expressions tried one by one: about
- * 20 µs a word. A turn compares every word of the new items with every word
- * on the list, so the forms are memoised per isolate (bounded: cleared when
- * full); the words people put on lists repeat.
- */
-const FORMS_MAX = 10_000;
-const singulars = new Map<string, string>();
-const plurals = new Map<string, string>();
-
-function memo(cache: Map<string, string>, word: string, compute: (w: string) => string): string {
-  let form = cache.get(word);
-  if (form === undefined) {
-    if (cache.size >= FORMS_MAX) cache.clear();
-    form = compute(word);
-    cache.set(word, form);
-  }
-  return form;
-}
-
-const singular = (word: string): string => memo(singulars, word, (w) => pluralize.singular(w));
-const plural = (word: string): string => memo(plurals, word, (w) => pluralize.plural(w));
-
-/**
- * True when two item names are the same item (case, articles, singular/plural ignored).
- * @example sameItem("the Banana", "bananas", "en-US") // true
- * @example sameItem("Äpfel", "Apfel", "de-DE") // true
- */
-export function sameItem(a: string, b: string, locale: Locale): boolean {
-  const x = itemWords(a, locale);
-  const y = itemWords(b, locale);
-  return x.length > 0 && x.length === y.length && x.every((w, i) => sameWord(w, y[i] ?? "", locale));
-}
-
-function fuzzyKey(text: string, locale: Locale): string {
-  const ws = itemWords(text, locale);
-  if (locale === "de-DE") return ws.map(germanFold).join(" ");
-  return ws.map(singular).join(" ");
-}
+/** Shared pair counts above this rank alike (a name is at most 256 characters). */
+const LIMIT_PAIRS = 256;
 
 function atWordEdge(key: string, ranges: readonly (readonly [number, number])[], locale: Locale): boolean {
   const first = ranges[0];
@@ -161,14 +133,18 @@ export function matchItem<T extends { value: string }>(
   options: MatchOptions<T> = {},
 ): ItemMatch<T> {
   const groupOf = options.groupOf ?? (() => "");
-  if (itemWords(spoken, locale).length === 0 || items.length === 0) return { kind: "none" };
+  const keyOf = options.keyOf ?? itemKeyer(locale);
+  const said = keyOf(spoken);
+  if (said.words.length === 0 || items.length === 0) return { kind: "none" };
 
-  const exact = firstPerGroup(items.filter((it) => sameItem(spoken, it.value, locale)), groupOf);
+  const same = sameAs(spoken, locale, keyOf);
+  const exact = firstPerGroup(items.filter((it) => same(it.value)), groupOf);
   const [onlyExact] = exact;
   if (onlyExact && exact.length === 1) return { kind: "one", item: onlyExact, exact: true };
   if (exact.length > 1) return { kind: "ambiguous", items: exact, exact: true };
+  if (said.words.length > FUZZY_MAX_WORDS) return { kind: "none" };
 
-  const keyed = items.map((item) => ({ item, key: fuzzyKey(item.value, locale) }));
+  const keyed = fuzzyCandidates(items, said.fuzzy).map((item) => ({ item, key: keyOf(item.value).fuzzy }));
   const fuse = new Fuse(keyed, {
     keys: ["key"],
     includeScore: true,
@@ -179,14 +155,14 @@ export function matchItem<T extends { value: string }>(
     threshold: 0.4,
   });
   const hits = fuse
-    .search(fuzzyKey(spoken, locale))
+    .search(said.fuzzy)
     .filter((r) => (r.score ?? 1) <= MAX_SCORE && atWordEdge(r.item.key, r.matches?.[0]?.indices ?? [], locale));
   const best = hits[0]?.score ?? 1;
   const close = hits.filter((r) => (r.score ?? 1) <= best + CLOSE);
   const distinct: { item: T; key: string }[] = [];
   for (const hit of close) {
     const item = hit.item.item;
-    const key = `${groupOf(item)}\u0000${fuzzyKey(item.value, locale)}`;
+    const key = `${groupOf(item)}\u0000${keyOf(item.value).fuzzy}`;
     if (!distinct.some((d) => d.key === key)) distinct.push({ item, key });
   }
   const [single] = distinct;

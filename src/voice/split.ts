@@ -73,17 +73,30 @@ interface Vocabulary {
   longest: number;
 }
 
+/** An edge word cut at " " that is not a word: empty (a space at the edge) or holding other whitespace. */
+const oddWord = (w: string): boolean => w === "" || /\s/.test(w);
+
 /** The locale's own words, tokenised once per isolate (rebuilding them cost ~25 % of an add turn). */
 const BASE = new Map<Locale, Vocabulary>();
 
-function vocabulary(locale: Locale, known: readonly string[]): Vocabulary {
+function vocabulary(locale: Locale, known: readonly string[], said: ReadonlySet<string>): Vocabulary {
   let base = BASE.get(locale);
   if (!base) {
     base = extend({ phrases: new Set(), withConjunction: [], longest: 1 }, locale, ITEM_WORDS[locale]);
     BASE.set(locale, base);
   }
-  if (known.length === 0) return base;
-  return extend({ phrases: new Set(base.phrases), withConjunction: [...base.withConjunction], longest: base.longest }, locale, known);
+  // Only known items whose first and last words were said can match (a store may hold 50,000): the rest is
+  // not tokenised.
+  const relevant = known.filter((k) => {
+    const space = k.indexOf(" ");
+    const first = (space < 0 ? k : k.slice(0, space)).toLowerCase();
+    const last = space < 0 ? first : k.slice(k.lastIndexOf(" ") + 1).toLowerCase();
+    if (said.has(first) && said.has(last)) return true;
+    // Cut at single spaces the edge words are right unless they hold other whitespace (or are empty): then tokenise.
+    return (oddWord(first) || oddWord(last)) && words(k.toLowerCase()).every((w) => said.has(w));
+  });
+  if (relevant.length === 0) return base;
+  return extend({ phrases: new Set(base.phrases), withConjunction: [...base.withConjunction], longest: base.longest }, locale, relevant);
 }
 
 function extend(vocab: Vocabulary, locale: Locale, entries: readonly string[]): Vocabulary {
@@ -101,6 +114,16 @@ function extend(vocab: Vocabulary, locale: Locale, entries: readonly string[]): 
   }
   withConjunction.sort((a, b) => b.length - a.length);
   return { phrases, withConjunction, longest };
+}
+
+/** Every token the chunks below can hold, lower case: with and without the punctuation that ends a chunk. */
+function saidWords(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const w of text.toLowerCase().split(/[\s,;]+/)) {
+    out.add(w);
+    out.add(w.replace(/[.!?]+$/, ""));
+  }
+  return out;
 }
 
 /** Token lists between the unprotected conjunctions of one comma chunk. */
@@ -129,26 +152,40 @@ function splitOnConjunctions(tokens: readonly string[], locale: Locale, vocab: V
   return out;
 }
 
-/** The chunk as known items (longest first, backtracking), or null when it does not segment fully. */
+/**
+ * The chunk as known items (longest first, backtracking), or null when it
+ * does not segment fully. Iterative, from the end: `step[i]` is how the rest
+ * from token i segments (a phrase's length, -1 for a filler skipped, 0: it
+ * does not), the choice the recursive search would make first; linear in the
+ * tokens (times the longest phrase), and no recursion to overflow the stack.
+ */
 function segment(tokens: readonly string[], locale: Locale, vocab: Vocabulary): string[][] | null {
   const lower = tokens.map((t) => t.toLowerCase());
-  const failed = new Set<number>();
-  const from = (start: number): string[][] | null => {
-    if (start === tokens.length) return [];
-    if (failed.has(start)) return null;
-    for (let len = Math.min(vocab.longest, tokens.length - start); len >= 1; len--) {
-      if (!vocab.phrases.has(lower.slice(start, start + len).join(" "))) continue;
-      const rest = from(start + len);
-      if (rest) return [tokens.slice(start, start + len), ...rest];
+  const n = tokens.length;
+  const step = new Int32Array(n + 1);
+  const ok = new Uint8Array(n + 1);
+  ok[n] = 1;
+  for (let start = n - 1; start >= 0; start--) {
+    for (let len = Math.min(vocab.longest, n - start); len >= 1; len--) {
+      if (ok[start + len] && vocab.phrases.has(lower.slice(start, start + len).join(" "))) {
+        step[start] = len;
+        ok[start] = 1;
+        break;
+      }
     }
-    if (start > 0 && isFiller(lower[start] ?? "", locale)) {
-      const rest = from(start + 1);
-      if (rest) return rest;
+    if (!ok[start] && start > 0 && ok[start + 1] && isFiller(lower[start] ?? "", locale)) {
+      step[start] = -1;
+      ok[start] = 1;
     }
-    failed.add(start);
-    return null;
-  };
-  return from(0);
+  }
+  if (!ok[0]) return null;
+  const out: string[][] = [];
+  for (let i = 0; i < n; ) {
+    const len = step[i]!;
+    if (len > 0) out.push(tokens.slice(i, i + len));
+    i += len > 0 ? len : 1;
+  }
+  return out;
 }
 
 /**
@@ -158,21 +195,23 @@ function segment(tokens: readonly string[], locale: Locale, vocab: Vocabulary): 
  * @example splitItems("mac and cheese and some oat milk", "en-US") // ["mac and cheese", "oat milk"]
  * @example splitItems("Milch Eier und Brot", "de-DE") // ["Milch", "Eier", "Brot"]
  * @example splitItems("salt and pepper", "en-US", ["salt and pepper"]) // ["salt and pepper"]
+ * @example splitItems("milk, eggs and bread", "en-US", [], 2) // ["milk", "eggs"] (at most `max`)
  */
-export function splitItems(text: string, locale: Locale, known: readonly string[] = []): string[] {
-  const vocab = vocabulary(locale, known);
+export function splitItems(text: string, locale: Locale, known: readonly string[] = [], max = Infinity): string[] {
+  const vocab = vocabulary(locale, known, saidWords(text));
   const out: string[] = [];
   const seen = new Set<string>();
   const push = (tokens: readonly string[]): void => {
     const value = tokens.join(" ").replace(/^[\s.!?]+|[\s.!?]+$/g, "");
     const key = value.toLowerCase();
-    if (value.length === 0 || seen.has(key)) return;
+    if (value.length === 0 || seen.has(key) || out.length >= max) return;
     seen.add(key);
     out.push(value);
   };
   for (const chunk of text.split(/[,;\n]/)) {
     const said = chunk.replace(/[.!?]+\s*$/, "");
     for (const part of splitOnConjunctions(words(said), locale, vocab)) {
+      if (out.length >= max) return out;
       const tokens = trimEdges(part, locale);
       if (tokens.length === 0) continue;
       const whole = tokens.join(" ").toLowerCase();

@@ -11,11 +11,21 @@
  * (`slotValue.type === "List"`) is read as its values joined with commas, so
  * the splitter sees them as separate items. The first authority whose status
  * is `ER_SUCCESS_MATCH` gives `resolvedId` (e.g. `shopping` for "groceries").
+ * A value longer than {@link MAX_SLOT_LENGTH} is not passed on (`tooLong`, its
+ * value empty): Alexa's own utterances are short, and the dialogue's work
+ * grows with what it is given (it answers with a short sentence instead).
  */
 import { localeOf } from "./intents.ts";
 import type { VoiceSlot, VoiceTurn } from "./types.ts";
 
 const FALLBACK = "AMAZON.FallbackIntent";
+
+/**
+ * Most characters of a slot value the dialogue takes: a few items or one
+ * long one (an item is at most 256). Longer ones are answered, not read.
+ * @example readTurn(request, session, "en-US").slots.items?.tooLong // true for a 500-character value
+ */
+export const MAX_SLOT_LENGTH = 400;
 
 type Json = Record<string, unknown>;
 
@@ -70,7 +80,7 @@ function readSlots(raw: unknown): Record<string, VoiceSlot> {
     const value = spokenValue(slot);
     const id = resolvedId(slot);
     if (value === null && id === null) continue;
-    slots[name] = { value: value ?? "", resolvedId: id };
+    slots[name] = value !== null && value.length > MAX_SLOT_LENGTH ? { value: "", resolvedId: null, tooLong: true } : { value: value ?? "", resolvedId: id };
   }
   return slots;
 }

@@ -150,4 +150,6 @@ export interface VoiceSlot {
   value: string;
   /** The entity-resolution id of a successful match (`ER_SUCCESS_MATCH`), e.g. `shopping`. */
   resolvedId: string | null;
+  /** Set when what was said is longer than the turn reader takes (`value` is then empty; src/voice/turn.ts). */
+  tooLong?: true;
 }

@@ -6,95 +6,14 @@
  * buttons reach both; a fault toggled on shows its retries in the timeline;
  * the Worker restarts from the page; and the page logs no errors.
  *
- * Needs Chromium at CHROMIUM_PATH (default /usr/bin/chromium; .ci/run
- * installs it). Missing: the tests fail in CI (`CI` set) and are skipped,
- * with a message, elsewhere. `CONSOLE_SCREENSHOT=docs/console.png` also saves
- * a screenshot of the page at 1280 px.
+ * Setup (and what it needs: Chromium) in test/e2e/console-page.ts.
+ * `CONSOLE_SCREENSHOT=docs/console.png` also saves a screenshot of the page
+ * at 1280 px.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { LONG_TEST_MS, RETRY_WAIT_MS, STACK_START_MS, STACK_STOP_MS, TEST_MS, WAIT_MS } from "../../scripts/lib/budgets.ts";
-import { type E2E, reportRuns, startE2E } from "./harness.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const IN_CI = Boolean(process.env.CI);
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-if (!HAVE_CHROMIUM && !IN_CI) {
-  console.warn(`console.test: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
-}
-
-/**
- * One stack for `alexaLists` and the console open in Chromium, for the
- * describe block that calls it: the browser's errors are collected, and the
- * Worker's output is printed after a failing test. `page` is set by beforeAll.
- */
-function useConsolePage(alexaLists: "skill" | "household") {
-  let e: E2E;
-  let context: BrowserContext;
-  let page: Page;
-  let profile: string;
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    if (!HAVE_CHROMIUM) {
-      throw new Error(`The console tests need Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.`);
-    }
-    e = await startE2E({ alexaLists });
-    profile = mkdtempSync(join(tmpdir(), "alb-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 860 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (msg) => {
-      if (msg.type() === "error") errors.push(`console: ${msg.text()}`);
-    });
-    page.on("pageerror", (err) => errors.push(`page: ${err.message}`));
-    page.setDefaultTimeout(WAIT_MS);
-    await page.goto(`${e.stack.emulator.origin}/`);
-    await page.waitForSelector("body[data-ready='true']");
-  }, STACK_START_MS);
-
-  afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-    await e?.stop();
-  }, STACK_STOP_MS);
-
-  reportRuns(() => e);
-
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === "fail" && e) console.log(`--- worker output (last 60 lines) ---\n${e.workerLog.slice(-60).join("\n")}`);
-  });
-
-  return {
-    get page(): Page {
-      return page;
-    },
-    errors,
-    /** Waits until an element matching `selector` shows `text`. */
-    shows: (selector: string, text: string | RegExp, timeout = WAIT_MS): Promise<void> =>
-      page.locator(selector).filter({ hasText: text }).first().waitFor({ state: "visible", timeout }),
-    alexaItem: (value: string): string => `#alexa-lists li.item[data-value="${value}"]`,
-    appItem: (value: string): string => `#app-lists li.item[data-value="${value}"]`,
-  };
-}
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { LONG_TEST_MS, RETRY_WAIT_MS, TEST_MS } from "../../scripts/lib/budgets.ts";
+import { HAVE_CHROMIUM, IN_CI, useConsolePage } from "./console-page.ts";
 
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the emulator console in a browser (skill store)", { timeout: TEST_MS }, () => {
   const ui = useConsolePage("skill");

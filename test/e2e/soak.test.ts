@@ -15,7 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STACK_START_MS, STACK_STOP_MS } from "../../scripts/lib/budgets.ts";
-import { describeFailure, soakSeed, startSoakStack, type SoakStack, type Store } from "../../scripts/soak/run.ts";
+import { type Cmd, describeFailure, runSequence, soakSeed, startSoakStack, type SoakStack, type Store, workerErrors } from "../../scripts/soak/run.ts";
 
 /**
  * Seeds run in CI, per store (chosen once; each is a different random sequence
@@ -32,6 +32,28 @@ export const STORE_BUDGET_MS = 360_000;
 /** The vitest limit per store: the budget, one more seed at its worst (commands, heal, checks, a shrink), and margin. */
 export const STORE_LIMIT_MS = 900_000;
 
+/**
+ * The skill store's list-space scenarios, always (the seeds draw them only by
+ * chance): two people in one space adding at once, each re-enabling and
+ * re-linking mid-run, around app writes, a Worker crash and an app outage.
+ */
+export const SPACE_SEQUENCE: Cmd[] = [
+  { t: "pAdd", list: 0, who: 0 },
+  { t: "pAdd", list: 1, who: 1 },
+  { t: "aCreate", list: 0, done: false, key: true, retry: true },
+  { t: "pBoth", lists: [0, 0] },
+  { t: "relink", who: 0 },
+  { t: "pCheck", i: 1, done: true, who: 0 },
+  { t: "aComplete", i: 2, key: true, retry: false },
+  { t: "fApp", mode: "503", count: 2 },
+  { t: "pBoth", lists: [1, 0] },
+  { t: "kill" },
+  { t: "relink", who: 1 },
+  { t: "pDelete", i: 0, who: 1 },
+  { t: "aUpdate", i: 3, key: false, retry: false },
+  { t: "pBoth", lists: [0, 1] },
+];
+
 const stacks = new Map<Store, SoakStack>();
 
 beforeAll(async () => {
@@ -46,7 +68,7 @@ afterAll(async () => {
 
 describe.concurrent("soak: nothing lost, nothing duplicated, under faults", () => {
   for (const store of STORES) {
-    it(`${store} store, seeds ${CI_SEEDS[store].join(", ")}`, async () => {
+    it(`${store} store, seeds ${CI_SEEDS[store].join(", ")}${store === "skill" ? ", and the list-space sequence" : ""}`, async () => {
       const s = stacks.get(store)!;
       const t0 = Date.now();
       let seedsRun = 0;
@@ -70,6 +92,14 @@ describe.concurrent("soak: nothing lost, nothing duplicated, under faults", () =
           console.log(`--- the failing run's trace (deliveries, webhooks, Worker output; last 300 lines) ---\n${(o.trace ?? []).slice(-300).join("\n")}`);
         }
         expect(o.ok, o.ok ? "" : describeFailure(store, o)).toBe(true);
+      }
+      if (store === "skill") {
+        const start = s.workerLog.length;
+        const r = await runSequence(s, SPACE_SEQUENCE, () => {}, { commandBudgetMs: COMMAND_BUDGET_MS });
+        const violations = [...r.violations, ...workerErrors(s.workerLog.slice(start)).map((l) => `Worker log: ${l}`)];
+        console.log(`[soak] skill list-space sequence: ${violations.length ? "VIOLATION" : "ok"}, ${r.done} of ${r.commands} commands${r.cut ? " (cut short at a command boundary)" : ""}, ${(r.ms / 1000).toFixed(1)} s`);
+        if (violations.length) console.log(`--- the space sequence's trace ---\n${(r.trace ?? []).slice(-300).join("\n")}`);
+        expect(violations, `list-space sequence ${JSON.stringify(SPACE_SEQUENCE)}`).toEqual([]);
       }
       console.log(`[soak] ${store}: ${seedsRun} of ${CI_SEEDS[store].length} seeds in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }, STORE_LIMIT_MS);

@@ -153,6 +153,10 @@ export function converse(turn: VoiceTurn, lists: VoiceLists): VoiceReply {
     return finish(ctx, { speech: say.welcome, invite: say.welcomeReprompt });
   }
   const ctx: Ctx = { locale: turn.locale, say, lists, state: readState(turn.session) };
+  // Said too much at once (readTurn did not take it): a short answer, no work on it; an open question stays open.
+  if (Object.values(turn.slots).some((s) => s.tooLong)) {
+    return finish(ctx, { speech: say.tooMuchAtOnce, ...(ctx.state.pending ? { ask: say.tooMuchAtOnce, pending: ctx.state.pending } : {}) });
+  }
   const slots = meantSlots(turn.slots, turn.locale);
   const pending = ctx.state.pending;
   if (pending) {

@@ -16,7 +16,7 @@
  * never act without a yes ("Did you mean oat milk?").
  */
 import type { Locale } from "../intents.ts";
-import { matchItem, matchList, sameItem } from "../match.ts";
+import { itemKeyer, matchItem, matchList, sameAs, sameItem, sameKey } from "../match.ts";
 import type { ItemOp } from "../speech/index.ts";
 import { splitItems } from "../split.ts";
 import { escapeSsml, joinOr } from "../ssml.ts";
@@ -61,48 +61,54 @@ export function addItems(ctx: Ctx, said: string, spokenList: VoiceSlot | undefin
   if (!text.trim()) return askItems();
 
   const known = ctx.lists.lists().flatMap((l) => ctx.lists.items(l.id).map((i) => i.value));
-  const values = splitItems(text, ctx.locale, known);
+  // Never more items than a list holds: more cannot fit, whatever is already there.
+  const values = splitItems(text, ctx.locale, known, LIMITS.maxItemsPerList + 1);
   if (values.length === 0) return askItems();
   if (values.some((v) => v.length > LIMITS.maxValueLength)) {
     return finish(ctx, { speech: ctx.say.valueTooLong(LIMITS.maxValueLength), listId: list.id });
   }
 
   // What is there already stays as it is; what is there checked off is put
-  // back (the active one wins when both are); the rest is new.
+  // back (the active one wins when both are); the rest is new. Each name is
+  // normalised once (keyOf), and sorting stops once the new items overflow the room.
+  const keyOf = itemKeyer(ctx.locale);
   const items = ctx.lists.items(list.id);
-  const active = items.filter((i) => i.status === "active");
-  const completed = items.filter((i) => i.status === "completed");
+  const room = LIMITS.maxItemsPerList - items.length;
+  const active = items.filter((i) => i.status === "active").map((i) => ({ i, key: keyOf(i.value) }));
+  const completed = items.filter((i) => i.status === "completed").map((i) => ({ i, key: keyOf(i.value) }));
   const already: string[] = [];
   const reactivated: VoiceItem[] = [];
-  const fresh: string[] = [];
+  const fresh: { v: string; key: ReturnType<typeof keyOf> }[] = [];
   for (const v of values) {
-    const existing = active.find((i) => sameItem(i.value, v, ctx.locale));
+    const key = keyOf(v);
+    const existing = active.find((a) => sameKey(a.key, key, ctx.locale));
     if (existing) {
-      already.push(existing.value);
+      already.push(existing.i.value);
       continue;
     }
-    const checkedOff = completed.find((i) => sameItem(i.value, v, ctx.locale));
+    const checkedOff = completed.find((c) => sameKey(c.key, key, ctx.locale));
     if (checkedOff) {
-      if (!reactivated.includes(checkedOff)) reactivated.push(checkedOff);
+      if (!reactivated.includes(checkedOff.i)) reactivated.push(checkedOff.i);
       continue;
     }
-    if (!fresh.some((f) => sameItem(f, v, ctx.locale))) fresh.push(v); // "banana and bananas": once
+    if (!fresh.some((f) => sameKey(f.key, key, ctx.locale))) fresh.push({ v, key }); // "banana and bananas": once
+    if (fresh.length > room) break;
   }
   if (fresh.length === 0 && reactivated.length === 0) {
     return finish(ctx, { speech: ctx.say.alreadyThere(phrase(ctx, already), ref(list)), listId: list.id });
   }
-  const room = LIMITS.maxItemsPerList - items.length;
   if (fresh.length > room) {
     return finish(ctx, {
       speech: ctx.say.listFull(ref(list), LIMITS.maxItemsPerList, Math.max(0, room)),
       listId: list.id,
     });
   }
+  const added = fresh.map((f) => f.v);
   const putBack = phrase(ctx, reactivated.map((i) => i.value));
   return finish(ctx, {
     // The first sentence names the list, the others refer to it.
     speech: sentences(
-      fresh.length > 0 && ctx.say.added(phrase(ctx, fresh), ref(list)),
+      fresh.length > 0 && ctx.say.added(phrase(ctx, added), ref(list)),
       reactivated.length > 0 && (fresh.length > 0 ? ctx.say.alsoPutBack(putBack) : ctx.say.putBack(putBack, ref(list))),
       already.length > 0 && ctx.say.alsoAlreadyThere(phrase(ctx, already)),
       note,
@@ -110,7 +116,7 @@ export function addItems(ctx: Ctx, said: string, spokenList: VoiceSlot | undefin
     change: {
       kind: "add",
       listId: list.id,
-      values: fresh,
+      values: added,
       ...(reactivated.length > 0 ? { reactivateIds: reactivated.map((i) => i.id) } : {}),
     },
     listId: list.id,
@@ -192,17 +198,24 @@ export function itemOp(ctx: Ctx, op: ItemOp, text: string, listSlot: VoiceSlot |
     });
   }
 
-  const pool: PoolItem[] = scope.flatMap((list) =>
-    ctx.lists.items(list.id).map((i) => ({ listId: list.id, itemId: i.id, value: i.value, status: i.status, list })),
-  );
+  const keyOf = itemKeyer(ctx.locale);
   const wanted = WANTED[op];
-  // Active before completed, so that of two equal items the open one is removed.
-  const preferred = pool
-    .filter((i) => wanted === null || i.status === wanted)
-    .sort((a, b) => (a.status === b.status ? 0 : a.status === "active" ? -1 : 1));
-  const other = pool.filter((i) => wanted !== null && i.status !== wanted);
+  // In the wanted state first; for a remove, active before completed (each in list order), so that of two
+  // equal items the open one is removed. One pass: a store may hold 50,000 items.
+  const preferred: PoolItem[] = [];
+  const other: PoolItem[] = [];
+  const completedToo: PoolItem[] = [];
+  for (const list of scope) {
+    for (const i of ctx.lists.items(list.id)) {
+      const item: PoolItem = { listId: list.id, itemId: i.id, value: i.value, status: i.status, list };
+      if (wanted === null) (i.status === "active" ? preferred : completedToo).push(item);
+      else (i.status === wanted ? preferred : other).push(item);
+    }
+  }
+  for (const item of completedToo) preferred.push(item);
   const wrongState = (): VoiceReply | null => {
-    const hit = other.find((i) => sameItem(text, i.value, ctx.locale));
+    const same = sameAs(text, ctx.locale, keyOf);
+    const hit = other.find((i) => same(i.value));
     if (!hit) return null;
     const value = escapeSsml(hit.value);
     const speech =
@@ -210,7 +223,7 @@ export function itemOp(ctx: Ctx, op: ItemOp, text: string, listSlot: VoiceSlot |
     return finish(ctx, { speech, listId: hit.listId });
   };
 
-  const match = matchItem(text, preferred, ctx.locale, { groupOf: (i) => i.listId });
+  const match = matchItem(text, preferred, ctx.locale, { groupOf: (i) => i.listId, keyOf });
   switch (match.kind) {
     case "one":
       if (match.exact) return act(ctx, op, match.item);

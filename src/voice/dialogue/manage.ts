@@ -7,7 +7,7 @@
  * (answerList). The shopping and to-do lists can be cleared but neither
  * deleted nor renamed, as over REST.
  */
-import { listNameTaken, matchList, sameItem } from "../match.ts";
+import { listNameTaken, matchList, sameAs } from "../match.ts";
 import { splitItems } from "../split.ts";
 import { escapeSsml } from "../ssml.ts";
 import { LIMITS, type VoiceListSummary, type VoiceReply, type VoiceSlot } from "../types.ts";
@@ -35,8 +35,8 @@ function target(ctx: Ctx, slot: VoiceSlot | undefined, action: ListAction): { li
 /** "delete milk" heard as "delete the list milk": an item of that name, and no list, is an item removal. */
 export function meantAnItem(ctx: Ctx, slot: VoiceSlot | undefined): slot is VoiceSlot {
   if (!named(slot) || slot.resolvedId || matchList(slot, ctx.lists.lists(), ctx.locale)) return false;
-  const said = slot.value.trim();
-  return ctx.lists.lists().some((l) => ctx.lists.items(l.id).some((i) => sameItem(i.value, said, ctx.locale)));
+  const same = sameAs(slot.value.trim(), ctx.locale);
+  return ctx.lists.lists().some((l) => ctx.lists.items(l.id).some((i) => same(i.value)));
 }
 
 function confirm(ctx: Ctx, question: string, pending: ListPending, listId: string): VoiceReply {

@@ -5,7 +5,7 @@
  * "what's on all my lists". Answers are short: a count and a few items, the
  * rest is one "read my … list" away.
  */
-import { sameItem } from "../match.ts";
+import { sameAs } from "../match.ts";
 import { trimFillers } from "../split.ts";
 import { escapeSsml } from "../ssml.ts";
 import type { VoiceItem, VoiceReply, VoiceSlot } from "../types.ts";
@@ -45,9 +45,10 @@ export function isOnList(ctx: Ctx, text: string, slot: VoiceSlot | undefined): V
   }
   const value = escapeSsml(said);
   // An open item first, wherever it is; a checked-off one only if no list has it open.
+  const same = sameAs(said, ctx.locale);
   for (const status of ["active", "completed"] as const) {
     for (const list of scope) {
-      const hit = ctx.lists.items(list.id).find((i) => i.status === status && sameItem(i.value, said, ctx.locale));
+      const hit = ctx.lists.items(list.id).find((i) => i.status === status && same(i.value));
       if (hit) return finish(ctx, { speech: ctx.say.isOnList(escapeSsml(hit.value), ref(list), status), listId: list.id });
     }
   }

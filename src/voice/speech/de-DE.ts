@@ -195,6 +195,8 @@ export const deDE: Speech = {
 
   moreLists: (n) => (n === 1 ? "Und eine weitere Liste." : `Und ${n} weitere Listen.`),
 
+  tooMuchAtOnce: "Das war leider zu viel auf einmal. Sag mir bitte nur ein paar Einträge auf einmal.",
+
   error: (code) => ERRORS[code],
 
   cardTitle: (l) => listName(l),

@@ -213,6 +213,8 @@ export function english(words: EnglishWords): Speech {
 
     moreLists: (n) => (n === 1 ? "And 1 more list." : `And ${n} more lists.`),
 
+    tooMuchAtOnce: "Sorry, that was too much at once. Please say a few items at a time.",
+
     error: (code) => errors[code],
 
     cardTitle: (l) => capitalize(englishListName(l)),

@@ -173,6 +173,9 @@ export interface Speech {
   /** After the summed-up lists: "And 12 more lists." */
   moreLists(count: number): string;
 
+  /** A slot value too long to take (src/voice/turn.ts MAX_SLOT_LENGTH). */
+  tooMuchAtOnce: string;
+
   /** For a store refusal, without the turn's details. */
   error(code: StoreErrorCode): string;
 

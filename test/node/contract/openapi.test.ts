@@ -54,6 +54,11 @@ describe("openapi.json", () => {
     expect(check.webhook({ ...ok, appUserId: "app-7" })).toEqual([]);
     expect(check.webhook({ ...ok, data: { listId: "L", source: "voice", extra: 1 } }).join()).toMatch(/extra/);
     expect(check.webhook({ ...ok, data: { listId: "L" } }).join()).toMatch(/source/);
+    // account_linked: the verified app user (verification configured) or the raw token (not), nothing else.
+    const linked = { type: "alexa.user.account_linked", userId: "u", timestamp: "2031-01-01T00:00:00.000Z" };
+    expect(check.webhook({ ...linked, data: { appUserId: "app-7" } })).toEqual([]);
+    expect(check.webhook({ ...linked, data: { accessToken: "tok" } })).toEqual([]);
+    expect(check.webhook({ ...linked, data: {} })).not.toEqual([]);
     const op = { id: "op_1", kind: "create", status: "failed", createdAt: "2031-01-01T00:00:00.000Z", updatedAt: "2031-01-01T00:00:00.000Z", reason: "X", error: "X" };
     expect(check.response("GET", "http://w/v1/users/u/operations/op_1", 200, op)).toEqual([]);
     expect(check.response("POST", "http://w/v1/users/u/lists/shopping/items", 400, { error: "VALIDATION_FAILED", message: "m", fields: [{ path: "value", message: "required" }] })).toEqual([]);

@@ -65,6 +65,17 @@ describe("app view: the lists an app builds from webhooks", () => {
     expect([values(view, "A"), values(view, "B"), view.users()]).toEqual([[["Shopping List", ["milk"]]], [["Shopping List", ["tea"]]], ["A", "B"]]);
   });
 
+  it("skill store: the webhooks of one list space, whichever Alexa user acted (or none: the app's own), build one view, under the space's id", () => {
+    const view = new AppView();
+    const inSpace = (type: string, data: unknown, userId?: string): WebhookBody => ({ ...w(type, data, userId as string), spaceId: "fam-1" });
+    view.apply(inSpace("alexa.list.items.created", { listId: SHOP, defaultKind: "shopping", items: [item("i1", "milk")], source: "voice" }, "amzn1.ask.account.A"));
+    view.apply(inSpace("alexa.list.items.created", { listId: SHOP, defaultKind: "shopping", items: [item("i2", "eggs")], source: "voice" }, "amzn1.ask.account.B"));
+    view.apply(inSpace("alexa.list.items.updated", { listId: SHOP, defaultKind: "shopping", items: [item("i1", "milk", 2, "completed")], source: "app" }));
+    expect(values(view, "fam-1")).toEqual([["Shopping List", ["milk ✓", "eggs"]]]);
+    expect(view.lists("amzn1.ask.account.A")).toEqual([]);
+    expect(view.users()).toEqual(["fam-1"]);
+  });
+
   it("list created, renamed and deleted", () => {
     const view = new AppView();
     view.apply(w("alexa.list.created", { listId: "L", name: "Hardware", state: "active", version: 1, defaultKind: null, source: "alexa-app" }));

@@ -29,6 +29,17 @@ describe("fake app: webhooks", () => {
     expect(app.log.stats()).toEqual({ unique: 2, receipts: 3, rejected: 0, refused: 0 });
   });
 
+  it("GET /_app/webhooks?spaceId= answers one list space's webhooks, whichever user acted (or none)", async () => {
+    const app = new FakeApp({ secret: SECRET });
+    await app.handle(await signed("msg_1", { ...created, spaceId: "fam-1" }));
+    const { userId: _none, ...byApp } = created;
+    await app.handle(await signed("msg_2", { ...byApp, type: "outbox.completed", spaceId: "fam-1" }));
+    await app.handle(await signed("msg_3", { ...created, userId: "amzn1.ask.account.B", spaceId: "fam-2" }));
+    const res = (await app.handle(new Request("http://app.test/_app/webhooks?spaceId=fam-1"))) as Response;
+    const body = (await res.json()) as { webhooks: { webhookId: string }[] };
+    expect(body.webhooks.map((w) => w.webhookId)).toEqual(["msg_1", "msg_2"]);
+  });
+
   it("rejects a bad signature with 401 and records nothing", async () => {
     const app = new FakeApp({ secret: SECRET });
     const res = (await app.handle(await signed("msg_1", created, "whsec_b3RoZXItc2VjcmV0"))) as Response;
