@@ -7,23 +7,26 @@
  *
  * Environment: BENCH_RUNS (runs per measurement, default 5),
  * BENCH_ONLY (comma-separated section keys: verify-node, verify-workerd, e2e,
- * outbound, size, voice-worst, mcp) to run a subset while developing — a subset run prints its
- * report and leaves BENCHMARKS.md alone. BENCH_E2E_SCENARIOS (comma-separated:
+ * outbound, size, voice-worst, mcp, cost) to run a subset while developing — a subset run prints its
+ * report and leaves BENCHMARKS.md alone, unless BENCH_WRITE=1: then the
+ * sections it ran replace theirs in BENCHMARKS.md (and their target rows), the
+ * rest of the file stays as the last full run wrote it. BENCH_E2E_SCENARIOS (comma-separated:
  * floorEntry, floor, message, list, forgery, intentAdd, intentRead) runs only
  * those rows of section 2 (the floor is always run). BENCH_WORKER_LOG=1 prints the
  * Worker's console output during sections 2–3 (otherwise only counted).
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { machineInfo } from "./lib/machine.ts";
-import { notMeasured, renderReport, table, type SectionResult } from "./lib/report.ts";
+import { notMeasured, renderReport, spliceSections, table, type SectionResult } from "./lib/report.ts";
 import { measureSize } from "./size.ts";
 import { benchNodeVerification } from "./verify/node.ts";
 import { benchWorkerdVerification } from "./verify/workerd.ts";
 import { benchEndToEnd } from "./e2e/index.ts";
 import { benchOutbound } from "./outbound/index.ts";
+import { benchCost } from "./cost.ts";
 import { benchVoiceWorst, TARGET_MS as VOICE_TARGET_MS } from "./voice/worst.ts";
 import { benchMcp } from "./mcp/index.ts";
 
@@ -35,8 +38,9 @@ if (process.argv.includes("--help") || process.argv.includes("-h")) {
   console.log(`usage: npm run bench [-- --help]
   Measures everything on this machine (several minutes) and rewrites BENCHMARKS.md.
   BENCH_RUNS=N        runs per measurement (default 5)
-  BENCH_ONLY=a,b      only these sections (verify-node, verify-workerd, e2e, outbound, size, voice-worst, mcp);
+  BENCH_ONLY=a,b      only these sections (verify-node, verify-workerd, e2e, outbound, size, voice-worst, mcp, cost);
                       a subset prints its report and leaves BENCHMARKS.md alone
+  BENCH_WRITE=1       with BENCH_ONLY: write those sections into BENCHMARKS.md in place
   e.g. BENCH_ONLY=size npm run bench        BENCH_ONLY=verify-node BENCH_RUNS=2 npm run bench`);
   process.exit(0);
 }
@@ -103,6 +107,18 @@ const sections: Entry[] = [
       "MCP tools/call read_list (20 items): p99 under Alexa+'s 500 ms at 1 and 20 connections, no errors",
     ],
     run: () => benchMcp(root, { runs }),
+  },
+  {
+    key: "cost",
+    title: "7. Cost per operation",
+    targets: [
+      "Cost: a voice read writes 0 rows",
+      "Cost: a voice add of one item writes at most 5 rows, webhook queue included",
+      "Cost: a cold start of an existing object runs at most 2 statements before it serves",
+      "Cost: a new user writes at most 25 rows",
+      "Cost: an empty user's database stays under 40 KB",
+    ],
+    run: () => benchCost(root),
   },
 ];
 
@@ -172,7 +188,11 @@ async function main(): Promise<void> {
     ),
   ].join("\n");
   const report = renderReport({ header, sections: results });
-  if (only) {
+  if (only && process.env.BENCH_WRITE === "1") {
+    const file = path.join(root, "BENCHMARKS.md");
+    await writeFile(file, spliceSections(await readFile(file, "utf8"), results));
+    process.stderr.write(`bench: wrote ${results.length} section(s) into BENCHMARKS.md\n`);
+  } else if (only) {
     process.stdout.write(report);
   } else {
     await writeFile(path.join(root, "BENCHMARKS.md"), report);

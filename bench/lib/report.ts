@@ -101,3 +101,36 @@ export function renderReport(opts: {
   const body = opts.sections.map(([title, r]) => `## ${title}\n\n${r.markdown.trim()}\n`).join("\n");
   return `${opts.header.trim()}\n\n## Targets\n\n${summary}\n\n${body}`;
 }
+
+/**
+ * BENCHMARKS.md with the given sections replaced (or appended) and their
+ * target rows replaced in the summary; everything else as it was. For a
+ * `BENCH_ONLY=… BENCH_WRITE=1` run: each section still comes from one run.
+ * @example spliceSections(await readFile("BENCHMARKS.md", "utf8"), [["7. Cost per operation", result]])
+ */
+export function spliceSections(doc: string, sections: readonly (readonly [string, SectionResult])[]): string {
+  let out = doc;
+  for (const [title, r] of sections) {
+    const body = `## ${title}\n\n${r.markdown.trim()}\n`;
+    const start = out.indexOf(`## ${title}\n`);
+    if (start < 0) {
+      out = `${out.trimEnd()}\n\n${body}`;
+    } else {
+      const next = out.indexOf("\n## ", start + 3);
+      out = out.slice(0, start) + body + (next < 0 ? "" : out.slice(next));
+    }
+    // Target rows: drop this section's old ones (by target name), add the new ones at the end of the summary.
+    const rows = r.targets.map((t) => table(["Target", "Measured", "Verdict"], [[t.target, t.measured, verdict(t.met)]]).split("\n")[2]!);
+    const names = r.targets.map((t) => `| ${t.target.replace(/\|/g, "\\|")} |`);
+    const kept = out.split("\n").filter((l) => !names.some((n) => l.startsWith(n)));
+    // The summary table: the first table after "## Targets"; the new rows go at its end.
+    let at = kept.indexOf("## Targets");
+    if (at >= 0) {
+      while (at < kept.length && !kept[at]!.startsWith("|")) at++;
+      while (at < kept.length && kept[at]!.startsWith("|")) at++;
+      kept.splice(at, 0, ...rows);
+    }
+    out = kept.join("\n");
+  }
+  return out;
+}

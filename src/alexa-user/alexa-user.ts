@@ -58,6 +58,9 @@ import { ItemMap, migrateItemMap } from "./item-map.ts";
 import { migrateOpProgress, OpProgress } from "./op-progress.ts";
 import type { EnqueueOptions } from "../shared/outbox/outbox.ts";
 import { createListStore, type HeldList, type ListStore } from "./lists/index.ts";
+import { createOutboxTables } from "../shared/outbox/store.ts";
+import { migrateRegistryReport } from "../registry/reporter.ts";
+import { ensureSchema, type Schema } from "../storage/schema.ts";
 import { Outbound, type EnqueueReply, type GetOperationReply } from "./outbox/service.ts";
 import type { OutboxPort } from "../shared/ports.ts";
 import type { BridgeOperation } from "../protocol/bridge-message.ts";
@@ -69,6 +72,33 @@ import { AlarmSchedule } from "../shared/schedule.ts";
 import { SyncRunner } from "./sync-runner.ts";
 import { migrateTombstone, Tombstone } from "../shared/tombstone.ts";
 import { deadLetterTtlMs, migrateWebhookQueue, WebhookQueue, type DeadLetter, type QueuedWebhook } from "../shared/webhook-queue.ts";
+
+/**
+ * The user object's tables. Raise `version` with every change to a part's
+ * tables; the migration functions are idempotent. Version 2: the webhook
+ * queue without AUTOINCREMENT and UNIQUE msg_id (fewer rows per webhook).
+ * Version 3: the tables keyed by text (dedupe, op progress, own writes, held
+ * deletes, item map) WITHOUT ROWID (one row per insert instead of two).
+ * Version 4: the space membership (space-link.ts); the skill store's tables
+ * left for the list space's object (0.2's move once: legacy-lists.ts).
+ */
+export const ALEXA_USER_SCHEMA: Schema = {
+  name: "alexa-user",
+  version: 4,
+  migrate: (sql) => {
+    migrateProfile(sql);
+    migrateDedupe(sql);
+    migrateItemMap(sql);
+    migrateEcho(sql);
+    migrateHeldDeletes(sql);
+    migrateOpProgress(sql);
+    migrateWebhookQueue(sql);
+    migrateTombstone(sql);
+    createOutboxTables(sql);
+    migrateRegistryReport(sql);
+    migrateSpaceLink(sql);
+  },
+};
 
 /** Alexa's acknowledgement. */
 export const ACK: AlexaAnswer = { status: 200, body: { version: "1.0", response: {} } };
@@ -132,22 +162,16 @@ export class AlexaUser extends DurableObject<Env> {
   }
 
   /**
-   * Creates every part's tables (idempotent) and the parts. Runs at start and
-   * again after an erasure, which drops all tables. A new part is added here:
-   * create its tables, build it, and register it with the schedule if it has
-   * timed work.
+   * Makes the tables current (ALEXA_USER_SCHEMA) and creates the parts. Runs
+   * at start and again after an erasure, which drops all tables. A new part
+   * is added here: its tables in ALEXA_USER_SCHEMA (raise the version), build
+   * it, and register it with the schedule if it has timed work.
    */
   protected build(): void {
     const sql = this.ctx.storage.sql;
-    migrateProfile(sql);
-    migrateDedupe(sql);
-    migrateItemMap(sql);
-    migrateEcho(sql);
-    migrateHeldDeletes(sql);
-    migrateOpProgress(sql);
-    migrateWebhookQueue(sql);
-    migrateTombstone(sql);
-    migrateSpaceLink(sql);
+    // One SELECT when the tables are current (src/storage/schema.ts). The lists
+    // live in the list space's object (src/space/list-space.ts), not here.
+    ensureSchema(this.ctx, ALEXA_USER_SCHEMA);
 
     this.schedule = new AlarmSchedule(this.ctx.storage);
     this.profile = new ProfileStore(sql);

@@ -15,6 +15,7 @@
  * Only acknowledged (handled) answers are recorded; a 5xx is not, so Alexa's
  * redelivery tries again.
  */
+import { ensureTable, notWithoutRowid } from "../storage/schema.ts";
 import type { ResponseEnvelope } from "ask-sdk-model";
 import type { AlarmParticipant } from "../shared/schedule.ts";
 
@@ -38,11 +39,15 @@ export type AlexaAnswerBody =
  * @example migrateDedupe(ctx.storage.sql);
  */
 export function migrateDedupe(sql: SqlStorage): void {
-  sql.exec(`CREATE TABLE IF NOT EXISTS handled_requests (
-    key TEXT PRIMARY KEY,
-    handled_at INTEGER NOT NULL,
-    answer TEXT NOT NULL
-  )`);
+  // WITHOUT ROWID: the key is the table (one row per insert, not two); older databases are rebuilt.
+  ensureTable(sql, "handled_requests", (t) => `CREATE TABLE IF NOT EXISTS ${t} (
+      key TEXT PRIMARY KEY,
+      handled_at INTEGER NOT NULL,
+      answer TEXT NOT NULL
+    ) WITHOUT ROWID`, {
+    columns: "key, handled_at, answer",
+    outdated: notWithoutRowid,
+  });
   sql.exec(`CREATE INDEX IF NOT EXISTS handled_requests_at ON handled_requests (handled_at)`);
 }
 

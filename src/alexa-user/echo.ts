@@ -6,6 +6,7 @@
  * hour, and a write's event normally arrives within seconds.
  * Synchronous SQL; also the alarm part that forgets old writes.
  */
+import { ensureTable, notWithoutRowid } from "../storage/schema.ts";
 import type { OwnWrite } from "../sync/echo.ts";
 import type { AlarmParticipant } from "../shared/schedule.ts";
 
@@ -20,13 +21,17 @@ const DELETE_VERSION = -1;
  * @example migrateEcho(ctx.storage.sql);
  */
 export function migrateEcho(sql: SqlStorage): void {
-  sql.exec(`CREATE TABLE IF NOT EXISTS own_writes (
-    item_id TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    list_id TEXT NOT NULL,
-    written_at INTEGER NOT NULL,
-    PRIMARY KEY (item_id, version)
-  )`);
+  // WITHOUT ROWID: the key is the table (one row per insert, not two); older databases are rebuilt.
+  ensureTable(sql, "own_writes", (t) => `CREATE TABLE IF NOT EXISTS ${t} (
+      item_id TEXT NOT NULL,
+      version INTEGER NOT NULL,
+      list_id TEXT NOT NULL,
+      written_at INTEGER NOT NULL,
+      PRIMARY KEY (item_id, version)
+    ) WITHOUT ROWID`, {
+    columns: "item_id, version, list_id, written_at",
+    outdated: notWithoutRowid,
+  });
   sql.exec(`CREATE INDEX IF NOT EXISTS own_writes_at ON own_writes (written_at)`);
 }
 

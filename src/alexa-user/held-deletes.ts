@@ -4,6 +4,7 @@
  * durably so that an eviction or a restart cannot lose them: the object's
  * alarm releases them. Synchronous SQL.
  */
+import { ensureTable, notWithoutRowid } from "../storage/schema.ts";
 import type { HeldDelete } from "../sync/moves.ts";
 
 /**
@@ -11,12 +12,16 @@ import type { HeldDelete } from "../sync/moves.ts";
  * @example migrateHeldDeletes(ctx.storage.sql);
  */
 export function migrateHeldDeletes(sql: SqlStorage): void {
-  sql.exec(`CREATE TABLE IF NOT EXISTS held_deletes (
-    item_id TEXT PRIMARY KEY,
-    list_id TEXT NOT NULL,
-    held_at INTEGER NOT NULL,
-    release_at INTEGER NOT NULL
-  )`);
+  // WITHOUT ROWID: the key is the table (one row per insert, not two); older databases are rebuilt.
+  ensureTable(sql, "held_deletes", (t) => `CREATE TABLE IF NOT EXISTS ${t} (
+      item_id TEXT PRIMARY KEY,
+      list_id TEXT NOT NULL,
+      held_at INTEGER NOT NULL,
+      release_at INTEGER NOT NULL
+    ) WITHOUT ROWID`, {
+    columns: "item_id, list_id, held_at, release_at",
+    outdated: notWithoutRowid,
+  });
   sql.exec(`CREATE INDEX IF NOT EXISTS held_deletes_release ON held_deletes (release_at)`);
 }
 

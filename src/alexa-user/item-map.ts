@@ -8,6 +8,7 @@
  * Keyed by the Alexa item id (stable across moves, per Amazon). An app id
  * points at one Alexa item at most (unique index). Synchronous SQL.
  */
+import { ensureTable, notWithoutRowid } from "../storage/schema.ts";
 
 /** One mapped item. */
 export interface MappedItem {
@@ -33,13 +34,17 @@ interface Row extends Record<string, SqlStorageValue> {
  * @example migrateItemMap(ctx.storage.sql);
  */
 export function migrateItemMap(sql: SqlStorage): void {
-  sql.exec(`CREATE TABLE IF NOT EXISTS item_map (
-    alexa_item_id TEXT PRIMARY KEY,
-    list_id TEXT NOT NULL,
-    app_item_id TEXT,
-    version INTEGER,
-    updated_at INTEGER NOT NULL
-  )`);
+  // WITHOUT ROWID: the key is the table (one row per insert, not two); older databases are rebuilt.
+  ensureTable(sql, "item_map", (t) => `CREATE TABLE IF NOT EXISTS ${t} (
+      alexa_item_id TEXT PRIMARY KEY,
+      list_id TEXT NOT NULL,
+      app_item_id TEXT,
+      version INTEGER,
+      updated_at INTEGER NOT NULL
+    ) WITHOUT ROWID`, {
+    columns: "alexa_item_id, list_id, app_item_id, version, updated_at",
+    outdated: notWithoutRowid,
+  });
   sql.exec(`CREATE UNIQUE INDEX IF NOT EXISTS item_map_app ON item_map (app_item_id) WHERE app_item_id IS NOT NULL`);
   sql.exec(`CREATE INDEX IF NOT EXISTS item_map_list ON item_map (list_id)`);
 }

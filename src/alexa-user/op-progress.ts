@@ -16,6 +16,7 @@
  * redelivered) are forgotten after {@link OP_PROGRESS_RETENTION_MS} by the
  * alarm. Synchronous SQL.
  */
+import { ensureTable, notWithoutRowid } from "../storage/schema.ts";
 import type { CreateAttempt } from "../sync/adopt.ts";
 import type { AlarmParticipant } from "../shared/schedule.ts";
 
@@ -31,12 +32,16 @@ export const OP_PROGRESS_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
  * @example migrateOpProgress(ctx.storage.sql);
  */
 export function migrateOpProgress(sql: SqlStorage): void {
-  sql.exec(`CREATE TABLE IF NOT EXISTS op_progress (
-    op_id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    started_at INTEGER NOT NULL,
-    detail TEXT NOT NULL
-  )`);
+  // WITHOUT ROWID: the key is the table (one row per insert, not two); older databases are rebuilt.
+  ensureTable(sql, "op_progress", (t) => `CREATE TABLE IF NOT EXISTS ${t} (
+      op_id TEXT PRIMARY KEY,
+      kind TEXT NOT NULL,
+      started_at INTEGER NOT NULL,
+      detail TEXT NOT NULL
+    ) WITHOUT ROWID`, {
+    columns: "op_id, kind, started_at, detail",
+    outdated: notWithoutRowid,
+  });
   sql.exec(`CREATE INDEX IF NOT EXISTS op_progress_started ON op_progress (started_at)`);
 }
 

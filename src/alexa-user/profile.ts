@@ -95,9 +95,15 @@ export class ProfileStore {
    * Creates the row on first contact and records the region endpoint of the
    * latest request. A user we hear from has the skill enabled, unless a
    * `SkillDisabled` said otherwise (that flag is only changed by skill events).
+   * Writes only when the row is missing or the endpoint changed: every request
+   * touches, and a row written is billed, so a read that rewrote the same
+   * values cost a row. `updated_at` is therefore the last change, not the
+   * last request (nothing reads it as activity).
    * @example profile.touch(userId, envelope.context.System.apiEndpoint, now);
    */
   touch(userId: string, apiEndpoint: string | null, now: number): void {
+    const row = this.#row();
+    if (row && (apiEndpoint === null || apiEndpoint === row.api_endpoint)) return;
     this.#write(
       `INSERT INTO profile (id, user_id, api_endpoint, created_at, updated_at) VALUES (1, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET

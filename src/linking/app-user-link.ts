@@ -23,6 +23,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.ts";
+import { ensureSchema, type Schema } from "../storage/schema.ts";
 
 interface LinkRow extends Record<string, SqlStorageValue> {
   user_id: string;
@@ -33,6 +34,29 @@ interface LinkRow extends Record<string, SqlStorageValue> {
 
 /** What {@link AppUserLink.link} did. @example if (r.outcome === "moved") console.log(r.previous); */
 export type LinkOutcome = { outcome: "linked" | "unchanged" } | { outcome: "moved"; previous: string } | { outcome: "stale"; current: string };
+
+/**
+ * The link's table. Version 2 (0.3): the list space of the link (skill
+ * store); rows of 0.2 have none (resolved through the Alexa user), so
+ * existing rows keep NULL.
+ * @example ensureSchema(ctx, APP_USER_LINK_SCHEMA);
+ */
+export const APP_USER_LINK_SCHEMA: Schema = {
+  name: "app-user-link",
+  version: 2,
+  migrate: (sql) => {
+    sql.exec(`CREATE TABLE IF NOT EXISTS app_user_link (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      user_id TEXT NOT NULL,
+      linked_at INTEGER NOT NULL,
+      previous_user_id TEXT,
+      space_id TEXT
+    )`);
+    if (!sql.exec(`PRAGMA table_info(app_user_link)`).toArray().some((c) => c.name === "space_id")) {
+      sql.exec(`ALTER TABLE app_user_link ADD COLUMN space_id TEXT`);
+    }
+  },
+};
 
 /**
  * One app user's current Alexa userId.
@@ -46,16 +70,7 @@ export class AppUserLink extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
-    this.#sql.exec(`CREATE TABLE IF NOT EXISTS app_user_link (
-      id INTEGER PRIMARY KEY CHECK (id = 1),
-      user_id TEXT NOT NULL,
-      linked_at INTEGER NOT NULL,
-      previous_user_id TEXT
-    )`);
-    // 0.3: the list space of the link (skill store); rows of 0.2 have none (resolved through the Alexa user).
-    if (!this.#sql.exec(`PRAGMA table_info(app_user_link)`).toArray().some((c) => c.name === "space_id")) {
-      this.#sql.exec(`ALTER TABLE app_user_link ADD COLUMN space_id TEXT`);
-    }
+    ensureSchema(ctx, APP_USER_LINK_SCHEMA);
   }
 
   /**

@@ -15,6 +15,14 @@ export type RegistryWrite = (userId: string, entry: RegistryEntry | null) => Pro
  * const reporter = new RegistryReporter(ctx.storage.sql, (id, e) => shardFor(id).put(id, e));
  * await reporter.report(userId, entry);
  */
+/**
+ * Creates the reporter's table (idempotent; part of the owning object's schema, src/storage/schema.ts).
+ * @example migrateRegistryReport(ctx.storage.sql);
+ */
+export function migrateRegistryReport(sql: SqlStorage): void {
+  sql.exec("CREATE TABLE IF NOT EXISTS registry_report (id INTEGER PRIMARY KEY CHECK (id = 1), entry TEXT NOT NULL)");
+}
+
 export class RegistryReporter {
   readonly #sql: SqlStorage;
   readonly #write: RegistryWrite;
@@ -22,7 +30,6 @@ export class RegistryReporter {
   constructor(sql: SqlStorage, write: RegistryWrite) {
     this.#sql = sql;
     this.#write = write;
-    sql.exec("CREATE TABLE IF NOT EXISTS registry_report (id INTEGER PRIMARY KEY CHECK (id = 1), entry TEXT NOT NULL)");
   }
 
   /** The entry last written, or null. @example reporter.last()?.enabled */

@@ -19,6 +19,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.ts";
 import { wakeAtOf, type RegistryEntry } from "./entry.ts";
 import { mapLimit } from "./map-limit.ts";
+import { ensureSchema, ensureTable, notWithoutRowid, type Schema } from "../storage/schema.ts";
 
 /** After a failed poke, the user is retried no sooner than this. */
 export const POKE_RETRY_MS = 60 * 60_000;
@@ -63,6 +64,26 @@ export interface CursorWindow {
   wrapped: boolean;
 }
 
+/** A shard's tables (src/storage/schema.ts): one SELECT per start once current. */
+const REGISTRY_SCHEMA: Schema = {
+  name: "user-registry",
+  // 2: registry_users WITHOUT ROWID (one row written per entry, not two; rebuilt with its rows).
+  version: 2,
+  migrate: (sql) => {
+    const create = (t: string) => `CREATE TABLE IF NOT EXISTS ${t} (
+      user_id TEXT PRIMARY KEY,
+      enabled INTEGER NOT NULL,
+      next_sync_at INTEGER,
+      next_due_at INTEGER,
+      wake_at INTEGER,
+      at INTEGER NOT NULL
+    ) WITHOUT ROWID`;
+    ensureTable(sql, "registry_users", create, { columns: "user_id, enabled, next_sync_at, next_due_at, wake_at, at", outdated: notWithoutRowid });
+    sql.exec("CREATE INDEX IF NOT EXISTS registry_users_wake ON registry_users(wake_at) WHERE wake_at IS NOT NULL");
+    sql.exec("CREATE TABLE IF NOT EXISTS registry_meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL)");
+  },
+};
+
 function toEntry(r: UserRow): RegistryEntry {
   return { enabled: r.enabled === 1, nextSyncAt: r.next_sync_at, nextDueAt: r.next_due_at, at: r.at };
 }
@@ -80,16 +101,7 @@ export class UserRegistry extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
-    this.#sql.exec(`CREATE TABLE IF NOT EXISTS registry_users (
-      user_id TEXT PRIMARY KEY,
-      enabled INTEGER NOT NULL,
-      next_sync_at INTEGER,
-      next_due_at INTEGER,
-      wake_at INTEGER,
-      at INTEGER NOT NULL
-    )`);
-    this.#sql.exec("CREATE INDEX IF NOT EXISTS registry_users_wake ON registry_users(wake_at) WHERE wake_at IS NOT NULL");
-    this.#sql.exec("CREATE TABLE IF NOT EXISTS registry_meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL)");
+    ensureSchema(ctx, REGISTRY_SCHEMA);
   }
 
   /**

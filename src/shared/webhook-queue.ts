@@ -42,6 +42,7 @@ import { backoffDelay, parseRetryAfter } from "../util/backoff.ts";
 import { fetchWithTimeout } from "../util/fetch-timeout.ts";
 import { MAX_WEBHOOK_BODY_BYTES } from "../sync/split.ts";
 import { buildWebhookBody, webhookHeaders } from "../webhooks/standard-webhooks.ts";
+import { rebuildTable, tableSql } from "../storage/schema.ts";
 
 /** Thrown by {@link WebhookQueue.enqueue} for a body over {@link MAX_WEBHOOK_BODY_BYTES} (strict mode) or over the row cap. */
 export class WebhookTooLargeError extends Error {
@@ -161,13 +162,17 @@ interface Row extends Record<string, SqlStorageValue> {
 }
 
 /**
- * Creates the table (idempotent).
+ * Creates the table (idempotent). `seq` is a plain rowid and `msg_id` has no
+ * UNIQUE index: every index entry and the AUTOINCREMENT counter are rows
+ * written (and billed) with each webhook. Order holds without AUTOINCREMENT
+ * (a new rowid is above every stored one, and only stored rows are ordered);
+ * msg ids are random (122 bits) and never looked up.
  * @example migrateWebhookQueue(ctx.storage.sql);
  */
 export function migrateWebhookQueue(sql: SqlStorage): void {
-  sql.exec(`CREATE TABLE IF NOT EXISTS webhook_queue (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    msg_id TEXT NOT NULL UNIQUE,
+  const create = (t: string) => `CREATE TABLE IF NOT EXISTS ${t} (
+    seq INTEGER PRIMARY KEY,
+    msg_id TEXT NOT NULL,
     type TEXT NOT NULL,
     body TEXT NOT NULL,
     created_at INTEGER NOT NULL,
@@ -175,7 +180,12 @@ export function migrateWebhookQueue(sql: SqlStorage): void {
     next_attempt_at INTEGER NOT NULL,
     last_error TEXT,
     dead_at INTEGER
-  )`);
+  )`;
+  // Before schema version 2 the table had AUTOINCREMENT and a UNIQUE msg_id.
+  if (/AUTOINCREMENT/i.test(tableSql(sql, "webhook_queue") ?? "")) {
+    rebuildTable(sql, "webhook_queue", create, "seq, msg_id, type, body, created_at, attempts, next_attempt_at, last_error, dead_at");
+  }
+  sql.exec(create("webhook_queue"));
 }
 
 /**

@@ -35,18 +35,20 @@ import { StoreError } from "../shared/list-store.ts";
 import type { EnqueueOptions, Outbox } from "../shared/outbox/outbox.ts";
 import type { OperationView } from "../shared/ports.ts";
 import { AlarmSchedule } from "../shared/schedule.ts";
-import { migrateTombstone, Tombstone, TOMBSTONE_TTL_MS } from "../shared/tombstone.ts";
-import { deadLetterTtlMs, migrateWebhookQueue, WebhookQueue, type DeadLetter, type QueuedWebhook } from "../shared/webhook-queue.ts";
+import { Tombstone, TOMBSTONE_TTL_MS } from "../shared/tombstone.ts";
+import { deadLetterTtlMs, WebhookQueue, type DeadLetter, type QueuedWebhook } from "../shared/webhook-queue.ts";
 import type { Locale } from "../voice/intents.ts";
 import type { VoiceChange } from "../voice/types.ts";
 import type { ToolCall } from "../mcp/call.ts";
+import { ensureSchema } from "../storage/schema.ts";
 import { actorFields, type Actor, type AssistantActor, type VoiceActor } from "./actor.ts";
 import { runAssistantCall } from "./assistant-call.ts";
-import { Members, migrateMembers, type JoinOutcome } from "./members.ts";
+import { Members, type JoinOutcome } from "./members.ts";
 import { exportLists, mergeLists, type MergeResult, type MovedList } from "./merge.ts";
 import { operationBook } from "./operations.ts";
 import { SkillStore } from "./skill-store.ts";
 import { spaceKind } from "./space-id.ts";
+import { LIST_SPACE_SCHEMA } from "./space-schema.ts";
 import type { SpaceAssistantReply, SpaceEnqueueReply, SpaceView, SpaceVoiceReply } from "./rpc.ts";
 
 /** The alarm backstop for queued webhooks (as in the Alexa user's object). */
@@ -97,10 +99,8 @@ export class ListSpace extends DurableObject<Env> {
   /** Creates the tables (idempotent) and the parts; again after an erasure. */
   protected build(): void {
     const sql = this.ctx.storage.sql;
-    sql.exec(`CREATE TABLE IF NOT EXISTS space_meta (id INTEGER PRIMARY KEY CHECK (id = 1), created_at INTEGER NOT NULL)`);
-    migrateMembers(sql);
-    migrateWebhookQueue(sql);
-    migrateTombstone(sql);
+    // One SELECT when the tables are current (space-schema.ts); after an erasure it creates them again.
+    ensureSchema(this.ctx, LIST_SPACE_SCHEMA);
     this.schedule = new AlarmSchedule(this.ctx.storage);
     this.members = new Members(sql);
     this.tombstone = new Tombstone(sql);

@@ -26,7 +26,8 @@ export interface Member {
 export type JoinOutcome = "joined" | "unchanged" | "stale";
 
 /**
- * Creates the table (idempotent). @example migrateMembers(ctx.storage.sql);
+ * Creates the table (idempotent). WITHOUT ROWID: keyed by text, so one row
+ * written per join instead of a table row and an index entry. @example migrateMembers(ctx.storage.sql);
  */
 export function migrateMembers(sql: SqlStorage): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS space_members (
@@ -34,7 +35,7 @@ export function migrateMembers(sql: SqlStorage): void {
     app_user_id TEXT,
     state TEXT NOT NULL,
     at INTEGER NOT NULL
-  )`);
+  ) WITHOUT ROWID`);
 }
 
 /**

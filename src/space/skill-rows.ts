@@ -9,7 +9,7 @@
 import { StoreError } from "../shared/list-store.ts";
 import type { ReadList } from "../sync/snapshot.ts";
 import { LIMITS, type DefaultListKind, type ItemStatus, type VoiceListSummary } from "../voice/types.ts";
-import { DEFAULT_LIST_ID, DEFAULT_LIST_NAME, migrateSkillLists, nameKey, newId, toListItem, toMetadata, type ItemRow, type ListRow } from "./skill-tables.ts";
+import { DEFAULT_LIST_ID, DEFAULT_LIST_NAME, nameKey, newId, toListItem, toMetadata, type ItemRow, type ListRow } from "./skill-tables.ts";
 
 /** Shopping, then to-do, then custom lists in the order they were made. */
 const LIST_ORDER = "CASE l.default_kind WHEN 'shopping' THEN 0 WHEN 'todo' THEN 1 ELSE 2 END, l.seq";
@@ -34,12 +34,18 @@ export class SkillRows {
   constructor(sql: SqlStorage, now: () => number) {
     this.sql = sql;
     this.#now = now;
-    migrateSkillLists(sql);
+    // Its tables: migrateSkillLists (skill-tables.ts), made current by the owning object's schema.
   }
 
   /** Creates the shopping and to-do lists if missing (0 rows written once they exist). @example rows.ensureDefaults() */
   ensureDefaults(): void {
     if (this.#defaultsReady) return;
+    // Read first: an INSERT that hits the conflict still counts a row written (billed), at every object start.
+    const present = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM skill_lists WHERE default_kind IS NOT NULL`).one().n;
+    if (present === 2) {
+      this.#defaultsReady = true;
+      return;
+    }
     const now = this.#now();
     for (const kind of ["shopping", "todo"] as const satisfies readonly DefaultListKind[]) {
       this.sql.exec(

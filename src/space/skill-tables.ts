@@ -13,12 +13,15 @@
  *   list order, so an item restored by "undo" goes back to its place.
  * - `skill_undo`: the latest voice changes with what reverts them (JSON),
  *   per actor (src/space/actor.ts), read and written only by the undo journal
- *   (undo-journal.ts).
+ *   (undo-journal.ts). Its `seq` is a plain rowid: nothing outlives its
+ *   entry, and AUTOINCREMENT would write a `sqlite_sequence` row (billed) on
+ *   every voice change.
  *
  * These tables live in the list space's object (src/space/list-space.ts).
  * Before 0.3 they lived in each Alexa user's object, `skill_undo` without its
  * `actor` column; src/alexa-user/legacy-lists.ts moves such lists once.
  */
+import { rebuildTable, tableSql, type Schema } from "../storage/schema.ts";
 import type { ListItem, ListMetadata } from "../alexa/list-api.ts";
 import type { DefaultListKind, ItemStatus } from "../voice/types.ts";
 
@@ -82,14 +85,22 @@ export function migrateSkillLists(sql: SqlStorage): void {
   )`);
   sql.exec(`CREATE INDEX IF NOT EXISTS skill_items_list ON skill_items (list_id, seq)`);
   sql.exec(`CREATE UNIQUE INDEX IF NOT EXISTS skill_items_app ON skill_items (app_item_id) WHERE app_item_id IS NOT NULL`);
-  sql.exec(`CREATE TABLE IF NOT EXISTS skill_undo (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    actor TEXT NOT NULL,
-    at INTEGER NOT NULL,
-    entry TEXT NOT NULL
-  )`);
-  sql.exec(`CREATE INDEX IF NOT EXISTS skill_undo_actor ON skill_undo (actor, seq)`);
+  const undo = (t: string) => `CREATE TABLE IF NOT EXISTS ${t} (seq INTEGER PRIMARY KEY, actor TEXT NOT NULL, at INTEGER NOT NULL, entry TEXT NOT NULL)`;
+  // Before skill-lists version 2 it had AUTOINCREMENT (at most a few rows per actor to copy).
+  if (/AUTOINCREMENT/i.test(tableSql(sql, "skill_undo") ?? "")) rebuildTable(sql, "skill_undo", undo, "seq, actor, at, entry");
+  sql.exec(undo("skill_undo"));
+  // No index on actor: the journal holds a few entries per speaker (LIMITS, the undo window), so a
+  // scan reads a handful of rows (cheap) where the index would write one more row per voice change.
+  sql.exec(`DROP INDEX IF EXISTS skill_undo_actor`);
 }
+
+/**
+ * The skill store's tables as a versioned schema (src/storage/schema.ts), for
+ * the object that holds the lists.
+ * @example ensureSchema(ctx, SKILL_LISTS_SCHEMA);
+ */
+export const SKILL_LISTS_SCHEMA: Schema = { name: "skill-lists", version: 2, migrate: migrateSkillLists };
+
 
 /**
  * The key that keeps list names unique: trimmed, inner spaces collapsed, lower case.

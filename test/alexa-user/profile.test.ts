@@ -28,6 +28,21 @@ describe("ProfileStore", () => {
       });
     }));
 
+  it("a request with the endpoint already stored (or none) writes no row; a new endpoint is written", () =>
+    runInDurableObject(env.ALEXA_USER.getByName(newUserId("profile-touch")), (_i: AlexaUser, state) => {
+      const sql = state.storage.sql;
+      migrateProfile(sql);
+      const p = new ProfileStore(sql);
+      const written = () => sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM profile WHERE updated_at > 1").one().n;
+      p.touch("u1", "https://api.eu.amazonalexa.com", 1);
+      p.touch("u1", "https://api.eu.amazonalexa.com", 2);
+      p.touch("u1", null, 3);
+      expect(written()).toBe(0);
+      p.touch("u1", "https://api.fe.amazonalexa.com", 4);
+      expect(written()).toBe(1);
+      expect(p.get()?.apiEndpoint).toBe("https://api.fe.amazonalexa.com");
+    }));
+
   it("after a rolled-back transaction, invalidate() drops the copy read inside it", () =>
     runInDurableObject(env.ALEXA_USER.getByName(newUserId("profile-rollback")), (_i: AlexaUser, state) => {
       migrateProfile(state.storage.sql);

@@ -134,6 +134,43 @@ describe("WebhookQueue", () => {
 
   const configured = { url: APP_URL, secret: APP_SECRET };
 
+  it("a webhook costs one row written to queue it and one to remove it once delivered (no index, no AUTOINCREMENT counter)", async () => {
+    const stub = env.ALEXA_USER.getByName(newUserId("queue-rows"));
+    await runInDurableObject(stub, async (_i: AlexaUser, state) => {
+      migrateWebhookQueue(state.storage.sql);
+      const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+      const counted = {
+        exec: (q: string, ...b: SqlStorageValue[]) => {
+          const c = state.storage.sql.exec(q, ...b);
+          cursors.push(c);
+          return c;
+        },
+      } as unknown as SqlStorage;
+      const written = () => cursors.reduce((n, c) => n + c.rowsWritten, 0);
+      const q = new WebhookQueue({ sql: counted, userId: () => "u", now: () => T0, config: { url: APP_URL, secret: APP_SECRET }, fetch: async () => new Response(null, { status: 204 }) });
+      q.enqueue("a", {});
+      expect(written()).toBe(1);
+      await q.drain();
+      expect(written()).toBe(2);
+    });
+  });
+
+  it("a queue from before schema version 2 (AUTOINCREMENT, UNIQUE msg_id) is rebuilt with its rows, in order", async () => {
+    const stub = env.ALEXA_USER.getByName(newUserId("queue-v1"));
+    await runInDurableObject(stub, async (_i: AlexaUser, state) => {
+      const sql = state.storage.sql;
+      sql.exec("DROP TABLE webhook_queue");
+      sql.exec(`CREATE TABLE webhook_queue (seq INTEGER PRIMARY KEY AUTOINCREMENT, msg_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, body TEXT NOT NULL,
+        created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, last_error TEXT, dead_at INTEGER)`);
+      sql.exec("INSERT INTO webhook_queue (seq, msg_id, type, body, created_at, next_attempt_at) VALUES (7, 'msg_old', 'old', '{}', 1, 1)");
+      migrateWebhookQueue(sql);
+      expect(sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'webhook_queue'").one().sql).not.toMatch(/AUTOINCREMENT|UNIQUE/);
+      const q = new WebhookQueue({ sql, userId: () => "u", now: () => T0, config: { url: undefined, secret: undefined }, fetch });
+      q.enqueue("new", {});
+      expect(q.list().map((w) => [w.seq, w.msgId === "msg_old" ? "msg_old" : "new", w.type])).toEqual([[7, "msg_old", "old"], [8, "new", "new"]]);
+    });
+  });
+
   it("backs off exponentially (jittered) and honours Retry-After, up to the cap", async () => {
     await withQueue(
       configured,

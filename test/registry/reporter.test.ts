@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { RegistryEntry } from "../../src/registry/entry.ts";
-import { RegistryReporter } from "../../src/registry/reporter.ts";
+import { migrateRegistryReport, RegistryReporter } from "../../src/registry/reporter.ts";
 
 const e = (over: Partial<RegistryEntry> = {}): RegistryEntry => ({ enabled: true, nextSyncAt: 1_000, nextDueAt: null, at: 0, ...over });
 
@@ -13,6 +13,7 @@ async function withReporter(fn: (r: RegistryReporter, writes: (RegistryEntry | n
   await runInDurableObject(stub, async (_i, state) => {
     const writes: (RegistryEntry | null)[] = [];
     const fail = { on: false };
+    migrateRegistryReport(state.storage.sql);
     const reporter = new RegistryReporter(state.storage.sql, async (_userId, entry) => {
       if (fail.on) throw new Error("shard unavailable");
       writes.push(entry);

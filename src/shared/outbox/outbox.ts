@@ -47,7 +47,7 @@ import {
   messageLifetimeS,
   retryAt,
 } from "./policy.ts";
-import { PENDING, canonicalJson, createOutboxTables, itemKeyOf, toView, type OpRow } from "./store.ts";
+import { PENDING, canonicalJson, itemKeyOf, toView, type OpRow } from "./store.ts";
 
 /** Where this user's messages go, or why they cannot go. */
 export interface Recipient {
@@ -118,7 +118,6 @@ export class Outbox implements OutboxPort, AlarmParticipant {
   constructor(deps: OutboxDeps) {
     this.#d = deps;
     this.#now = deps.now ?? Date.now;
-    createOutboxTables(deps.sql);
   }
 
   /**

@@ -35,7 +35,7 @@ export interface OpRow extends Record<string, SqlStorageValue> {
 export const PENDING = "('queued','sent')";
 
 /**
- * Creates the tables if missing (idempotent; call from the object's constructor).
+ * Creates the tables if missing (idempotent; part of the owning object's schema, src/storage/schema.ts).
  * @example createOutboxTables(ctx.storage.sql);
  */
 export function createOutboxTables(sql: SqlStorage): void {

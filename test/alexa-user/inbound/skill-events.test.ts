@@ -11,11 +11,12 @@ import { ACK, send, useFakes } from "../harness.ts";
 const { household, app } = useFakes();
 
 /** Row counts of every table of the object but the erasure tombstone (empty after erasure). */
+/** Rows of every table but the tombstone and the schema version (neither holds personal data). */
 function storedRows(stub: DurableObjectStub<AlexaUser>): Promise<number> {
   return runInDurableObject(stub, (_i: AlexaUser, state) => {
     const tables = state.storage.sql
       .exec<{ name: string }>(
-        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'erasure_tombstone'`,
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT IN ('erasure_tombstone', 'schema_version')`,
       )
       .toArray();
     return tables.reduce((n, t) => n + state.storage.sql.exec<{ c: number }>(`SELECT COUNT(*) AS c FROM "${t.name}"`).one().c, 0);

@@ -1,0 +1,113 @@
+/**
+ * @module storage/schema
+ * The schema version of a Durable Object's SQLite database, checked once per
+ * start. Durable Objects are evicted after seconds of idleness and Alexa's
+ * traffic per user is sparse, so most requests start the object again; a
+ * constructor that ran every `CREATE TABLE IF NOT EXISTS` paid ~30 statements
+ * (and their rows read) each time. `PRAGMA user_version` is not available in
+ * Durable Object SQLite, hence a one-row table of our own.
+ *
+ * A start of an object whose tables are current runs one statement (the
+ * version `SELECT`). Otherwise (a new object, an object after `deleteAll()`,
+ * or a deploy that raised the version) `migrate` runs synchronously, in one
+ * transaction with the new version row: no request is delivered in between
+ * (the same guarantee `ctx.blockConcurrencyWhile` gives, which workerd runs
+ * after the constructor returns, too late for the parts built from the
+ * tables), and a failed migration throws and leaves the old version, to be
+ * retried at the next start. `migrate` must be
+ * idempotent (`CREATE … IF NOT EXISTS`, guarded changes): it also runs on
+ * databases older than the version table, whose tables exist already.
+ */
+
+/** What a Durable Object class keeps in SQLite, at which version. */
+export interface Schema {
+  /** The class's key in the version table (one database may hold several, e.g. after a merge of objects). */
+  name: string;
+  /** Raise it with every change to `migrate`. */
+  version: number;
+  /** Brings any older database (or none) to `version`; idempotent. */
+  migrate: (sql: SqlStorage) => void;
+}
+
+const TABLE = "schema_version";
+
+/** The stored version of `name`, or `null` (no version table yet: a new, erased or pre-versioning database). */
+function storedVersion(sql: SqlStorage, name: string): number | null {
+  try {
+    return sql.exec<{ version: number }>(`SELECT version FROM ${TABLE} WHERE name = ?`, name).toArray()[0]?.version ?? null;
+  } catch {
+    // "no such table": nothing was ever versioned here.
+    return null;
+  }
+}
+
+/**
+ * Makes the object's tables current: call it in the constructor (and again
+ * after `deleteAll()`), before anything reads them. Answers whether `migrate` ran.
+ * @example
+ * constructor(ctx: DurableObjectState, env: Env) {
+ *   super(ctx, env);
+ *   ensureSchema(ctx, { name: "list-space", version: 1, migrate: (sql) => migrateSkillLists(sql) });
+ * }
+ */
+export function ensureSchema(ctx: DurableObjectState, schema: Schema): boolean {
+  const sql = ctx.storage.sql;
+  if (storedVersion(sql, schema.name) === schema.version) return false;
+  // Synchronous, in one transaction: no request can run between these statements
+  // (no await: the object's input gate stays closed, as `blockConcurrencyWhile`
+  // would keep it, but that runs its callback later, after the parts were built).
+  ctx.storage.transactionSync(() => {
+    // WITHOUT ROWID: the key is the table, no second index to write or store.
+    sql.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (name TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID`);
+    schema.migrate(sql);
+    sql.exec(
+      `INSERT INTO ${TABLE} (name, version) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET version = excluded.version`,
+      schema.name,
+      schema.version,
+    );
+  });
+  return true;
+}
+
+/**
+ * A table's `CREATE` statement, or `null` when it does not exist: how a
+ * migration tells which shape an older database has.
+ * @example if (/AUTOINCREMENT/.test(tableSql(sql, "t") ?? "")) rebuildTable(…);
+ */
+export function tableSql(sql: SqlStorage, table: string): string | null {
+  return sql.exec<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, table).toArray()[0]?.sql ?? null;
+}
+
+/**
+ * Recreates `table` from `create(name)` keeping its rows (the listed columns),
+ * for the changes SQLite cannot `ALTER` (AUTOINCREMENT, UNIQUE). Indexes on the
+ * old table go with it: create them after.
+ * @example rebuildTable(sql, "queue", (t) => `CREATE TABLE ${t} (seq INTEGER PRIMARY KEY, body TEXT)`, "seq, body");
+ */
+export function rebuildTable(sql: SqlStorage, table: string, create: (name: string) => string, columns: string): void {
+  const tmp = `${table}_rebuild`;
+  sql.exec(create(tmp));
+  sql.exec(`INSERT INTO ${tmp} (${columns}) SELECT ${columns} FROM ${table}`);
+  sql.exec(`DROP TABLE ${table}`);
+  sql.exec(`ALTER TABLE ${tmp} RENAME TO ${table}`);
+}
+
+/**
+ * Creates `table` from `create(name)`, or rebuilds it (rows kept) when its
+ * stored `CREATE` is `outdated`; indexes come after (a rebuild drops them).
+ * @example ensureTable(sql, "t", (n) => `CREATE TABLE IF NOT EXISTS ${n} (k TEXT PRIMARY KEY) WITHOUT ROWID`, { columns: "k", outdated: notWithoutRowid });
+ */
+export function ensureTable(sql: SqlStorage, table: string, create: (name: string) => string, opts: { columns: string; outdated: (stored: string) => boolean }): void {
+  const stored = tableSql(sql, table);
+  if (stored !== null && opts.outdated(stored)) rebuildTable(sql, table, create, opts.columns);
+  sql.exec(create(table));
+}
+
+/**
+ * True for a table stored with a rowid: its TEXT key was a second b-tree, one
+ * more row written per insert (and one more page) than `WITHOUT ROWID`.
+ * @example ensureTable(sql, "t", create, { columns, outdated: notWithoutRowid })
+ */
+export function notWithoutRowid(stored: string): boolean {
+  return !/WITHOUT\s+ROWID/i.test(stored);
+}

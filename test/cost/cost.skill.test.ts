@@ -1,0 +1,216 @@
+// What each operation costs on the skill store (ALEXA_LISTS=skill): exact SQL
+// statements, rows read and written (plus setAlarm), Durable Object calls and
+// fetches, with upper bounds (test/cost/ops.ts). Voice turns go through the
+// Worker's dispatch (after signature verification, which touches no storage):
+// a member's turn goes from the Worker straight to its list space (the Alexa
+// user's object is not reached); REST calls through the Worker's fetch. Every
+// object an operation touches is counted (the meter sees every namespace). `BENCH_ONLY=cost npm run bench`
+// prints the same counts as a table (BENCHMARKS.md, "Cost per operation").
+import { env, exports } from "cloudflare:workers";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { shardName, shardOf } from "../../src/registry/shards.ts";
+import type { UserRegistry } from "../../src/registry/user-registry.ts";
+import { clock, skillEvent } from "../alexa-user/fakes.ts";
+import { send, useFakes } from "../alexa-user/harness.ts";
+import type { ListSpace } from "../../src/space/list-space.ts";
+import { personalSpaceId } from "../../src/space/space-id.ts";
+import { API_TOKEN, Conversation, enabledUser, userPath } from "../space/skill-harness.ts";
+import { countFetches } from "./meter.ts";
+import { costSuite, op, settleSpace, settleUser } from "./ops.ts";
+
+/**
+ * Upper bounds per operation: [statements, rows read, rows written (SQL rows
+ * plus setAlarm)], over every object. Lower them when a change saves rows.
+ */
+const BOUNDS: Record<string, [number, number, number]> = {
+  "voice add, 1 item": [19, 23, 8],
+  "voice add, 3 items": [21, 31, 16],
+  "voice read (3 items)": [6, 14, 0],
+  "voice check off": [19, 30, 4],
+  "voice undo (of an add)": [14, 14, 4],
+  "cold start: voice read after eviction": [8, 17, 0],
+  "REST create": [15, 16, 13],
+  "REST update": [15, 16, 8],
+  "REST GET lists (3 items)": [8, 12, 0],
+  "new user (SkillEnabled)": [94, 213, 101],
+  "cron sweep, per due user": [9, 12, 2],
+  "webhook delivered (alarm)": [11, 19, 1],
+  "webhook retried (alarm, app answers 503)": [10, 18, 2],
+};
+
+const { app } = useFakes();
+beforeEach(() => countFetches());
+
+/** A fixed user id per operation: the registry shard it lands on (and so what that costs) is the same every run. */
+const uid = (tag: string) => `amzn1.ask.account.cost-skill-${tag}`;
+
+/** An enabled user and a conversation, with `items` already on the shopping list. */
+async function person(tag: string, items: string[] = []): Promise<Conversation> {
+  const id = uid(tag);
+  await enabledUser(id);
+  const c = new Conversation(id);
+  // Steady state: the first voice turn creates the default lists.
+  await c.intent("ReadListIntent", {});
+  if (items.length > 0) await c.intent("AddItemsIntent", { items: items.join(" and ") });
+  await settleUser(id);
+  await settleSpace(await personalSpaceId(id));
+  return c;
+}
+
+/** The person's personal space (the one its lists are in, unlinked). */
+const spaceOf = (c: Conversation) => personalSpaceId(c.userId);
+
+/** A REST call through the Worker's fetch. */
+async function rest(method: string, path: string, body?: unknown): Promise<Response> {
+  const res = await exports.default.fetch(`https://bridge.test${path}`, {
+    method,
+    headers: { authorization: `Bearer ${API_TOKEN}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  await res.arrayBuffer();
+  return res;
+}
+
+const voice = (tag: string, items: string[] = []) => () => person(tag, items);
+const userOf = (c: Conversation) => c.userId;
+const ok = async (t: Promise<{ status: number }>) => expect((await t).status).toBe(200);
+
+/** A user whose one queued webhook (an add) the app refused once, so it waits in the queue. */
+async function queuedWebhook(tag: string): Promise<Conversation> {
+  const c = await person(tag);
+  app.status = 503;
+  await c.intent("AddItemsIntent", { items: "milk" });
+  await settleUser(c.userId);
+  await settleSpace(await personalSpaceId(c.userId));
+  clock.t += 60 * 60 * 1000;
+  return c;
+}
+
+costSuite(BOUNDS, [
+  op({ name: "voice add, 1 item", setup: voice("add1"), user: userOf, space: spaceOf, run: (c) => ok(c.intent("AddItemsIntent", { items: "milk" })), time: 21 }),
+  op({ name: "voice add, 3 items", setup: voice("add3"), user: userOf, space: spaceOf, run: (c) => ok(c.intent("AddItemsIntent", { items: "milk eggs and bread" })) }),
+  op({ name: "voice read (3 items)", setup: voice("read", ["milk", "eggs", "bread"]), user: userOf, space: spaceOf, run: (c) => ok(c.intent("ReadListIntent", {})), time: 21 }),
+  op({ name: "voice check off", setup: voice("check", ["milk"]), user: userOf, space: spaceOf, run: (c) => ok(c.intent("CheckOffItemIntent", { item: "milk" })) }),
+  op({ name: "voice undo (of an add)", setup: voice("undo", ["milk"]), user: userOf, space: spaceOf, run: (c) => ok(c.intent("UndoIntent")) }),
+  op({
+    name: "cold start: voice read after eviction",
+    setup: async () => {
+      const c = await person("cold", ["milk", "eggs", "bread"]);
+      await evictDurableObject(env.ALEXA_USER.getByName(c.userId));
+      await evictDurableObject(env.LIST_SPACES.getByName(await personalSpaceId(c.userId)));
+      return c;
+    },
+    // A member's turn reaches only its space: settling the user's object would start it (uncounted by the turn).
+    user: () => null,
+    space: spaceOf,
+    run: (c) => ok(c.intent("ReadListIntent", {})),
+    // The space's constructor: one schema-version SELECT, no DDL; the user's object is not started.
+    check: (_c, cost) => {
+      expect(cost.log.filter(([, q]) => /^\s*CREATE/i.test(q))).toEqual([]);
+      expect(cost.log.filter(([, q]) => q.includes("schema_version"))).toHaveLength(1);
+      expect(cost.byClass.ALEXA_USER?.statements ?? 0).toBe(0);
+    },
+  }),
+  op({ name: "REST create", setup: voice("rcreate"), user: userOf, space: spaceOf, run: (c) => rest("POST", userPath(c.userId, "/lists/shopping/items"), { value: "milk", appItemId: "a1" }) }),
+  op({
+    name: "REST update",
+    setup: async () => {
+      const c = await person("rupdate");
+      await rest("POST", userPath(c.userId, "/lists/shopping/items"), { value: "milk", appItemId: "a1" });
+      return c;
+    },
+    user: userOf,
+    space: spaceOf,
+    run: (c) => rest("PATCH", userPath(c.userId, "/lists/shopping/items/a1"), { value: "oat milk" }),
+  }),
+  op({ name: "REST GET lists (3 items)", setup: voice("rget", ["milk", "eggs", "bread"]), user: userOf, space: spaceOf, run: (c) => rest("GET", userPath(c.userId, "/lists")) }),
+  op({
+    name: "new user (SkillEnabled)",
+    setup: async () => {
+      const u = uid("new");
+      // Steady state: the user's registry shard exists already (64 shards, created by the first users).
+      await (env.USER_REGISTRY.getByName(shardName(shardOf(u))) as unknown as UserRegistry).size();
+      return u;
+    },
+    user: (u) => u,
+    run: (u) => ok(send(skillEvent(u, "SkillEnabled"))),
+  }),
+  op({
+    name: "cron sweep, per due user",
+    setup: async () => {
+      const c = await person("sweep");
+      const shard = env.USER_REGISTRY.getByName(shardName(shardOf(c.userId)));
+      // Its entry due (as for its daily reconciliation): the shard pokes the object.
+      clock.t += 25 * 60 * 60 * 1000;
+      await (shard as unknown as UserRegistry).put(c.userId, { enabled: true, nextSyncAt: clock.t - 1, nextDueAt: null, at: clock.t });
+      return { c, shard };
+    },
+    user: ({ c }) => c.userId,
+    run: ({ shard }) => (shard as unknown as DurableObjectStub<UserRegistry>).runDue(clock.t, 500, 6),
+  }),
+  op({
+    name: "webhook delivered (alarm)",
+    setup: () => queuedWebhook("hook-ok"),
+    user: userOf,
+    space: spaceOf,
+    run: async (c) => {
+      app.status = 200;
+      await runDurableObjectAlarm(env.LIST_SPACES.getByName(await personalSpaceId(c.userId)));
+    },
+    check: () => expect(app.accepted().map((b) => b.type)).toContain("alexa.list.items.created"),
+  }),
+  op({
+    name: "webhook retried (alarm, app answers 503)",
+    setup: () => queuedWebhook("hook-retry"),
+    user: userOf,
+    space: spaceOf,
+    run: async (c) => {
+      app.status = 503;
+      await runDurableObjectAlarm(env.LIST_SPACES.getByName(await personalSpaceId(c.userId)));
+    },
+  }),
+  // TODO(coordinator, once /mcp lands, issue 20): one row "MCP tool call (add_items)" here, through exports.default.fetch("https://bridge.test/mcp", …).
+]);
+
+
+
+/**
+ * Bytes of a person's databases (`databaseSize`: its Alexa user's object plus its personal list
+ * space) with n items on the shopping list: [items, most bytes]. Two pages (8 KiB) of slack above the
+ * measured size: where SQLite puts a page can depend on when background work (the registry report, a
+ * failed first webhook try) falls between the creates.
+ */
+const STORAGE_BOUNDS: [number, number][] = [
+  [0, 233_472],
+  [10, 245_760],
+  [500, 663_552],
+];
+
+describe("storage per user (databaseSize)", () => {
+  for (const [n, max] of STORAGE_BOUNDS) {
+    it(`${n} items`, async (ctx) => {
+      const c = await person(`size-${n}`);
+      const space = env.LIST_SPACES.getByName(await personalSpaceId(c.userId));
+      // As REST creates would, without 500 HTTP round trips: the space's own entry point. The app is
+      // down meanwhile and the webhooks are delivered after, so the file's pages come out the same every run.
+      app.status = 503;
+      await runInDurableObject(space, async (o: ListSpace) => {
+        o.now = () => clock.t;
+        for (let k = 0; k < n; k++) await o.enqueueOperation({ kind: "create", list: "shopping", value: `item ${k}` } as never, {});
+        await o.idle();
+        app.status = 200;
+        clock.t += 60 * 60 * 1000;
+        while (o.webhooks.pendingCount() > 0) await o.webhooks.drain();
+      });
+      await settleUser(c.userId);
+      const size = (stub: DurableObjectStub) => runInDurableObject(stub, (_o: unknown, state) => state.storage.sql.databaseSize);
+      const user = await size(env.ALEXA_USER.getByName(c.userId));
+      const spaceBytes = await size(space);
+      const bytes = user + spaceBytes;
+      (ctx.task.meta as Record<string, unknown>).storage = { items: n, bytes, user, space: spaceBytes };
+      expect(bytes, `bytes with ${n} items (user ${user}, space ${spaceBytes})`).toBeLessThanOrEqual(max + 2 * 4096);
+    }, 120_000);
+  }
+});
