@@ -46,7 +46,7 @@ import { allowedApiEndpoint, apiEndpointFor } from "../alexa/endpoints.ts";
 import { createListApi, ListApiError } from "../alexa/list-api.ts";
 import { failureAnswer } from "./failure.ts";
 import type { Env } from "../env.ts";
-import { DedupeStore, InFlight, migrateDedupe, opKey, requestKey, type AlexaAnswer, type AlexaAnswerBody } from "./dedupe.ts";
+import { DedupeStore, InFlight, migrateDedupe, migrateDedupeIndex, opKey, requestKey, type AlexaAnswer, type AlexaAnswerBody } from "./dedupe.ts";
 import { EchoLog, migrateEcho } from "./echo.ts";
 import { INTERACTIVE_TYPES, readEnvelope, type InboundRequest } from "./envelope.ts";
 import { HeldDeletes, migrateHeldDeletes } from "./held-deletes.ts";
@@ -57,16 +57,16 @@ import { handledByUserObject, routeInbound } from "./inbound/route.ts";
 import { ItemMap, migrateItemMap } from "./item-map.ts";
 import { migrateOpProgress, OpProgress } from "./op-progress.ts";
 import type { EnqueueOptions } from "../shared/outbox/outbox.ts";
-import { createListStore, type HeldList, type ListStore } from "./lists/index.ts";
+import { createListStore, listStoreKind, type HeldList, type ListStore } from "./lists/index.ts";
 import { createOutboxTables } from "../shared/outbox/store.ts";
 import { migrateRegistryReport } from "../registry/reporter.ts";
-import { ensureSchema, type Schema } from "../storage/schema.ts";
+import { ensureSchema, ensureSchemas, storedVersions, tableSql, type Schema } from "../storage/schema.ts";
 import { Outbound, type EnqueueReply, type GetOperationReply } from "./outbox/service.ts";
 import type { OutboxPort } from "../shared/ports.ts";
 import type { BridgeOperation } from "../protocol/bridge-message.ts";
 import type { RegistryEntry } from "../registry/entry.ts";
-import { migrateProfile, ProfileStore } from "./profile.ts";
-import { migrateSpaceLink, SpaceLink, type Settled } from "./space-link.ts";
+import { migrateDefaultLists, migrateProfile, ProfileStore } from "./profile.ts";
+import { SpaceLink, type Settled } from "./space-link.ts";
 import { SpaceTurns } from "./space-turns.ts";
 import { AlarmSchedule } from "../shared/schedule.ts";
 import { SyncRunner } from "./sync-runner.ts";
@@ -74,30 +74,62 @@ import { migrateTombstone, Tombstone } from "../shared/tombstone.ts";
 import { deadLetterTtlMs, migrateWebhookQueue, WebhookQueue, type DeadLetter, type QueuedWebhook } from "../shared/webhook-queue.ts";
 
 /**
- * The user object's tables. Raise `version` with every change to a part's
- * tables; the migration functions are idempotent. Version 2: the webhook
- * queue without AUTOINCREMENT and UNIQUE msg_id (fewer rows per webhook).
- * Version 3: the tables keyed by text (dedupe, op progress, own writes, held
- * deletes, item map) WITHOUT ROWID (one row per insert instead of two).
- * Version 4: the space membership (space-link.ts); the skill store's tables
- * left for the list space's object (0.2's move once: legacy-lists.ts).
+ * The user object's tables every store uses. Raise `version` with every
+ * change to a part's tables; the migration functions are idempotent. Version
+ * 2: the webhook queue without AUTOINCREMENT and UNIQUE msg_id (fewer rows
+ * per webhook). Version 3: the tables keyed by text (dedupe, op progress, own
+ * writes, held deletes, item map) WITHOUT ROWID (one row per insert instead
+ * of two). Version 4: the space membership (space-link.ts); the skill store's
+ * tables left for the list space's object (0.2's move once: legacy-lists.ts).
+ * Version 5: only what every store uses (each table is at least a 4 KiB page
+ * and two rows written to create): the household store's tables went to
+ * {@link ALEXA_USER_HOUSEHOLD_SCHEMA}, the outbox to {@link ALEXA_USER_OUTBOX_SCHEMA},
+ * the space membership is created with its first row (space-link.ts), the app
+ * user id moved into the profile row. An older database keeps its tables
+ * (a skill store user's household tables stay, empty and unread).
  */
 export const ALEXA_USER_SCHEMA: Schema = {
   name: "alexa-user",
-  version: 4,
+  version: 5,
   migrate: (sql) => {
     migrateProfile(sql);
     migrateDedupe(sql);
+    migrateWebhookQueue(sql);
+    migrateTombstone(sql);
+    migrateRegistryReport(sql);
+  },
+};
+
+/**
+ * The household store's tables (`ALEXA_LISTS=household`): Alexa's item ids,
+ * echoes of its own writes, held deletes, operations in progress, the default
+ * lists' ids, and the dedupe index its list events need. Ensured at every
+ * start with that store, so a deployment that switches to it later gets them
+ * then. Must come after {@link ALEXA_USER_SCHEMA} (it indexes its dedupe table).
+ */
+export const ALEXA_USER_HOUSEHOLD_SCHEMA: Schema = {
+  name: "alexa-user-household",
+  version: 1,
+  migrate: (sql) => {
+    migrateDefaultLists(sql);
+    migrateDedupeIndex(sql);
     migrateItemMap(sql);
     migrateEcho(sql);
     migrateHeldDeletes(sql);
     migrateOpProgress(sql);
-    migrateWebhookQueue(sql);
-    migrateTombstone(sql);
-    createOutboxTables(sql);
-    migrateRegistryReport(sql);
-    migrateSpaceLink(sql);
   },
+};
+
+/**
+ * The outbox (app operations sent by Skill Messaging): always with the
+ * household store; with the skill store it carries only the app's skill
+ * messages, so it is created at the first one (or found, in an object of an
+ * older version or of the household store).
+ */
+export const ALEXA_USER_OUTBOX_SCHEMA: Schema = {
+  name: "alexa-user-outbox",
+  version: 1,
+  migrate: (sql) => createOutboxTables(sql),
 };
 
 /** Alexa's acknowledgement. */
@@ -155,6 +187,10 @@ export class AlexaUser extends DurableObject<Env> {
   readonly #background = new Set<Promise<unknown>>();
   /** Bumped by every erasure, so an alarm run can tell that one happened during it. */
   #generation = 0;
+  /** `ALEXA_LISTS=household`: the household parts have tables and timed work; with the skill store neither. */
+  #household = false;
+  /** Whether the outbox's tables exist: always with the household store, from the first skill message with the skill store. */
+  #outboxPresent = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -169,9 +205,20 @@ export class AlexaUser extends DurableObject<Env> {
    */
   protected build(): void {
     const sql = this.ctx.storage.sql;
-    // One SELECT when the tables are current (src/storage/schema.ts). The lists
-    // live in the list space's object (src/space/list-space.ts), not here.
-    ensureSchema(this.ctx, ALEXA_USER_SCHEMA);
+    // One SELECT when the tables are current (src/storage/schema.ts), for every schema at once. With the
+    // skill store the lists live in the list space's object (src/space/list-space.ts), not here.
+    this.#household = listStoreKind(this.env) === "household";
+    const versions = storedVersions(sql);
+    const migrated = ensureSchemas(
+      this.ctx,
+      this.#household ? [ALEXA_USER_SCHEMA, ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA] : [ALEXA_USER_SCHEMA],
+      versions,
+    );
+    if (migrated.length > 0 && !versions.has(ALEXA_USER_OUTBOX_SCHEMA.name) && tableSql(sql, "outbox_ops") !== null) {
+      // An object from before version 5 has its outbox already, perhaps with skill messages pending.
+      ensureSchema(this.ctx, ALEXA_USER_OUTBOX_SCHEMA, versions);
+    }
+    this.#outboxPresent = versions.has(ALEXA_USER_OUTBOX_SCHEMA.name);
 
     this.schedule = new AlarmSchedule(this.ctx.storage);
     this.profile = new ProfileStore(sql);
@@ -207,6 +254,8 @@ export class AlexaUser extends DurableObject<Env> {
       http: (input, init) => this.http(input, init),
       now: () => this.now(),
       accept: (op, opts) => {
+        // The skill store's outbox carries only skill messages: its tables come with the first one.
+        if (op.kind === "message") this.#ensureOutbox();
         let result!: ReturnType<ListStore["accept"]>;
         this.#commit(() => (result = this.lists.accept(op, opts, this.now())));
         return result;
@@ -215,6 +264,7 @@ export class AlexaUser extends DurableObject<Env> {
         if (this.webhooks.pendingCount() > 0) this.#inBackground(this.#deliverWebhooks());
       },
       reconciles: (p) => this.lists.reconciles(p),
+      outboxPresent: () => this.#outboxPresent,
     });
     this.outbox = this.outbound.outbox;
     this.turns = new SpaceTurns({ env: this.env, spaces: this.spaces, profile: this.profile, commit: (fn) => this.#commit(fn), afterCommit: (now) => this.#afterCommit(now) });
@@ -229,19 +279,31 @@ export class AlexaUser extends DurableObject<Env> {
     });
 
     // Alarm order matters only in that the webhook queue runs last, so the
-    // webhooks the other parts queued go out in the same run.
+    // webhooks the other parts queued go out in the same run. The household
+    // parts only with that store: with the skill store their tables do not exist.
     this.schedule.register(this.dedupe);
-    this.schedule.register(this.echoes);
-    this.schedule.register(this.progress);
+    if (this.#household) {
+      this.schedule.register(this.echoes);
+      this.schedule.register(this.progress);
+    }
     this.schedule.register(this.tombstone);
-    this.schedule.register(
-      new HeldDeleteReleaser({ held: this.held, items: this.items, webhooks: this.webhooks }, (fn) => this.#commit(fn)),
-    );
-    // Before the outbox: a sync it finds lost is sent again in the same run.
-    this.schedule.register(this.syncs);
+    if (this.#household) {
+      this.schedule.register(
+        new HeldDeleteReleaser({ held: this.held, items: this.items, webhooks: this.webhooks }, (fn) => this.#commit(fn)),
+      );
+      // Before the outbox: a sync it finds lost is sent again in the same run.
+      this.schedule.register(this.syncs);
+    }
     this.schedule.register(this.outbound.participant);
     this.schedule.register({ name: "dead-letters", runDue: (now) => this.webhooks.expireDeadLetters(now) });
     this.schedule.register({ name: "webhook-delivery", runDue: () => this.#deliverWebhooks() });
+  }
+
+  /** Creates the outbox's tables if they do not exist yet, in their own transaction (before the request's). */
+  #ensureOutbox(): void {
+    if (this.#outboxPresent) return;
+    ensureSchema(this.ctx, ALEXA_USER_OUTBOX_SCHEMA);
+    this.#outboxPresent = true;
   }
 
   /**
@@ -483,12 +545,13 @@ export class AlexaUser extends DurableObject<Env> {
 
   /** The earliest time any part has work, as stored now; `null` when none. */
   #nextDueAt(now: number): number | null {
+    const household = this.#household;
     const times = [
       this.dedupe.nextExpiry(),
-      this.echoes.nextExpiry(),
-      this.held.nextReleaseAt(),
-      this.progress.nextExpiry(),
-      this.syncs.nextCheckAt(now),
+      household ? this.echoes.nextExpiry() : null,
+      household ? this.held.nextReleaseAt() : null,
+      household ? this.progress.nextExpiry() : null,
+      household ? this.syncs.nextCheckAt(now) : null,
       this.tombstone.expiresAt(),
       this.webhooks.nextDeadLetterExpiry(),
       this.webhooks.pendingCount() > 0 ? now + WEBHOOK_BACKSTOP_MS : null,

@@ -48,6 +48,17 @@ export function migrateDedupe(sql: SqlStorage): void {
     columns: "key, handled_at, answer",
     outdated: notWithoutRowid,
   });
+}
+
+/**
+ * The index on `handled_at` that pruning and the next-expiry lookup use
+ * (household store only, whose list events fill the table: a few hundred
+ * rows a day). With the skill store only skill events and skill messages are
+ * recorded, a handful a day: scanning them costs less than an index entry
+ * written with every record (and its page).
+ * @example migrateDedupeIndex(sql);
+ */
+export function migrateDedupeIndex(sql: SqlStorage): void {
   sql.exec(`CREATE INDEX IF NOT EXISTS handled_requests_at ON handled_requests (handled_at)`);
 }
 

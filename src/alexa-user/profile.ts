@@ -3,9 +3,9 @@
  * What the user's object knows of the user: one row (enabled, region
  * endpoint, accepted permissions, the account-linking token as received, the
  * last full sync, a pending erasure), plus the cached ids of the default
- * shopping and to-do lists, and the app's user id once a verified account
- * was linked (table `linked_account`, src/linking: with verification
- * configured the raw linking token is not stored, only this id).
+ * shopping and to-do lists (household store), and the app's user id once a
+ * verified account was linked (src/linking: with verification configured the
+ * raw linking token is not stored, only this id).
  *
  * All methods are synchronous SQL so that callers can combine them with other
  * parts in one `transactionSync`. The request's `apiAccessToken` is never
@@ -22,6 +22,7 @@
  */
 import type { UserProfile } from "../shared/ports.ts";
 import type { DefaultListKind } from "../alexa/list-ids.ts";
+import { tableSql } from "../storage/schema.ts";
 
 /** The `acceptedPermissions[].scope` that lets the skill read the user's lists. */
 export const LIST_READ_SCOPE = "alexa::household:lists:read";
@@ -43,10 +44,15 @@ interface ProfileRow extends Record<string, SqlStorageValue> {
   linked_access_token: string | null;
   last_full_sync_at: number | null;
   erase_requested_at: number | null;
+  app_user_id: string | null;
 }
 
 /**
- * Creates the profile tables (idempotent).
+ * Creates the profile table (idempotent). Since version 5 of the user's
+ * schema the app user id lives in the profile row (it was a one-row table of
+ * its own, `linked_account`: a page and two rows written to create, one
+ * statement more per request that named it); an older database gets the
+ * columns, the id moved over and the old table dropped.
  * @example migrateProfile(ctx.storage.sql);
  */
 export function migrateProfile(sql: SqlStorage): void {
@@ -60,13 +66,26 @@ export function migrateProfile(sql: SqlStorage): void {
     last_full_sync_at INTEGER,
     erase_requested_at INTEGER,
     created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
+    updated_at INTEGER NOT NULL,
+    app_user_id TEXT,
+    linked_at INTEGER
   )`);
-  sql.exec(`CREATE TABLE IF NOT EXISTS linked_account (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    app_user_id TEXT NOT NULL,
-    linked_at INTEGER NOT NULL
-  )`);
+  if (!/\bapp_user_id\b/.test(tableSql(sql, "profile") ?? "")) {
+    sql.exec(`ALTER TABLE profile ADD COLUMN app_user_id TEXT`);
+    sql.exec(`ALTER TABLE profile ADD COLUMN linked_at INTEGER`);
+  }
+  if (tableSql(sql, "linked_account") !== null) {
+    sql.exec(`UPDATE profile SET (app_user_id, linked_at) = (SELECT app_user_id, linked_at FROM linked_account WHERE id = 1) WHERE id = 1 AND EXISTS (SELECT 1 FROM linked_account)`);
+    sql.exec(`DROP TABLE linked_account`);
+  }
+}
+
+/**
+ * The cached ids of Alexa's default lists (household store only: part of the
+ * user's household schema, src/alexa-user/alexa-user.ts).
+ * @example migrateDefaultLists(ctx.storage.sql);
+ */
+export function migrateDefaultLists(sql: SqlStorage): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS default_lists (
     kind TEXT PRIMARY KEY,
     list_id TEXT NOT NULL
@@ -84,8 +103,6 @@ export class ProfileStore {
   readonly #sql: SqlStorage;
   /** The last row read (`null`: read, no row; `undefined`: not read since the last write). */
   #cached: ProfileRow | null | undefined = undefined;
-  /** The last app user id read (`null`: none; `undefined`: not read since the last write). */
-  #appUserId: string | null | undefined = undefined;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
@@ -144,6 +161,8 @@ export class ProfileStore {
    * @example profile.setEnabled(false, now);
    */
   setEnabled(enabled: boolean, now: number): void {
+    // A new user's row was just inserted enabled (the default): no second write of the same value.
+    if (this.#row()?.enabled === (enabled ? 1 : 0)) return;
     this.#write(`UPDATE profile SET enabled = ?, updated_at = ? WHERE id = 1`, enabled ? 1 : 0, now);
   }
 
@@ -157,31 +176,21 @@ export class ProfileStore {
    * @example profile.appUserId() // "app-user-1"
    */
   appUserId(): string | null {
-    if (this.#appUserId === undefined) {
-      this.#appUserId =
-        this.#sql.exec<{ app_user_id: string }>(`SELECT app_user_id FROM linked_account WHERE id = 1`).toArray()[0]?.app_user_id ?? null;
-    }
-    return this.#appUserId;
+    return this.#row()?.app_user_id ?? null;
   }
 
   /**
-   * Records the verified app user id (and, with it, that no raw token is kept).
+   * Records the verified app user id (and, with it, that no raw token is
+   * kept). The row exists: every request touches it first, in the same transaction.
    * @example profile.setAppUserId("app-user-1", now);
    */
   setAppUserId(appUserId: string, now: number): void {
-    this.#appUserId = undefined;
-    this.#sql.exec(
-      `INSERT INTO linked_account (id, app_user_id, linked_at) VALUES (1, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET app_user_id = excluded.app_user_id, linked_at = excluded.linked_at`,
-      appUserId,
-      now,
-    );
+    this.#write(`UPDATE profile SET app_user_id = ?, linked_at = ? WHERE id = 1`, appUserId, now);
   }
 
   /** Forgets the app user id (the user unlinked). @example profile.clearAppUserId(); */
   clearAppUserId(): void {
-    this.#appUserId = undefined;
-    this.#sql.exec(`DELETE FROM linked_account WHERE id = 1`);
+    this.#write(`UPDATE profile SET app_user_id = NULL, linked_at = NULL WHERE id = 1`);
   }
 
   /** @example profile.setAcceptedPermissions(["alexa::household:lists:read"], now); */
@@ -235,7 +244,6 @@ export class ProfileStore {
    */
   invalidate(): void {
     this.#cached = undefined;
-    this.#appUserId = undefined;
   }
 
   #row(): ProfileRow | undefined {

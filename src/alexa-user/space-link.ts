@@ -23,6 +23,7 @@ import { spaceStub } from "../space/rpc.ts";
 import { personalSpaceId, spaceKind } from "../space/space-id.ts";
 import type { Locale } from "../voice/intents.ts";
 import { dropLegacyLists, legacyLists } from "./legacy-lists.ts";
+import { whenCreated } from "../storage/schema.ts";
 
 /** The user's space as of its latest link or unlink. */
 export interface SpaceMembership {
@@ -45,7 +46,13 @@ interface Row extends Record<string, SqlStorageValue> {
   at: number;
 }
 
-/** Creates the table (idempotent). @example migrateSpaceLink(sql); */
+/**
+ * Creates the table (idempotent). Not part of the user's schema since its
+ * version 5: a user is settled at its first use of the lists (a voice turn,
+ * the REST API), not at `SkillEnabled`, so the table is created with its first
+ * row ({@link SpaceLink.settle}'s commit) and read as "none" until then.
+ * @example migrateSpaceLink(sql);
+ */
 export function migrateSpaceLink(sql: SqlStorage): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS space_membership (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -71,7 +78,7 @@ export class SpaceLink {
 
   /** The stored membership, or null before the first settle. @example spaces.current()?.spaceId */
   current(): SpaceMembership | null {
-    const row = this.d.sql.exec<Row>(`SELECT space_id, app_user_id, at FROM space_membership WHERE id = 1`).toArray()[0];
+    const row = whenCreated(() => this.d.sql.exec<Row>(`SELECT space_id, app_user_id, at FROM space_membership WHERE id = 1`).toArray()[0], undefined);
     return row ? { spaceId: row.space_id, appUserId: row.app_user_id, at: row.at } : null;
   }
 
@@ -126,6 +133,7 @@ export class SpaceLink {
       membership: target,
       joined,
       commit: () => {
+        migrateSpaceLink(sql);
         sql.exec(
           `INSERT INTO space_membership (id, space_id, app_user_id, at) VALUES (1, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET space_id = excluded.space_id, app_user_id = excluded.app_user_id, at = excluded.at`,

@@ -10,7 +10,6 @@
  */
 import type { ResponseEnvelope } from "ask-sdk-model";
 import type { Env } from "../env.ts";
-import { listStoreKind } from "../shared/list-store.ts";
 import { spaceStub } from "../space/rpc.ts";
 import { localeOf } from "../voice/intents.ts";
 import type { AlexaAnswer } from "./dedupe.ts";
@@ -68,8 +67,8 @@ export class SpaceTurns {
    * The membership a non-interactive request settles: a verified link or an
    * unlink moves the user (ordered by event time); `SkillDisabled` leaves the
    * space at once (its voice no longer reaches the lists while its erasure
-   * waits); with the skill store, any other request of a user never settled
-   * (first contact, the 0.2 upgrade) puts it in its space.
+   * waits). Nothing else settles here: the first use of the lists does
+   * ({@link converse}, {@link currentSpace}; the 0.2 upgrade moves the lists then).
    * @example const settled = await turns.settleFor(req, now); if (settled?.stale) return ACK;
    */
   async settleFor(req: InboundRequest, now: number): Promise<Settled | null> {
@@ -83,7 +82,9 @@ export class SpaceTurns {
       await spaces.leave(at);
       return null;
     }
-    if (listStoreKind(this.d.env) !== "household" && spaces.current() === null) return spaces.settle({ kind: "keep", at }, "en-US");
+    // A user never settled is put in its space at its first use of the lists (a voice turn, the REST
+    // API: converse, currentSpace), not by a skill event: a new user's SkillEnabled creates no space
+    // (its schema, default lists and member row would be paid by every user who never speaks to it).
     return null;
   }
 

@@ -42,17 +42,35 @@ function storedVersion(sql: SqlStorage, name: string): number | null {
 }
 
 /**
+ * Every stored schema version by name, in one statement (empty: a new, erased
+ * or pre-versioning database): for an object whose tables come in several
+ * schemas (some only in one mode, some created at first use), so that a
+ * start still costs one statement. Pass it to {@link ensureSchema}.
+ * @example const versions = storedVersions(sql); ensureSchema(ctx, A, versions); ensureSchema(ctx, B, versions);
+ */
+export function storedVersions(sql: SqlStorage): Map<string, number> {
+  try {
+    return new Map(sql.exec<{ name: string; version: number }>(`SELECT name, version FROM ${TABLE}`).toArray().map((r) => [r.name, r.version]));
+  } catch {
+    return new Map();
+  }
+}
+
+/**
  * Makes the object's tables current: call it in the constructor (and again
  * after `deleteAll()`), before anything reads them. Answers whether `migrate` ran.
+ * With `versions` (from {@link storedVersions}) it reads no version itself, and
+ * records the new one there.
  * @example
  * constructor(ctx: DurableObjectState, env: Env) {
  *   super(ctx, env);
  *   ensureSchema(ctx, { name: "list-space", version: 1, migrate: (sql) => migrateSkillLists(sql) });
  * }
  */
-export function ensureSchema(ctx: DurableObjectState, schema: Schema): boolean {
+export function ensureSchema(ctx: DurableObjectState, schema: Schema, versions?: Map<string, number>): boolean {
   const sql = ctx.storage.sql;
-  if (storedVersion(sql, schema.name) === schema.version) return false;
+  const stored = versions ? (versions.get(schema.name) ?? null) : storedVersion(sql, schema.name);
+  if (stored === schema.version) return false;
   // Synchronous, in one transaction: no request can run between these statements
   // (no await: the object's input gate stays closed, as `blockConcurrencyWhile`
   // would keep it, but that runs its callback later, after the parts were built).
@@ -66,7 +84,30 @@ export function ensureSchema(ctx: DurableObjectState, schema: Schema): boolean {
       schema.version,
     );
   });
+  versions?.set(schema.name, schema.version);
   return true;
+}
+
+/**
+ * {@link ensureSchema} for several schemas of one object, in order, with one
+ * statement when all are current and one transaction when some are not (one
+ * version table creation, one version write). Answers the names that migrated.
+ * @example const migrated = ensureSchemas(ctx, [BASE, HOUSEHOLD], storedVersions(ctx.storage.sql));
+ */
+export function ensureSchemas(ctx: DurableObjectState, schemas: readonly Schema[], versions: Map<string, number> = storedVersions(ctx.storage.sql)): string[] {
+  const outdated = schemas.filter((s) => versions.get(s.name) !== s.version);
+  if (outdated.length === 0) return [];
+  const sql = ctx.storage.sql;
+  ctx.storage.transactionSync(() => {
+    sql.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (name TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID`);
+    for (const s of outdated) s.migrate(sql);
+    sql.exec(
+      `INSERT INTO ${TABLE} (name, version) VALUES ${outdated.map(() => "(?, ?)").join(", ")} ON CONFLICT (name) DO UPDATE SET version = excluded.version`,
+      ...outdated.flatMap((s) => [s.name, s.version]),
+    );
+  });
+  for (const s of outdated) versions.set(s.name, s.version);
+  return outdated.map((s) => s.name);
 }
 
 /**
@@ -110,4 +151,19 @@ export function ensureTable(sql: SqlStorage, table: string, create: (name: strin
  */
 export function notWithoutRowid(stored: string): boolean {
   return !/WITHOUT\s+ROWID/i.test(stored);
+}
+
+/**
+ * A read of a table created at its first write (so an object that never
+ * needs it keeps no page for it, and its creation is not paid up front):
+ * `absent` while the table does not exist. Only "no such table" is caught.
+ * @example const row = whenCreated(() => sql.exec("SELECT * FROM t").toArray()[0] ?? null, null);
+ */
+export function whenCreated<T>(read: () => T, absent: T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof Error && /no such table/i.test(e.message)) return absent;
+    throw e;
+  }
 }

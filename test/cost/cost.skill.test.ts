@@ -7,15 +7,15 @@
 // object an operation touches is counted (the meter sees every namespace). `BENCH_ONLY=cost npm run bench`
 // prints the same counts as a table (BENCHMARKS.md, "Cost per operation").
 import { env, exports } from "cloudflare:workers";
-import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, listDurableObjectIds, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { shardName, shardOf } from "../../src/registry/shards.ts";
 import type { UserRegistry } from "../../src/registry/user-registry.ts";
-import { clock, skillEvent } from "../alexa-user/fakes.ts";
+import { clock, skillEvent, userStub } from "../alexa-user/fakes.ts";
 import { send, useFakes } from "../alexa-user/harness.ts";
 import type { ListSpace } from "../../src/space/list-space.ts";
 import { personalSpaceId } from "../../src/space/space-id.ts";
-import { API_TOKEN, Conversation, enabledUser, userPath } from "../space/skill-harness.ts";
+import { API_TOKEN, Conversation, enabledUser, spaceStub, userPath } from "../space/skill-harness.ts";
 import { countFetches } from "./meter.ts";
 import { costSuite, op, settleSpace, settleUser } from "./ops.ts";
 
@@ -33,8 +33,9 @@ const BOUNDS: Record<string, [number, number, number]> = {
   "REST create": [15, 16, 13],
   "REST update": [15, 16, 8],
   "REST GET lists (3 items)": [8, 12, 0],
-  "new user (SkillEnabled)": [94, 213, 101],
-  "cron sweep, per due user": [9, 12, 2],
+  "new user (SkillEnabled)": [31, 36, 20],
+  "first voice turn of a new user (creates its list space)": [46, 78, 50],
+  "cron sweep, per due user": [4, 3, 2],
   "webhook delivered (alarm)": [11, 19, 1],
   "webhook retried (alarm, app answers 503)": [10, 18, 2],
 };
@@ -138,6 +139,26 @@ costSuite(BOUNDS, [
     run: (u) => ok(send(skillEvent(u, "SkillEnabled"))),
   }),
   op({
+    // SkillEnabled creates no list space (src/alexa-user/space-turns.ts): the first use pays for it, its
+    // schema, default lists and member row, and the user's membership row.
+    name: "first voice turn of a new user (creates its list space)",
+    setup: async () => {
+      const id = uid("first-turn");
+      await userStub(id);
+      expect((await send(skillEvent(id, "SkillEnabled"))).status).toBe(200);
+      await settleUser(id);
+      return new Conversation(id);
+    },
+    user: userOf,
+    space: spaceOf,
+    run: async (c) => {
+      // The space starts here (counted), on the test clock as the Worker's hop to it would start it.
+      await spaceStub(await personalSpaceId(c.userId));
+      await ok(c.intent("ReadListIntent", {}));
+    },
+    check: (_c, cost) => expect(cost.byClass.LIST_SPACES?.objects).toBe(1),
+  }),
+  op({
     name: "cron sweep, per due user",
     setup: async () => {
       const c = await person("sweep");
@@ -183,12 +204,33 @@ costSuite(BOUNDS, [
  * failed first webhook try) falls between the creates.
  */
 const STORAGE_BOUNDS: [number, number][] = [
-  [0, 233_472],
-  [10, 245_760],
-  [500, 663_552],
+  [0, 135_168],
+  [10, 147_456],
+  [500, 565_248],
 ];
 
+/**
+ * Most bytes of a new user who never used the lists (SkillEnabled only: its Alexa user's object, no list space).
+ * SQLite keeps every table in at least one 4 KiB page: the catalogue, the version table, profile, dedupe
+ * records, webhook queue, tombstone, registry report, and the alarm's metadata (workerd's `_cf_METADATA`).
+ */
+const NEW_USER_MAX_BYTES = 8 * 4096;
+
 describe("storage per user (databaseSize)", () => {
+  it("a new user, lists never used (SkillEnabled only)", async (ctx) => {
+    const id = uid("size-new");
+    await userStub(id);
+    expect((await send(skillEvent(id, "SkillEnabled"))).status).toBe(200);
+    await settleUser(id);
+    const user = await runInDurableObject(env.ALEXA_USER.getByName(id), (_o: unknown, state) => state.storage.sql.databaseSize);
+    const spaces = await listDurableObjectIds(env.LIST_SPACES);
+    const personal = env.LIST_SPACES.idFromName(await personalSpaceId(id));
+    expect(spaces.some((s) => s.equals(personal)), "no list space before the first use").toBe(false);
+    (ctx.task.meta as Record<string, unknown>).storage = { items: 0, bytes: user, user, space: 0, label: "new user, lists never used (SkillEnabled only)" };
+    // Deterministic: no background work falls between the creates (one request, its webhook sent after).
+    expect(user).toBeLessThanOrEqual(NEW_USER_MAX_BYTES);
+  });
+
   for (const [n, max] of STORAGE_BOUNDS) {
     it(`${n} items`, async (ctx) => {
       const c = await person(`size-${n}`);

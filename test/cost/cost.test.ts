@@ -18,7 +18,7 @@ import { costSuite, op, settleUser } from "./ops.ts";
 const BOUNDS: Record<string, [number, number, number]> = {
   "Messaging.MessageReceived (an app create, household)": [40, 34, 21],
   "household list event (ItemsCreated, 1 item)": [27, 25, 6],
-  "new user (SkillEnabled, household)": [62, 129, 53],
+  "new user (SkillEnabled, household)": [60, 121, 50],
 };
 
 const { household } = useFakes();

@@ -5,7 +5,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ALEXA_USER_SCHEMA, type AlexaUser } from "../../src/alexa-user/alexa-user.ts";
 import { ensureSchema, tableSql, type Schema } from "../../src/storage/schema.ts";
-import { migrateDedupe } from "../../src/alexa-user/dedupe.ts";
+import { migrateDedupe, migrateDedupeIndex } from "../../src/alexa-user/dedupe.ts";
 import { APP_USER_LINK_SCHEMA } from "../../src/linking/app-user-link.ts";
 import { LIST_SPACE_SCHEMA } from "../../src/space/space-schema.ts";
 import { newUserId } from "../alexa-user/fakes.ts";
@@ -53,6 +53,8 @@ describe("ensureSchema", () => {
       sql.exec("CREATE TABLE handled_requests (key TEXT PRIMARY KEY, handled_at INTEGER NOT NULL, answer TEXT NOT NULL)");
       sql.exec("INSERT INTO handled_requests VALUES ('req:1', 5, '{}')");
       migrateDedupe(sql);
+      // The index is the household schema's (this project runs ALEXA_LISTS=household), which follows.
+      migrateDedupeIndex(sql);
       expect(tableSql(sql, "handled_requests")).toMatch(/WITHOUT ROWID/);
       expect(sql.exec("SELECT key, handled_at FROM handled_requests").toArray()).toEqual([{ key: "req:1", handled_at: 5 }]);
       expect(sql.exec("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'handled_requests_at'").one().n).toBe(1);

@@ -71,6 +71,8 @@ export interface OutboundDeps {
   afterAccept?: () => void;
   /** Whether the cron reconciles this user (the list store's rule); default: enabled with list read permission. */
   reconciles?: (p: UserProfile) => boolean;
+  /** Whether the outbox's tables exist yet (default: always; see `OutboxDeps.present`). */
+  outboxPresent?: () => boolean;
 }
 
 /** The LWA token source, built at first use so a missing secret fails the send (with the reason), not the object. */
@@ -141,6 +143,7 @@ export class Outbound {
       wake: (at) => {
         deps.wakeAt(at).catch((e: unknown) => console.error("outbox: could not set the alarm", e));
       },
+      ...(deps.outboxPresent ? { present: deps.outboxPresent } : {}),
     });
     this.#reporter = new RegistryReporter(deps.sql, deps.registryWrite ?? shardWrite(env));
     this.participant = {

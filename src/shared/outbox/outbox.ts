@@ -68,6 +68,14 @@ export interface OutboxDeps {
   now?: () => number;
   random?: () => number;
   newId?: () => string;
+  /**
+   * Whether the tables exist (default: always). An owner that creates them at
+   * the first operation (the skill store's Alexa user, whose outbox carries
+   * only the app's rare skill messages) answers false until then: every read
+   * answers "nothing" without a statement, and the owner creates the tables
+   * before it calls {@link Outbox.enqueue}.
+   */
+  present?: () => boolean;
 }
 
 export interface EnqueueOptions {
@@ -118,6 +126,10 @@ export class Outbox implements OutboxPort, AlarmParticipant {
   constructor(deps: OutboxDeps) {
     this.#d = deps;
     this.#now = deps.now ?? Date.now;
+  }
+
+  #present(): boolean {
+    return this.#d.present?.() ?? true;
   }
 
   /**
@@ -202,6 +214,7 @@ export class Outbox implements OutboxPort, AlarmParticipant {
 
   /** Operations still in the outbox's hands (queued, or sent and unconfirmed). @example outbox.pendingCount() */
   pendingCount(): number {
+    if (!this.#present()) return 0;
     return this.#d.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox_ops WHERE status IN ${PENDING}`).one().n;
   }
 
@@ -211,12 +224,14 @@ export class Outbox implements OutboxPort, AlarmParticipant {
    * @example outbox.operation("op_123")?.kind // "create"
    */
   operation(opId: string): BridgeOperation | null {
+    if (!this.#present()) return null;
     const row = this.#d.sql.exec<{ op: string }>("SELECT op FROM outbox_ops WHERE id = ?", opId).toArray()[0];
     return row ? (JSON.parse(row.op) as BridgeOperation) : null;
   }
 
   /** @example outbox.get("op_123")?.status // "sent" */
   get(opId: string): OperationView | null {
+    if (!this.#present()) return null;
     const row = this.#d.sql.exec<OpRow>("SELECT * FROM outbox_ops WHERE id = ?", opId).toArray()[0];
     return row ? toView(row) : null;
   }
@@ -227,6 +242,7 @@ export class Outbox implements OutboxPort, AlarmParticipant {
    * @example outbox.complete(msg.opId, { alexaItemId, listId, version });
    */
   complete(opId: string, result: unknown): void {
+    if (!this.#present()) return;
     const now = this.#now();
     const row = this.#d.sql
       .exec<{ kind: string }>(
@@ -247,6 +263,7 @@ export class Outbox implements OutboxPort, AlarmParticipant {
    * @example outbox.fail(msg.opId, "ITEM_NOT_FOUND: no item a1 in the shopping list");
    */
   fail(opId: string, reason: string): void {
+    if (!this.#present()) return;
     if (this.#finish(opId, "failed", reason)) this.#wakeForUnblocked();
   }
 
@@ -257,6 +274,7 @@ export class Outbox implements OutboxPort, AlarmParticipant {
    * @example if (orphaned) outbox.resend(opId);
    */
   resend(opId: string): boolean {
+    if (!this.#present()) return false;
     const now = this.#now();
     const changed = this.#d.sql.exec(
       `UPDATE outbox_ops SET status = 'queued', attempts = 0, next_at = ?, updated_at = ? WHERE id = ? AND status = 'sent' AND sends < ?`,
@@ -274,6 +292,7 @@ export class Outbox implements OutboxPort, AlarmParticipant {
    * @example const at = outbox.nextDueAt(); if (at !== null) await schedule.wakeAt(at);
    */
   nextDueAt(): number | null {
+    if (!this.#present()) return null;
     const sql = this.#d.sql;
     const queued = sql
       .exec<{ t: number | null }>(`SELECT MIN(o.next_at) AS t FROM outbox_ops o WHERE o.status = 'queued' AND ${NOT_BLOCKED}`)
@@ -288,6 +307,7 @@ export class Outbox implements OutboxPort, AlarmParticipant {
    * @example const { pending, lastCreatedAt } = outbox.kindState("sync");
    */
   kindState(kind: BridgeOperation["kind"]): { pending: boolean; lastCreatedAt: number | null } {
+    if (!this.#present()) return { pending: false, lastCreatedAt: null };
     const r = this.#d.sql
       .exec<{ pending: number; last: number | null }>(
         `SELECT COALESCE(SUM(status IN ${PENDING}), 0) AS pending, MAX(created_at) AS last FROM outbox_ops WHERE kind = ?`,
@@ -305,6 +325,7 @@ export class Outbox implements OutboxPort, AlarmParticipant {
    * @example if (!profile.enabled) outbox.abandonPending("USER_DISABLED: …");
    */
   abandonPending(reason: string): number {
+    if (!this.#present()) return 0;
     const ids = this.#d.sql.exec<{ id: string }>(`SELECT id FROM outbox_ops WHERE status IN ${PENDING} ORDER BY seq`).toArray();
     let n = 0;
     for (const { id } of ids) if (this.#finish(id, "failed", reason)) n++;
@@ -318,7 +339,7 @@ export class Outbox implements OutboxPort, AlarmParticipant {
    */
   async runDue(now: number): Promise<number | null> {
     // The alarm never overlaps itself; this guards direct callers.
-    if (this.#running) return this.nextDueAt();
+    if (this.#running || !this.#present()) return this.nextDueAt();
     this.#running = true;
     try {
       this.#expireOverdue(now);
