@@ -3,8 +3,8 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ALEXA_USER_SCHEMA, type AlexaUser } from "../../src/alexa-user/alexa-user.ts";
-import { ensureSchema, tableSql, type Schema } from "../../src/storage/schema.ts";
+import { ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA, ALEXA_USER_SCHEMA, type AlexaUser } from "../../src/alexa-user/alexa-user.ts";
+import { ensureSchema, ensureSchemas, storedVersions, tableSql, type Schema } from "../../src/storage/schema.ts";
 import { migrateDedupe, migrateDedupeIndex } from "../../src/alexa-user/dedupe.ts";
 import { APP_USER_LINK_SCHEMA } from "../../src/linking/app-user-link.ts";
 import { LIST_SPACE_SCHEMA } from "../../src/space/space-schema.ts";
@@ -35,6 +35,22 @@ describe("ensureSchema", () => {
       expect(ensureSchema(state, next)).toBe(true);
       expect(ensureSchema(state, next)).toBe(false);
       expect(runs).toHaveLength(1);
+    });
+  });
+
+  it("several schemas of one object (ensureSchemas): one statement when all are current, one version write when some are not", async () => {
+    await runInDurableObject(env.ALEXA_USER.getByName(newUserId("schemas")), (_i: AlexaUser, real) => {
+      const { state, statements } = counting(real);
+      const all = [ALEXA_USER_SCHEMA, ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA];
+      expect(ensureSchemas(state, all)).toEqual([]);
+      expect(statements()).toBe(1);
+      const runs: string[] = [];
+      const a: Schema = { name: "a", version: 1, migrate: () => void runs.push("a") };
+      const b: Schema = { name: "b", version: 1, migrate: () => void runs.push("b") };
+      expect(ensureSchemas(state, [...all, a, b])).toEqual(["a", "b"]);
+      expect(runs).toEqual(["a", "b"]);
+      expect(Object.fromEntries(storedVersions(real.storage.sql))).toMatchObject({ a: 1, b: 1, [ALEXA_USER_SCHEMA.name]: ALEXA_USER_SCHEMA.version });
+      expect(ensureSchemas(state, [...all, a, b])).toEqual([]);
     });
   });
 
