@@ -60,7 +60,7 @@ import type { EnqueueOptions } from "../shared/outbox/outbox.ts";
 import { createListStore, listStoreKind, type HeldList, type ListStore } from "./lists/index.ts";
 import { createOutboxTables } from "../shared/outbox/store.ts";
 import { migrateRegistryReport } from "../registry/reporter.ts";
-import { ensureSchema, ensureSchemas, storedVersions, tableSql, type Schema } from "../storage/schema.ts";
+import { ensureSchema, ensureSchemas, storedVersions, type Schema } from "../storage/schema.ts";
 import { Outbound, type EnqueueReply, type GetOperationReply } from "./outbox/service.ts";
 import type { OutboxPort } from "../shared/ports.ts";
 import type { BridgeOperation } from "../protocol/bridge-message.ts";
@@ -84,9 +84,10 @@ import { deadLetterTtlMs, migrateWebhookQueue, WebhookQueue, type DeadLetter, ty
  * Version 5: only what every store uses (each table is at least a 4 KiB page
  * and two rows written to create): the household store's tables went to
  * {@link ALEXA_USER_HOUSEHOLD_SCHEMA}, the outbox to {@link ALEXA_USER_OUTBOX_SCHEMA},
- * the space membership is created with its first row (space-link.ts), the app
- * user id moved into the profile row. An older database keeps its tables
- * (a skill store user's household tables stay, empty and unread).
+ * the erasure mark to {@link ALEXA_USER_TOMBSTONE_SCHEMA}, the space membership
+ * is created with its first row (space-link.ts), the app user id moved into the
+ * profile row. An older database keeps its tables (a skill store user's
+ * household tables stay, empty and unread).
  */
 export const ALEXA_USER_SCHEMA: Schema = {
   name: "alexa-user",
@@ -95,7 +96,6 @@ export const ALEXA_USER_SCHEMA: Schema = {
     migrateProfile(sql);
     migrateDedupe(sql);
     migrateWebhookQueue(sql);
-    migrateTombstone(sql);
     migrateRegistryReport(sql);
   },
 };
@@ -105,7 +105,8 @@ export const ALEXA_USER_SCHEMA: Schema = {
  * echoes of its own writes, held deletes, operations in progress, the default
  * lists' ids, and the dedupe index its list events need. Ensured at every
  * start with that store, so a deployment that switches to it later gets them
- * then. Must come after {@link ALEXA_USER_SCHEMA} (it indexes its dedupe table).
+ * then. Must come after {@link ALEXA_USER_SCHEMA}: it indexes its dedupe table
+ * (a change that rebuilds that table must raise this version too).
  */
 export const ALEXA_USER_HOUSEHOLD_SCHEMA: Schema = {
   name: "alexa-user-household",
@@ -131,6 +132,22 @@ export const ALEXA_USER_OUTBOX_SCHEMA: Schema = {
   version: 1,
   migrate: (sql) => createOutboxTables(sql),
 };
+
+/**
+ * The erasure mark (src/shared/tombstone.ts), created by the erasure that
+ * writes it: an object never erased reads no mark, without a statement.
+ */
+export const ALEXA_USER_TOMBSTONE_SCHEMA: Schema = {
+  name: "alexa-user-tombstone",
+  version: 1,
+  migrate: (sql) => migrateTombstone(sql),
+};
+
+/** The schemas created at first use, and the table that tells an older database (before version 5) has one already. */
+const CREATED_AT_FIRST_USE: readonly [Schema, string][] = [
+  [ALEXA_USER_OUTBOX_SCHEMA, "outbox_ops"],
+  [ALEXA_USER_TOMBSTONE_SCHEMA, "erasure_tombstone"],
+];
 
 /** Alexa's acknowledgement. */
 export const ACK: AlexaAnswer = { status: 200, body: { version: "1.0", response: {} } };
@@ -191,6 +208,8 @@ export class AlexaUser extends DurableObject<Env> {
   #household = false;
   /** Whether the outbox's tables exist: always with the household store, from the first skill message with the skill store. */
   #outboxPresent = false;
+  /** Whether the erasure mark's table exists (from the first erasure). */
+  #tombstonePresent = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -214,11 +233,22 @@ export class AlexaUser extends DurableObject<Env> {
       this.#household ? [ALEXA_USER_SCHEMA, ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA] : [ALEXA_USER_SCHEMA],
       versions,
     );
-    if (migrated.length > 0 && !versions.has(ALEXA_USER_OUTBOX_SCHEMA.name) && tableSql(sql, "outbox_ops") !== null) {
-      // An object from before version 5 has its outbox already, perhaps with skill messages pending.
-      ensureSchema(this.ctx, ALEXA_USER_OUTBOX_SCHEMA, versions);
+    if (migrated.length > 0) {
+      // An object from before version 5 has these tables already (skill messages pending, an erasure mark standing).
+      const unknown = CREATED_AT_FIRST_USE.filter(([schema]) => !versions.has(schema.name));
+      const found = new Set(
+        unknown.length === 0
+          ? []
+          : sql
+              .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${unknown.map(() => "?").join(", ")})`, ...unknown.map(([, table]) => table))
+              .toArray()
+              .map((r) => r.name),
+      );
+      const present = unknown.filter(([, table]) => found.has(table)).map(([schema]) => schema);
+      if (present.length > 0) ensureSchemas(this.ctx, present, versions);
     }
     this.#outboxPresent = versions.has(ALEXA_USER_OUTBOX_SCHEMA.name);
+    this.#tombstonePresent = versions.has(ALEXA_USER_TOMBSTONE_SCHEMA.name);
 
     this.schedule = new AlarmSchedule(this.ctx.storage);
     this.profile = new ProfileStore(sql);
@@ -227,7 +257,7 @@ export class AlexaUser extends DurableObject<Env> {
     this.echoes = new EchoLog(sql);
     this.held = new HeldDeletes(sql);
     this.progress = new OpProgress(sql);
-    this.tombstone = new Tombstone(sql);
+    this.tombstone = new Tombstone(sql, () => this.#tombstonePresent);
     this.spaces = new SpaceLink({ sql, env: this.env, userId: () => this.profile.userId() ?? this.ctx.id.name ?? "" });
     this.webhooks = new WebhookQueue({
       sql,
@@ -599,6 +629,8 @@ export class AlexaUser extends DurableObject<Env> {
     this.#generation++;
     this.build();
     // No personal data: the object's name is the user id; the row holds two times.
+    ensureSchema(this.ctx, ALEXA_USER_TOMBSTONE_SCHEMA);
+    this.#tombstonePresent = true;
     this.tombstone.write(this.now());
     await this.schedule.wakeAt(this.tombstone.expiresAt()!);
   }

@@ -43,9 +43,16 @@ export function migrateTombstone(sql: SqlStorage): void {
 export class Tombstone implements AlarmParticipant {
   readonly name = "tombstone";
   readonly #sql: SqlStorage;
+  readonly #present: () => boolean;
 
-  constructor(sql: SqlStorage) {
+  /**
+   * `present`: whether the table exists (default: always). An owner that
+   * creates it only at an erasure (the Alexa user's object) answers false
+   * until then: no mark, and no statement to find that out.
+   */
+  constructor(sql: SqlStorage, present: () => boolean = () => true) {
     this.#sql = sql;
+    this.#present = present;
   }
 
   /** Marks the object erased at `now`. @example tombstone.write(now) */
@@ -60,16 +67,19 @@ export class Tombstone implements AlarmParticipant {
 
   /** When the mark expires, or `null` when there is none. @example tombstone.expiresAt() */
   expiresAt(): number | null {
+    if (!this.#present()) return null;
     return this.#sql.exec<{ expires_at: number }>(`SELECT expires_at FROM erasure_tombstone WHERE id = 1`).toArray()[0]?.expires_at ?? null;
   }
 
   /** When the erasure happened, or `null` when there is no mark. @example tombstone.erasedAt() */
   erasedAt(): number | null {
+    if (!this.#present()) return null;
     return this.#sql.exec<{ erased_at: number }>(`SELECT erased_at FROM erasure_tombstone WHERE id = 1`).toArray()[0]?.erased_at ?? null;
   }
 
   /** Removes the mark (a list space started again by a newer link or an app write). @example tombstone.clear() */
   clear(): void {
+    if (!this.#present()) return;
     this.#sql.exec(`DELETE FROM erasure_tombstone WHERE id = 1`);
   }
 

@@ -30,11 +30,11 @@ const BOUNDS: Record<string, [number, number, number]> = {
   "voice check off": [19, 30, 4],
   "voice undo (of an add)": [14, 14, 4],
   "cold start: voice read after eviction": [8, 17, 0],
-  "REST create": [15, 16, 13],
-  "REST update": [15, 16, 8],
-  "REST GET lists (3 items)": [8, 12, 0],
-  "new user (SkillEnabled)": [31, 36, 20],
-  "first voice turn of a new user (creates its list space)": [46, 78, 50],
+  "REST create": [14, 15, 13],
+  "REST update": [14, 15, 8],
+  "REST GET lists (3 items)": [7, 11, 0],
+  "new user (SkillEnabled)": [28, 32, 18],
+  "first voice turn of a new user (creates its list space)": [44, 75, 50],
   "cron sweep, per due user": [4, 3, 2],
   "webhook delivered (alarm)": [11, 19, 1],
   "webhook retried (alarm, app answers 503)": [10, 18, 2],
@@ -204,17 +204,17 @@ costSuite(BOUNDS, [
  * failed first webhook try) falls between the creates.
  */
 const STORAGE_BOUNDS: [number, number][] = [
-  [0, 135_168],
-  [10, 147_456],
+  [0, 131_072],
+  [10, 143_360],
   [500, 565_248],
 ];
 
 /**
  * Most bytes of a new user who never used the lists (SkillEnabled only: its Alexa user's object, no list space).
  * SQLite keeps every table in at least one 4 KiB page: the catalogue, the version table, profile, dedupe
- * records, webhook queue, tombstone, registry report, and the alarm's metadata (workerd's `_cf_METADATA`).
+ * records, webhook queue, registry report, and the alarm's metadata (workerd's `_cf_METADATA`).
  */
-const NEW_USER_MAX_BYTES = 8 * 4096;
+const NEW_USER_MAX_BYTES = 7 * 4096;
 
 describe("storage per user (databaseSize)", () => {
   it("a new user, lists never used (SkillEnabled only)", async (ctx) => {

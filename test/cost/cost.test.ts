@@ -16,9 +16,9 @@ import { costSuite, op, settleUser } from "./ops.ts";
 
 /** Upper bounds: [statements, rows read, rows written (SQL rows plus setAlarm)], over every object. */
 const BOUNDS: Record<string, [number, number, number]> = {
-  "Messaging.MessageReceived (an app create, household)": [40, 34, 21],
-  "household list event (ItemsCreated, 1 item)": [27, 25, 6],
-  "new user (SkillEnabled, household)": [60, 121, 50],
+  "Messaging.MessageReceived (an app create, household)": [38, 32, 21],
+  "household list event (ItemsCreated, 1 item)": [25, 23, 6],
+  "new user (SkillEnabled, household)": [58, 139, 48],
 };
 
 const { household } = useFakes();

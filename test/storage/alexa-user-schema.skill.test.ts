@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA, ALEXA_USER_SCHEMA, type AlexaUser } from "../../src/alexa-user/alexa-user.ts";
+import { ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA, ALEXA_USER_SCHEMA, ALEXA_USER_TOMBSTONE_SCHEMA, type AlexaUser } from "../../src/alexa-user/alexa-user.ts";
 import { DEDUPE_RETENTION_MS } from "../../src/alexa-user/dedupe.ts";
 import { ensureSchemas, storedVersions } from "../../src/storage/schema.ts";
 import { personalSpaceId } from "../../src/space/space-id.ts";
@@ -35,7 +35,7 @@ describe("the Alexa user's schema, skill store", () => {
     expect((await send(skillEvent(userId, "SkillEnabled"))).status).toBe(200);
     await runInDurableObject(stub, async (o: AlexaUser, state) => {
       await o.idle();
-      expect(tables(state.storage.sql)).toEqual(["erasure_tombstone", "handled_requests", "profile", "registry_report", "schema_version", "webhook_queue"]);
+      expect(tables(state.storage.sql)).toEqual(["handled_requests", "profile", "registry_report", "schema_version", "webhook_queue"]);
       expect(o.dedupe.size()).toBe(1);
       expect(o.spaces.current()).toBeNull();
     });
@@ -93,6 +93,7 @@ describe("the Alexa user's schema, skill store", () => {
       expect(Object.fromEntries(storedVersions(sql))).toEqual({
         [ALEXA_USER_SCHEMA.name]: ALEXA_USER_SCHEMA.version,
         [ALEXA_USER_OUTBOX_SCHEMA.name]: ALEXA_USER_OUTBOX_SCHEMA.version,
+        [ALEXA_USER_TOMBSTONE_SCHEMA.name]: ALEXA_USER_TOMBSTONE_SCHEMA.version,
       });
       expect(o.profile.appUserId()).toBe("app-v4");
       expect(o.spaces.current()).toEqual({ spaceId, appUserId: "app-v4", at: clock.t });
@@ -100,6 +101,35 @@ describe("the Alexa user's schema, skill store", () => {
       expect(o.outbound.outbox.nextDueAt()).toBe(clock.t);
       expect(ensureSchemas(state, [ALEXA_USER_SCHEMA])).toEqual([]);
     });
+  });
+
+  it("a version-4 object's standing erasure mark is kept: requests for the id still have no effect", async () => {
+    const userId = newUserId("v4-erased");
+    await runInDurableObject(await userStub(userId), async (o: AlexaUser, state) => {
+      await writeV4(state, { userId, appUserId: "app-v4", opId: "op_v4", opKind: "message", spaceId: null, now: clock.t, tombstoneUntil: clock.t + 60_000 });
+      rebuild(o);
+      expect(storedVersions(state.storage.sql).get(ALEXA_USER_TOMBSTONE_SCHEMA.name)).toBe(ALEXA_USER_TOMBSTONE_SCHEMA.version);
+      expect(o.tombstone.active(clock.t)).toBe(true);
+    });
+    expect(await env.ALEXA_USER.getByName(userId).currentSpace()).toEqual({ outcome: "unknown_user" });
+  });
+
+  it("an erasure creates the mark's table; the object then refuses the id until it expires", async () => {
+    const userId = newUserId("skill-erased");
+    const stub = await userStub(userId);
+    expect((await send(skillEvent(userId, "SkillEnabled"))).status).toBe(200);
+    await runInDurableObject(stub, (o: AlexaUser, state) => {
+      expect(tables(state.storage.sql)).not.toContain("erasure_tombstone");
+      expect(o.tombstone.active(clock.t)).toBe(false);
+    });
+    expect((await send(skillEvent(userId, "SkillDisabled"))).status).toBe(200);
+    await runInDurableObject(stub, async (o: AlexaUser, state) => {
+      await o.idle();
+      expect(tables(state.storage.sql)).toContain("erasure_tombstone");
+      expect(o.tombstone.active(clock.t)).toBe(true);
+    });
+    expect((await send(skillEvent(userId, "SkillEnabled"))).status).toBe(200);
+    expect(await stub.currentSpace()).toEqual({ outcome: "unknown_user" });
   });
 
   it("an object the household store built keeps its outbox when the deployment switches to skill", async () => {

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA, ALEXA_USER_SCHEMA, type AlexaUser } from "../../src/alexa-user/alexa-user.ts";
+import { ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA, ALEXA_USER_SCHEMA, ALEXA_USER_TOMBSTONE_SCHEMA, type AlexaUser } from "../../src/alexa-user/alexa-user.ts";
 import { ensureSchemas, storedVersions } from "../../src/storage/schema.ts";
 import { clock, newUserId, userStub } from "../alexa-user/fakes.ts";
 import { ALEXA_USER_V4_DDL, writeV4 } from "./alexa-user-v4.ts";
@@ -33,6 +33,7 @@ describe("the Alexa user's schema, household store", () => {
         [ALEXA_USER_SCHEMA.name]: ALEXA_USER_SCHEMA.version,
         [ALEXA_USER_HOUSEHOLD_SCHEMA.name]: ALEXA_USER_HOUSEHOLD_SCHEMA.version,
         [ALEXA_USER_OUTBOX_SCHEMA.name]: ALEXA_USER_OUTBOX_SCHEMA.version,
+        [ALEXA_USER_TOMBSTONE_SCHEMA.name]: ALEXA_USER_TOMBSTONE_SCHEMA.version,
       });
       expect(o.profile.appUserId()).toBe("app-v4");
       expect(o.profile.get()?.userId).toBe(userId);

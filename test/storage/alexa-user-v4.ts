@@ -44,6 +44,8 @@ export interface V4Rows {
   /** The membership's space (a skill-store user's personal space; null with the household store). */
   spaceId: string | null;
   now: number;
+  /** An erasure mark standing until then (the object was erased; its profile is left here only to see it kept). */
+  tombstoneUntil?: number;
 }
 
 /**
@@ -60,6 +62,7 @@ export async function writeV4(state: DurableObjectState, r: V4Rows): Promise<voi
   sql.exec("INSERT INTO linked_account (id, app_user_id, linked_at) VALUES (1, ?, ?)", r.appUserId, r.now);
   sql.exec("INSERT INTO space_membership (id, space_id, app_user_id, at) VALUES (1, ?, ?, ?)", r.spaceId, r.appUserId, r.now);
   sql.exec("INSERT INTO handled_requests (key, handled_at, answer) VALUES ('req:v4', ?, '{}')", r.now);
+  if (r.tombstoneUntil !== undefined) sql.exec("INSERT INTO erasure_tombstone (id, erased_at, expires_at) VALUES (1, ?, ?)", r.now, r.tombstoneUntil);
   const op = r.opKind === "message" ? { kind: "message", data: { from: "v4" } } : { kind: "create", list: "shopping", value: "milk" };
   sql.exec(
     `INSERT INTO outbox_ops (id, kind, op, status, created_at, updated_at, lifetime_s, next_at) VALUES (?, ?, ?, 'queued', ?, ?, 3600, ?)`,
