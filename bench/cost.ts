@@ -230,7 +230,8 @@ ${sizes}
 **Per-request time** (the last column, for the voice and MCP rows, listed here too): ${cpu.join("; ") || "not measured"}.
 What it is: the mean wall time (\`performance.now()\`) of 21 more requests of the row's kind, one at a time, after the
 counted one, each a real change where the row is one (a new item each time), timed from the call into the Worker's
-dispatch (voice) or its \`fetch\` (\`/mcp\`) to the answer, in the vitest pool's workerd isolate, where the Worker and
+dispatch (voice: an envelope already parsed and its signature already checked, which section 1 measures) or its
+\`fetch\` (\`/mcp\`: the HTTP request, its JSON-RPC body and the token included) to the answer, in the vitest pool's workerd isolate, where the Worker and
 its objects run together and, unlike on Cloudflare, timers advance during computation. So it is handling time in one
 isolate: JavaScript, the object's SQLite (local, in-process) and the in-process RPC to it; not the webhook send after
 the answer (waited for between requests, untimed); the MCP rows' token check is a verdict already cached in the
