@@ -59,7 +59,6 @@ import { migrateOpProgress, OpProgress } from "./op-progress.ts";
 import type { EnqueueOptions } from "../shared/outbox/outbox.ts";
 import { createListStore, listStoreKind, type HeldList, type ListStore } from "./lists/index.ts";
 import { createOutboxTables } from "../shared/outbox/store.ts";
-import { migrateRegistryReport } from "../registry/reporter.ts";
 import { ensureSchema, ensureSchemas, storedVersions, type Schema } from "../storage/schema.ts";
 import { Outbound, type EnqueueReply, type GetOperationReply } from "./outbox/service.ts";
 import type { OutboxPort } from "../shared/ports.ts";
@@ -85,8 +84,8 @@ import { deadLetterTtlMs, migrateWebhookQueue, WebhookQueue, type DeadLetter, ty
  * and two rows written to create): the household store's tables went to
  * {@link ALEXA_USER_HOUSEHOLD_SCHEMA}, the outbox to {@link ALEXA_USER_OUTBOX_SCHEMA},
  * the erasure mark to {@link ALEXA_USER_TOMBSTONE_SCHEMA}, the space membership
- * is created with its first row (space-link.ts), the app user id moved into the
- * profile row. An older database keeps its tables (a skill store user's
+ * is created with its first row (space-link.ts), the app user id and the
+ * registry report moved into the profile row. An older database keeps its tables (a skill store user's
  * household tables stay, empty and unread).
  */
 export const ALEXA_USER_SCHEMA: Schema = {
@@ -96,7 +95,6 @@ export const ALEXA_USER_SCHEMA: Schema = {
     migrateProfile(sql);
     migrateDedupe(sql);
     migrateWebhookQueue(sql);
-    migrateRegistryReport(sql);
   },
 };
 
@@ -279,6 +277,7 @@ export class AlexaUser extends DurableObject<Env> {
       sql,
       env: this.env,
       profile: () => this.profile.get(),
+      reportSlot: { read: () => this.profile.registryEntry(), write: (entry) => this.profile.setRegistryEntry(entry) },
       webhooks: this.webhooks,
       wakeAt: (at) => this.schedule.wakeAt(at),
       http: (input, init) => this.http(input, init),

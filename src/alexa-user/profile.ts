@@ -45,14 +45,16 @@ interface ProfileRow extends Record<string, SqlStorageValue> {
   last_full_sync_at: number | null;
   erase_requested_at: number | null;
   app_user_id: string | null;
+  registry_entry: string | null;
 }
 
 /**
  * Creates the profile table (idempotent). Since version 5 of the user's
- * schema the app user id lives in the profile row (it was a one-row table of
- * its own, `linked_account`: a page and two rows written to create, one
- * statement more per request that named it); an older database gets the
- * columns, the id moved over and the old table dropped.
+ * schema the app user id and the registry report live in the profile row
+ * (each was a one-row table of its own, `linked_account` and
+ * `registry_report`: a page and two rows written to create, one statement
+ * more per request that read it); an older database gets the columns, the
+ * values moved over and the old tables dropped.
  * @example migrateProfile(ctx.storage.sql);
  */
 export function migrateProfile(sql: SqlStorage): void {
@@ -68,15 +70,20 @@ export function migrateProfile(sql: SqlStorage): void {
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
     app_user_id TEXT,
-    linked_at INTEGER
+    linked_at INTEGER,
+    registry_entry TEXT
   )`);
-  if (!/\bapp_user_id\b/.test(tableSql(sql, "profile") ?? "")) {
-    sql.exec(`ALTER TABLE profile ADD COLUMN app_user_id TEXT`);
-    sql.exec(`ALTER TABLE profile ADD COLUMN linked_at INTEGER`);
+  const stored = tableSql(sql, "profile") ?? "";
+  for (const [column, type] of [["app_user_id", "TEXT"], ["linked_at", "INTEGER"], ["registry_entry", "TEXT"]] as const) {
+    if (!new RegExp(`\\b${column}\\b`).test(stored)) sql.exec(`ALTER TABLE profile ADD COLUMN ${column} ${type}`);
   }
   if (tableSql(sql, "linked_account") !== null) {
     sql.exec(`UPDATE profile SET (app_user_id, linked_at) = (SELECT app_user_id, linked_at FROM linked_account WHERE id = 1) WHERE id = 1 AND EXISTS (SELECT 1 FROM linked_account)`);
     sql.exec(`DROP TABLE linked_account`);
+  }
+  if (tableSql(sql, "registry_report") !== null) {
+    sql.exec(`UPDATE profile SET registry_entry = (SELECT entry FROM registry_report WHERE id = 1) WHERE id = 1`);
+    sql.exec(`DROP TABLE registry_report`);
   }
 }
 
@@ -191,6 +198,19 @@ export class ProfileStore {
   /** Forgets the app user id (the user unlinked). @example profile.clearAppUserId(); */
   clearAppUserId(): void {
     this.#write(`UPDATE profile SET app_user_id = NULL, linked_at = NULL WHERE id = 1`);
+  }
+
+  /**
+   * The registry entry last written to the user's shard, as JSON (src/registry/reporter.ts), or `null`.
+   * @example new RegistryReporter({ read: () => profile.registryEntry(), write: (t) => profile.setRegistryEntry(t) }, write)
+   */
+  registryEntry(): string | null {
+    return this.#row()?.registry_entry ?? null;
+  }
+
+  /** Records the registry entry last written (`null`: none). The row exists: a user is reported after its first request. @example profile.setRegistryEntry(json) */
+  setRegistryEntry(entry: string | null): void {
+    this.#write(`UPDATE profile SET registry_entry = ? WHERE id = 1`, entry);
   }
 
   /** @example profile.setAcceptedPermissions(["alexa::household:lists:read"], now); */

@@ -1,9 +1,12 @@
 /**
  * @module registry/reporter
  * The user object's side of the registry: remembers (in the object's own
- * SQLite) the entry it last wrote to its shard, and writes a new one only when
- * {@link needsReport} says the registry would otherwise be wrong in a way that
- * matters. A failed write is not remembered, so the next report retries it.
+ * SQLite: a column of the Alexa user's profile row, src/alexa-user/profile.ts,
+ * which every request reads anyway; a table of its own cost a page, two rows
+ * to create and a statement per request) the entry it last wrote to its
+ * shard, and writes a new one only when {@link needsReport} says the registry
+ * would otherwise be wrong in a way that matters. A failed write is not
+ * remembered, so the next report retries it.
  */
 import { needsReport, type RegistryEntry } from "./entry.ts";
 
@@ -11,31 +14,32 @@ import { needsReport, type RegistryEntry } from "./entry.ts";
 export type RegistryWrite = (userId: string, entry: RegistryEntry | null) => Promise<void>;
 
 /**
- * @example
- * const reporter = new RegistryReporter(ctx.storage.sql, (id, e) => shardFor(id).put(id, e));
- * await reporter.report(userId, entry);
+ * Where the last written entry is kept (as JSON text; `null`: none). Its
+ * writes are durable once the caller's turn commits.
  */
-/**
- * Creates the reporter's table (idempotent; part of the owning object's schema, src/storage/schema.ts).
- * @example migrateRegistryReport(ctx.storage.sql);
- */
-export function migrateRegistryReport(sql: SqlStorage): void {
-  sql.exec("CREATE TABLE IF NOT EXISTS registry_report (id INTEGER PRIMARY KEY CHECK (id = 1), entry TEXT NOT NULL)");
+export interface ReportSlot {
+  read(): string | null;
+  write(entry: string | null): void;
 }
 
+/**
+ * @example
+ * const reporter = new RegistryReporter({ read: () => profile.registryEntry(), write: (t) => profile.setRegistryEntry(t) }, (id, e) => shardFor(id).put(id, e));
+ * await reporter.report(userId, entry);
+ */
 export class RegistryReporter {
-  readonly #sql: SqlStorage;
+  readonly #slot: ReportSlot;
   readonly #write: RegistryWrite;
 
-  constructor(sql: SqlStorage, write: RegistryWrite) {
-    this.#sql = sql;
+  constructor(slot: ReportSlot, write: RegistryWrite) {
+    this.#slot = slot;
     this.#write = write;
   }
 
   /** The entry last written, or null. @example reporter.last()?.enabled */
   last(): RegistryEntry | null {
-    const row = this.#sql.exec<{ entry: string }>("SELECT entry FROM registry_report WHERE id = 1").toArray()[0];
-    return row ? (JSON.parse(row.entry) as RegistryEntry) : null;
+    const text = this.#slot.read();
+    return text === null ? null : (JSON.parse(text) as RegistryEntry);
   }
 
   /**
@@ -44,10 +48,7 @@ export class RegistryReporter {
    * @example reporter.remember(entry); return entry;
    */
   remember(entry: RegistryEntry): void {
-    this.#sql.exec(
-      "INSERT INTO registry_report (id, entry) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET entry = excluded.entry",
-      JSON.stringify(entry),
-    );
+    this.#slot.write(JSON.stringify(entry));
   }
 
   /**
@@ -74,6 +75,6 @@ export class RegistryReporter {
    */
   async forget(userId: string): Promise<void> {
     await this.#write(userId, null);
-    this.#sql.exec("DELETE FROM registry_report");
+    this.#slot.write(null);
   }
 }

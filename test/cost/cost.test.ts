@@ -16,9 +16,9 @@ import { costSuite, op, settleUser } from "./ops.ts";
 
 /** Upper bounds: [statements, rows read, rows written (SQL rows plus setAlarm)], over every object. */
 const BOUNDS: Record<string, [number, number, number]> = {
-  "Messaging.MessageReceived (an app create, household)": [38, 32, 21],
+  "Messaging.MessageReceived (an app create, household)": [37, 31, 21],
   "household list event (ItemsCreated, 1 item)": [25, 23, 6],
-  "new user (SkillEnabled, household)": [58, 139, 48],
+  "new user (SkillEnabled, household)": [57, 134, 46],
 };
 
 const { household } = useFakes();

@@ -1,25 +1,19 @@
-import { env } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { RegistryEntry } from "../../src/registry/entry.ts";
-import { migrateRegistryReport, RegistryReporter } from "../../src/registry/reporter.ts";
+import { RegistryReporter } from "../../src/registry/reporter.ts";
 
 const e = (over: Partial<RegistryEntry> = {}): RegistryEntry => ({ enabled: true, nextSyncAt: 1_000, nextDueAt: null, at: 0, ...over });
 
-let n = 0;
-/** Runs `fn` with a reporter on a fresh object's SQLite and a recording (or failing) write. */
+/** Runs `fn` with a reporter on a slot of its own (the profile column's stand-in) and a recording (or failing) write. */
 async function withReporter(fn: (r: RegistryReporter, writes: (RegistryEntry | null)[], fail: { on: boolean }) => Promise<void>): Promise<void> {
-  const stub = env.USER_REGISTRY.getByName(`reporter-test-${++n}`);
-  await runInDurableObject(stub, async (_i, state) => {
-    const writes: (RegistryEntry | null)[] = [];
-    const fail = { on: false };
-    migrateRegistryReport(state.storage.sql);
-    const reporter = new RegistryReporter(state.storage.sql, async (_userId, entry) => {
-      if (fail.on) throw new Error("shard unavailable");
-      writes.push(entry);
-    });
-    await fn(reporter, writes, fail);
+  const writes: (RegistryEntry | null)[] = [];
+  const fail = { on: false };
+  let kept: string | null = null;
+  const reporter = new RegistryReporter({ read: () => kept, write: (t) => (kept = t) }, async (_userId, entry) => {
+    if (fail.on) throw new Error("shard unavailable");
+    writes.push(entry);
   });
+  await fn(reporter, writes, fail);
 }
 
 describe("RegistryReporter", () => {

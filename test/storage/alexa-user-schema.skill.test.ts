@@ -35,7 +35,8 @@ describe("the Alexa user's schema, skill store", () => {
     expect((await send(skillEvent(userId, "SkillEnabled"))).status).toBe(200);
     await runInDurableObject(stub, async (o: AlexaUser, state) => {
       await o.idle();
-      expect(tables(state.storage.sql)).toEqual(["handled_requests", "profile", "registry_report", "schema_version", "webhook_queue"]);
+      expect(tables(state.storage.sql)).toEqual(["handled_requests", "profile", "schema_version", "webhook_queue"]);
+      expect(JSON.parse(o.profile.registryEntry()!)).toMatchObject({ enabled: true });
       expect(o.dedupe.size()).toBe(1);
       expect(o.spaces.current()).toBeNull();
     });
@@ -89,13 +90,14 @@ describe("the Alexa user's schema, skill store", () => {
       rebuild(o);
       const sql = state.storage.sql;
       // The household tables stay (empty, unread): dropping them would gain a few pages once.
-      expect(tables(sql)).toEqual([...V4_NAMES.filter((n) => n !== "linked_account"), "schema_version"].sort());
+      expect(tables(sql)).toEqual([...V4_NAMES.filter((n) => n !== "linked_account" && n !== "registry_report"), "schema_version"].sort());
       expect(Object.fromEntries(storedVersions(sql))).toEqual({
         [ALEXA_USER_SCHEMA.name]: ALEXA_USER_SCHEMA.version,
         [ALEXA_USER_OUTBOX_SCHEMA.name]: ALEXA_USER_OUTBOX_SCHEMA.version,
         [ALEXA_USER_TOMBSTONE_SCHEMA.name]: ALEXA_USER_TOMBSTONE_SCHEMA.version,
       });
       expect(o.profile.appUserId()).toBe("app-v4");
+      expect(JSON.parse(o.profile.registryEntry()!)).toEqual({ enabled: true, nextSyncAt: null, nextDueAt: null, at: clock.t });
       expect(o.spaces.current()).toEqual({ spaceId, appUserId: "app-v4", at: clock.t });
       expect(o.outbox.get("op_v4")?.status).toBe("queued");
       expect(o.outbound.outbox.nextDueAt()).toBe(clock.t);

@@ -28,7 +28,7 @@ describe("the Alexa user's schema, household store", () => {
       await writeV4(state, { userId, appUserId: "app-v4", opId: "op_v4", opKind: "create", spaceId: null, now: clock.t });
       rebuild(o);
       const sql = state.storage.sql;
-      expect(tables(sql)).toEqual([...V4_NAMES.filter((n) => n !== "linked_account"), "schema_version"].sort());
+      expect(tables(sql)).toEqual([...V4_NAMES.filter((n) => n !== "linked_account" && n !== "registry_report"), "schema_version"].sort());
       expect(Object.fromEntries(storedVersions(sql))).toEqual({
         [ALEXA_USER_SCHEMA.name]: ALEXA_USER_SCHEMA.version,
         [ALEXA_USER_HOUSEHOLD_SCHEMA.name]: ALEXA_USER_HOUSEHOLD_SCHEMA.version,
@@ -36,6 +36,7 @@ describe("the Alexa user's schema, household store", () => {
         [ALEXA_USER_TOMBSTONE_SCHEMA.name]: ALEXA_USER_TOMBSTONE_SCHEMA.version,
       });
       expect(o.profile.appUserId()).toBe("app-v4");
+      expect(JSON.parse(o.profile.registryEntry()!)).toEqual({ enabled: true, nextSyncAt: null, nextDueAt: null, at: clock.t });
       expect(o.profile.get()?.userId).toBe(userId);
       expect(o.spaces.current()).toEqual({ spaceId: null, appUserId: "app-v4", at: clock.t });
       expect(o.outbox.get("op_v4")?.status).toBe("queued");

@@ -61,6 +61,7 @@ export async function writeV4(state: DurableObjectState, r: V4Rows): Promise<voi
   sql.exec("INSERT INTO profile (id, user_id, api_endpoint, created_at, updated_at) VALUES (1, ?, 'https://api.amazonalexa.com', ?, ?)", r.userId, r.now, r.now);
   sql.exec("INSERT INTO linked_account (id, app_user_id, linked_at) VALUES (1, ?, ?)", r.appUserId, r.now);
   sql.exec("INSERT INTO space_membership (id, space_id, app_user_id, at) VALUES (1, ?, ?, ?)", r.spaceId, r.appUserId, r.now);
+  sql.exec("INSERT INTO registry_report (id, entry) VALUES (1, ?)", JSON.stringify({ enabled: true, nextSyncAt: null, nextDueAt: null, at: r.now }));
   sql.exec("INSERT INTO handled_requests (key, handled_at, answer) VALUES ('req:v4', ?, '{}')", r.now);
   if (r.tombstoneUntil !== undefined) sql.exec("INSERT INTO erasure_tombstone (id, erased_at, expires_at) VALUES (1, ?, ?)", r.now, r.tombstoneUntil);
   const op = r.opKind === "message" ? { kind: "message", data: { from: "v4" } } : { kind: "create", list: "shopping", value: "milk" };

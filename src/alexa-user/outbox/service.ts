@@ -15,7 +15,7 @@ import { sendSkillMessage } from "../../alexa/skill-messaging.ts";
 import { lwaTokenSourceFor } from "../../lwa-token-cache.ts";
 import type { BridgeOperation } from "../../protocol/bridge-message.ts";
 import { REGISTRY_DUE_GRACE_MS, nextSyncAt, syncIntervalMs, type RegistryEntry } from "../../registry/entry.ts";
-import { RegistryReporter, type RegistryWrite } from "../../registry/reporter.ts";
+import { RegistryReporter, type RegistryWrite, type ReportSlot } from "../../registry/reporter.ts";
 import { shardName, shardOf } from "../../registry/shards.ts";
 import { Outbox, type EnqueueOptions, type EnqueueResult } from "../../shared/outbox/outbox.ts";
 import type { Refused } from "../../shared/list-store.ts";
@@ -62,6 +62,8 @@ export interface OutboundDeps {
   transport?: Transport;
   /** Overrides the registry write (tests). */
   registryWrite?: RegistryWrite;
+  /** Where the entry last written to the registry is kept (the profile row). */
+  reportSlot: ReportSlot;
   /**
    * Takes an app operation in (the list store's `accept`, run in the object's
    * transaction); default: queue it in the outbox.
@@ -111,7 +113,7 @@ function shardWrite(env: Env): RegistryWrite {
 /**
  * The outbound side of one user's object.
  * @example
- * this.outbound = new Outbound({ sql, env, profile: () => profile.get(), webhooks, wakeAt, http, now });
+ * this.outbound = new Outbound({ sql, env, profile: () => profile.get(), reportSlot, webhooks, wakeAt, http, now });
  * this.schedule.register(this.outbound.participant);
  * async enqueueOperation(op, opts) { return this.outbound.enqueueOperation(op, opts); }
  */
@@ -145,7 +147,7 @@ export class Outbound {
       },
       ...(deps.outboxPresent ? { present: deps.outboxPresent } : {}),
     });
-    this.#reporter = new RegistryReporter(deps.sql, deps.registryWrite ?? shardWrite(env));
+    this.#reporter = new RegistryReporter(deps.reportSlot, deps.registryWrite ?? shardWrite(env));
     this.participant = {
       name: "outbox",
       runDue: async (now) => {

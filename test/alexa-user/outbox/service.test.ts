@@ -85,6 +85,7 @@ describe("the object's transport without LWA credentials", () => {
         sql: state.storage.sql,
         env: { ...env, LWA_CLIENT_ID: undefined, LWA_CLIENT_SECRET: "" },
         profile: () => ({ userId, enabled: true, apiEndpoint: API, acceptedPermissions: [], linkedAccessToken: null, lastFullSyncAt: null }),
+        reportSlot: { read: () => null, write: () => {} },
         webhooks: { enqueue: (type, data) => webhooks.push({ type, data }) },
         wakeAt: async () => {},
         http: () => Promise.reject(new Error("no network expected")),
@@ -118,6 +119,7 @@ describe("enqueueOperation", () => {
         sql: state.storage.sql,
         env,
         profile: () => i.profile.get(),
+        reportSlot: { read: () => null, write: () => {} },
         webhooks: { enqueue: () => {} },
         wakeAt: async () => {
           throw new Error("alarm storage unavailable");
