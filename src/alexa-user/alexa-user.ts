@@ -46,106 +46,31 @@ import { allowedApiEndpoint, apiEndpointFor } from "../alexa/endpoints.ts";
 import { createListApi, ListApiError } from "../alexa/list-api.ts";
 import { failureAnswer } from "./failure.ts";
 import type { Env } from "../env.ts";
-import { DedupeStore, InFlight, migrateDedupe, migrateDedupeIndex, opKey, requestKey, type AlexaAnswer, type AlexaAnswerBody } from "./dedupe.ts";
-import { EchoLog, migrateEcho } from "./echo.ts";
+import { DedupeStore, InFlight, opKey, requestKey, type AlexaAnswer, type AlexaAnswerBody } from "./dedupe.ts";
+import { EchoLog } from "./echo.ts";
 import { INTERACTIVE_TYPES, readEnvelope, type InboundRequest } from "./envelope.ts";
-import { HeldDeletes, migrateHeldDeletes } from "./held-deletes.ts";
+import { HeldDeletes } from "./held-deletes.ts";
 import type { Apply, InboundParts } from "./inbound/context.ts";
 import { HeldDeleteReleaser } from "./inbound/list-events.ts";
 import { bridgeOpId, MESSAGE_RECEIVED, runsAfterAnswer } from "./inbound/messages.ts";
 import { handledByUserObject, routeInbound } from "./inbound/route.ts";
-import { ItemMap, migrateItemMap } from "./item-map.ts";
-import { migrateOpProgress, OpProgress } from "./op-progress.ts";
+import { ItemMap } from "./item-map.ts";
+import { OpProgress } from "./op-progress.ts";
 import type { EnqueueOptions } from "../shared/outbox/outbox.ts";
 import { createListStore, listStoreKind, type HeldList, type ListStore } from "./lists/index.ts";
-import { createOutboxTables } from "../shared/outbox/store.ts";
-import { ensureSchema, ensureSchemas, storedVersions, type Schema } from "../storage/schema.ts";
+import { ensureSchema } from "../storage/schema.ts";
+import { ALEXA_USER_OUTBOX_SCHEMA, ALEXA_USER_TOMBSTONE_SCHEMA, ensureUserSchemas } from "./user-schemas.ts";
 import { Outbound, type EnqueueReply, type GetOperationReply } from "./outbox/service.ts";
 import type { OutboxPort } from "../shared/ports.ts";
 import type { BridgeOperation } from "../protocol/bridge-message.ts";
 import type { RegistryEntry } from "../registry/entry.ts";
-import { migrateDefaultLists, migrateProfile, ProfileStore } from "./profile.ts";
+import { ProfileStore } from "./profile.ts";
 import { SpaceLink, type Settled } from "./space-link.ts";
 import { SpaceTurns } from "./space-turns.ts";
 import { AlarmSchedule } from "../shared/schedule.ts";
 import { SyncRunner } from "./sync-runner.ts";
-import { migrateTombstone, Tombstone } from "../shared/tombstone.ts";
-import { deadLetterTtlMs, migrateWebhookQueue, WebhookQueue, type DeadLetter, type QueuedWebhook } from "../shared/webhook-queue.ts";
-
-/**
- * The user object's tables every store uses. Raise `version` with every
- * change to a part's tables; the migration functions are idempotent. Version
- * 2: the webhook queue without AUTOINCREMENT and UNIQUE msg_id (fewer rows
- * per webhook). Version 3: the tables keyed by text (dedupe, op progress, own
- * writes, held deletes, item map) WITHOUT ROWID (one row per insert instead
- * of two). Version 4: the space membership (space-link.ts); the skill store's
- * tables left for the list space's object (0.2's move once: legacy-lists.ts).
- * Version 5: only what every store uses (each table is at least a 4 KiB page
- * and two rows written to create): the household store's tables went to
- * {@link ALEXA_USER_HOUSEHOLD_SCHEMA}, the outbox to {@link ALEXA_USER_OUTBOX_SCHEMA},
- * the erasure mark to {@link ALEXA_USER_TOMBSTONE_SCHEMA}, the space membership
- * is created with its first row (space-link.ts), the app user id and the
- * registry report moved into the profile row. An older database keeps its tables (a skill store user's
- * household tables stay, empty and unread).
- */
-export const ALEXA_USER_SCHEMA: Schema = {
-  name: "alexa-user",
-  version: 5,
-  migrate: (sql) => {
-    migrateProfile(sql);
-    migrateDedupe(sql);
-    migrateWebhookQueue(sql);
-  },
-};
-
-/**
- * The household store's tables (`ALEXA_LISTS=household`): Alexa's item ids,
- * echoes of its own writes, held deletes, operations in progress, the default
- * lists' ids, and the dedupe index its list events need. Ensured at every
- * start with that store, so a deployment that switches to it later gets them
- * then. Must come after {@link ALEXA_USER_SCHEMA}: it indexes its dedupe table
- * (a change that rebuilds that table must raise this version too).
- */
-export const ALEXA_USER_HOUSEHOLD_SCHEMA: Schema = {
-  name: "alexa-user-household",
-  version: 1,
-  migrate: (sql) => {
-    migrateDefaultLists(sql);
-    migrateDedupeIndex(sql);
-    migrateItemMap(sql);
-    migrateEcho(sql);
-    migrateHeldDeletes(sql);
-    migrateOpProgress(sql);
-  },
-};
-
-/**
- * The outbox (app operations sent by Skill Messaging): always with the
- * household store; with the skill store it carries only the app's skill
- * messages, so it is created at the first one (or found, in an object of an
- * older version or of the household store).
- */
-export const ALEXA_USER_OUTBOX_SCHEMA: Schema = {
-  name: "alexa-user-outbox",
-  version: 1,
-  migrate: (sql) => createOutboxTables(sql),
-};
-
-/**
- * The erasure mark (src/shared/tombstone.ts), created by the erasure that
- * writes it: an object never erased reads no mark, without a statement.
- */
-export const ALEXA_USER_TOMBSTONE_SCHEMA: Schema = {
-  name: "alexa-user-tombstone",
-  version: 1,
-  migrate: (sql) => migrateTombstone(sql),
-};
-
-/** The schemas created at first use, and the table that tells an older database (before version 5) has one already. */
-const CREATED_AT_FIRST_USE: readonly [Schema, string][] = [
-  [ALEXA_USER_OUTBOX_SCHEMA, "outbox_ops"],
-  [ALEXA_USER_TOMBSTONE_SCHEMA, "erasure_tombstone"],
-];
+import { Tombstone } from "../shared/tombstone.ts";
+import { deadLetterTtlMs, WebhookQueue, type DeadLetter, type QueuedWebhook } from "../shared/webhook-queue.ts";
 
 /** Alexa's acknowledgement. */
 export const ACK: AlexaAnswer = { status: 200, body: { version: "1.0", response: {} } };
@@ -215,38 +140,19 @@ export class AlexaUser extends DurableObject<Env> {
   }
 
   /**
-   * Makes the tables current (ALEXA_USER_SCHEMA) and creates the parts. Runs
-   * at start and again after an erasure, which drops all tables. A new part
-   * is added here: its tables in ALEXA_USER_SCHEMA (raise the version), build
-   * it, and register it with the schedule if it has timed work.
+   * Makes the tables current (src/alexa-user/user-schemas.ts) and creates the
+   * parts. Runs at start and again after an erasure, which drops all tables. A
+   * new part is added here: its tables in one of the user's schemas (raise its
+   * version), build it, and register it with the schedule if it has timed work.
    */
   protected build(): void {
     const sql = this.ctx.storage.sql;
-    // One SELECT when the tables are current (src/storage/schema.ts), for every schema at once. With the
-    // skill store the lists live in the list space's object (src/space/list-space.ts), not here.
+    // One SELECT when the tables are current (src/alexa-user/user-schemas.ts). With the skill store the
+    // lists live in the list space's object (src/space/list-space.ts), not here.
     this.#household = listStoreKind(this.env) === "household";
-    const versions = storedVersions(sql);
-    const migrated = ensureSchemas(
-      this.ctx,
-      this.#household ? [ALEXA_USER_SCHEMA, ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA] : [ALEXA_USER_SCHEMA],
-      versions,
-    );
-    if (migrated.length > 0) {
-      // An object from before version 5 has these tables already (skill messages pending, an erasure mark standing).
-      const unknown = CREATED_AT_FIRST_USE.filter(([schema]) => !versions.has(schema.name));
-      const found = new Set(
-        unknown.length === 0
-          ? []
-          : sql
-              .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${unknown.map(() => "?").join(", ")})`, ...unknown.map(([, table]) => table))
-              .toArray()
-              .map((r) => r.name),
-      );
-      const present = unknown.filter(([, table]) => found.has(table)).map(([schema]) => schema);
-      if (present.length > 0) ensureSchemas(this.ctx, present, versions);
-    }
-    this.#outboxPresent = versions.has(ALEXA_USER_OUTBOX_SCHEMA.name);
-    this.#tombstonePresent = versions.has(ALEXA_USER_TOMBSTONE_SCHEMA.name);
+    const present = ensureUserSchemas(this.ctx, this.#household);
+    this.#outboxPresent = present.outbox;
+    this.#tombstonePresent = present.tombstone;
 
     this.schedule = new AlarmSchedule(this.ctx.storage);
     this.profile = new ProfileStore(sql);

@@ -6,7 +6,8 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA, ALEXA_USER_SCHEMA, ALEXA_USER_TOMBSTONE_SCHEMA, type AlexaUser } from "../../src/alexa-user/alexa-user.ts";
+import type { AlexaUser } from "../../src/alexa-user/alexa-user.ts";
+import { ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA, ALEXA_USER_SCHEMA, ALEXA_USER_TOMBSTONE_SCHEMA } from "../../src/alexa-user/user-schemas.ts";
 import { DEDUPE_RETENTION_MS } from "../../src/alexa-user/dedupe.ts";
 import { ensureSchemas, storedVersions } from "../../src/storage/schema.ts";
 import { personalSpaceId } from "../../src/space/space-id.ts";

@@ -5,7 +5,8 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA, ALEXA_USER_SCHEMA, ALEXA_USER_TOMBSTONE_SCHEMA, type AlexaUser } from "../../src/alexa-user/alexa-user.ts";
+import type { AlexaUser } from "../../src/alexa-user/alexa-user.ts";
+import { ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA, ALEXA_USER_SCHEMA, ALEXA_USER_TOMBSTONE_SCHEMA } from "../../src/alexa-user/user-schemas.ts";
 import { ensureSchemas, storedVersions } from "../../src/storage/schema.ts";
 import { clock, newUserId, userStub } from "../alexa-user/fakes.ts";
 import { ALEXA_USER_V4_DDL, writeV4 } from "./alexa-user-v4.ts";

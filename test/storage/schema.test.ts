@@ -3,7 +3,8 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA, ALEXA_USER_SCHEMA, type AlexaUser } from "../../src/alexa-user/alexa-user.ts";
+import type { AlexaUser } from "../../src/alexa-user/alexa-user.ts";
+import { ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA, ALEXA_USER_SCHEMA } from "../../src/alexa-user/user-schemas.ts";
 import { ensureSchema, ensureSchemas, storedVersions, tableSql, type Schema } from "../../src/storage/schema.ts";
 import { migrateDedupe, migrateDedupeIndex } from "../../src/alexa-user/dedupe.ts";
 import { APP_USER_LINK_SCHEMA } from "../../src/linking/app-user-link.ts";
