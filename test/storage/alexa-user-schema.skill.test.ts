@@ -26,6 +26,19 @@ function tables(sql: SqlStorage): string[] {
 }
 
 const rebuild = (o: AlexaUser) => (o as unknown as { build(): void }).build();
+
+/** Statements `fn` runs on `sql` (its `exec` counted for the call). */
+function statementsOf(sql: SqlStorage, fn: () => void): number {
+  const exec = sql.exec;
+  let n = 0;
+  sql.exec = ((...a: Parameters<SqlStorage["exec"]>) => (n++, exec.apply(sql, a))) as SqlStorage["exec"];
+  try {
+    fn();
+  } finally {
+    sql.exec = exec;
+  }
+  return n;
+}
 const V4_NAMES = ALEXA_USER_V4_DDL.map((d) => /^CREATE (?:UNIQUE )?(?:TABLE|INDEX) (\w+)/.exec(d)![1]!);
 const HOUSEHOLD_ONLY = ["item_map", "own_writes", "held_deletes", "op_progress", "default_lists", "handled_requests_at", "outbox_ops", "outbox_meta"];
 
@@ -37,6 +50,8 @@ describe("the Alexa user's schema, skill store", () => {
     await runInDurableObject(stub, async (o: AlexaUser, state) => {
       await o.idle();
       expect(tables(state.storage.sql)).toEqual(["handled_requests", "profile", "schema_version", "webhook_queue"]);
+      // A start of this object: one statement, nothing created.
+      expect(statementsOf(state.storage.sql, () => rebuild(o))).toBe(1);
       expect(JSON.parse(o.profile.registryEntry()!)).toMatchObject({ enabled: true });
       expect(o.dedupe.size()).toBe(1);
       expect(o.spaces.current()).toBeNull();
@@ -102,6 +117,8 @@ describe("the Alexa user's schema, skill store", () => {
       expect(o.spaces.current()).toEqual({ spaceId, appUserId: "app-v4", at: clock.t });
       expect(o.outbox.get("op_v4")?.status).toBe("queued");
       expect(o.outbound.outbox.nextDueAt()).toBe(clock.t);
+      // The next start finds every schema current, with one statement.
+      expect(statementsOf(sql, () => rebuild(o))).toBe(1);
       expect(ensureSchemas(state, [ALEXA_USER_SCHEMA])).toEqual([]);
     });
   });

@@ -20,6 +20,19 @@ function tables(sql: SqlStorage): string[] {
 }
 
 const rebuild = (o: AlexaUser) => (o as unknown as { build(): void }).build();
+
+/** Statements `fn` runs on `sql` (its `exec` counted for the call). */
+function statementsOf(sql: SqlStorage, fn: () => void): number {
+  const exec = sql.exec;
+  let n = 0;
+  sql.exec = ((...a: Parameters<SqlStorage["exec"]>) => (n++, exec.apply(sql, a))) as SqlStorage["exec"];
+  try {
+    fn();
+  } finally {
+    sql.exec = exec;
+  }
+  return n;
+}
 const V4_NAMES = ALEXA_USER_V4_DDL.map((d) => /^CREATE (?:UNIQUE )?(?:TABLE|INDEX) (\w+)/.exec(d)![1]!);
 
 describe("the Alexa user's schema, household store", () => {
@@ -42,7 +55,8 @@ describe("the Alexa user's schema, household store", () => {
       expect(o.spaces.current()).toEqual({ spaceId: null, appUserId: "app-v4", at: clock.t });
       expect(o.outbox.get("op_v4")?.status).toBe("queued");
       expect(o.dedupe.lookup(["req:v4"])).toEqual({});
-      // Idempotent: a second start finds every schema current.
+      // Idempotent: the next start finds every schema current, with one statement.
+      expect(statementsOf(sql, () => rebuild(o))).toBe(1);
       expect(ensureSchemas(state, [ALEXA_USER_SCHEMA, ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA])).toEqual([]);
     });
     const stub = env.ALEXA_USER.getByName(userId);
