@@ -37,8 +37,9 @@ import { ensureSchemas, storedVersions, type Schema } from "../storage/schema.ts
  * {@link ALEXA_USER_HOUSEHOLD_SCHEMA}, the outbox to {@link ALEXA_USER_OUTBOX_SCHEMA},
  * the erasure mark to {@link ALEXA_USER_TOMBSTONE_SCHEMA}, the space membership
  * is created with its first row (space-link.ts), the app user id and the
- * registry report moved into the profile row. An older database keeps its tables (a skill store user's
- * household tables stay, empty and unread).
+ * registry report moved into the profile row. An older database keeps its
+ * tables (a skill store user's household tables stay, empty and unread).
+ * @example ensureSchemas(ctx, [ALEXA_USER_SCHEMA]);
  */
 export const ALEXA_USER_SCHEMA: Schema = {
   name: "alexa-user",
@@ -57,6 +58,7 @@ export const ALEXA_USER_SCHEMA: Schema = {
  * start with that store, so a deployment that switches to it later gets them
  * then. Must come after {@link ALEXA_USER_SCHEMA}: it indexes its dedupe table
  * (a change that rebuilds that table must raise this version too).
+ * @example ensureSchemas(ctx, [ALEXA_USER_SCHEMA, ALEXA_USER_HOUSEHOLD_SCHEMA]);
  */
 export const ALEXA_USER_HOUSEHOLD_SCHEMA: Schema = {
   name: "alexa-user-household",
@@ -76,6 +78,7 @@ export const ALEXA_USER_HOUSEHOLD_SCHEMA: Schema = {
  * household store; with the skill store it carries only the app's skill
  * messages, so it is created at the first one (or found, in an object of an
  * older version or of the household store).
+ * @example if (!present.outbox) ensureSchema(ctx, ALEXA_USER_OUTBOX_SCHEMA);
  */
 export const ALEXA_USER_OUTBOX_SCHEMA: Schema = {
   name: "alexa-user-outbox",
@@ -86,6 +89,7 @@ export const ALEXA_USER_OUTBOX_SCHEMA: Schema = {
 /**
  * The erasure mark (src/shared/tombstone.ts), created by the erasure that
  * writes it: an object never erased reads no mark, without a statement.
+ * @example await ctx.storage.deleteAll(); ensureSchema(ctx, ALEXA_USER_TOMBSTONE_SCHEMA); tombstone.write(now);
  */
 export const ALEXA_USER_TOMBSTONE_SCHEMA: Schema = {
   name: "alexa-user-tombstone",
