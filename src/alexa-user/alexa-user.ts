@@ -162,7 +162,12 @@ export class AlexaUser extends DurableObject<Env> {
     this.held = new HeldDeletes(sql);
     this.progress = new OpProgress(sql);
     this.tombstone = new Tombstone(sql, () => this.#tombstonePresent);
-    this.spaces = new SpaceLink({ sql, env: this.env, userId: () => this.profile.userId() ?? this.ctx.id.name ?? "" });
+    this.spaces = new SpaceLink({
+      sql,
+      env: this.env,
+      userId: () => this.profile.userId() ?? this.ctx.id.name ?? "",
+      membership: { read: () => this.profile.membership(), write: (m) => this.profile.setMembership(m) },
+    });
     this.webhooks = new WebhookQueue({
       sql,
       userId: () => this.profile.userId() ?? this.ctx.id.name ?? "",

@@ -22,7 +22,7 @@
  */
 import type { UserProfile } from "../shared/ports.ts";
 import type { DefaultListKind } from "../alexa/list-ids.ts";
-import { tableSql } from "../storage/schema.ts";
+import type { SpaceMembership } from "./space-link.ts";
 
 /** The `acceptedPermissions[].scope` that lets the skill read the user's lists. */
 export const LIST_READ_SCOPE = "alexa::household:lists:read";
@@ -46,15 +46,35 @@ interface ProfileRow extends Record<string, SqlStorageValue> {
   erase_requested_at: number | null;
   app_user_id: string | null;
   registry_entry: string | null;
+  space_id: string | null;
+  space_app_user_id: string | null;
+  space_at: number | null;
 }
+
+/** Columns added to the profile by version 5 (an older table gets them by `ALTER`). */
+const PROFILE_ADDED_COLUMNS = [
+  ["app_user_id", "TEXT"],
+  ["linked_at", "INTEGER"],
+  ["registry_entry", "TEXT"],
+  ["space_id", "TEXT"],
+  ["space_app_user_id", "TEXT"],
+  ["space_at", "INTEGER"],
+] as const;
+
+/** The one-row tables of version 4 folded into the profile row: their columns, and the profile's that take them. */
+const FOLDED = [
+  { table: "linked_account", from: "app_user_id, linked_at", into: "app_user_id, linked_at" },
+  { table: "registry_report", from: "entry", into: "registry_entry" },
+  { table: "space_membership", from: "space_id, app_user_id, at", into: "space_id, space_app_user_id, space_at" },
+] as const;
 
 /**
  * Creates the profile table (idempotent). Since version 5 of the user's
- * schema the app user id and the registry report live in the profile row
- * (each was a one-row table of its own, `linked_account` and
- * `registry_report`: a page and two rows written to create, one statement
- * more per request that read it); an older database gets the columns, the
- * values moved over and the old tables dropped.
+ * schema the app user id, the registry report and the space membership live
+ * in the profile row (each was a one-row table of its own, `linked_account`,
+ * `registry_report`, `space_membership`: a page and two rows written to
+ * create, one statement more per request that read it); an older database
+ * gets the columns, the values moved over and the old tables dropped.
  * @example migrateProfile(ctx.storage.sql);
  */
 export function migrateProfile(sql: SqlStorage): void {
@@ -71,19 +91,25 @@ export function migrateProfile(sql: SqlStorage): void {
     updated_at INTEGER NOT NULL,
     app_user_id TEXT,
     linked_at INTEGER,
-    registry_entry TEXT
+    registry_entry TEXT,
+    space_id TEXT,
+    space_app_user_id TEXT,
+    space_at INTEGER
   )`);
-  const stored = tableSql(sql, "profile") ?? "";
-  for (const [column, type] of [["app_user_id", "TEXT"], ["linked_at", "INTEGER"], ["registry_entry", "TEXT"]] as const) {
-    if (!new RegExp(`\\b${column}\\b`).test(stored)) sql.exec(`ALTER TABLE profile ADD COLUMN ${column} ${type}`);
+  // One look at the catalogue: the profile's columns, and which one-row tables of older versions remain.
+  const stored = new Map(
+    sql
+      .exec<{ name: string; sql: string }>(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ('profile', ${FOLDED.map(() => "?").join(", ")})`, ...FOLDED.map((f) => f.table))
+      .toArray()
+      .map((r) => [r.name, r.sql]),
+  );
+  for (const [column, type] of PROFILE_ADDED_COLUMNS) {
+    if (!new RegExp(`\\b${column}\\b`).test(stored.get("profile") ?? "")) sql.exec(`ALTER TABLE profile ADD COLUMN ${column} ${type}`);
   }
-  if (tableSql(sql, "linked_account") !== null) {
-    sql.exec(`UPDATE profile SET (app_user_id, linked_at) = (SELECT app_user_id, linked_at FROM linked_account WHERE id = 1) WHERE id = 1 AND EXISTS (SELECT 1 FROM linked_account)`);
-    sql.exec(`DROP TABLE linked_account`);
-  }
-  if (tableSql(sql, "registry_report") !== null) {
-    sql.exec(`UPDATE profile SET registry_entry = (SELECT entry FROM registry_report WHERE id = 1) WHERE id = 1`);
-    sql.exec(`DROP TABLE registry_report`);
+  for (const f of FOLDED) {
+    if (!stored.has(f.table)) continue;
+    sql.exec(`UPDATE profile SET (${f.into}) = (SELECT ${f.from} FROM ${f.table} WHERE id = 1) WHERE id = 1 AND EXISTS (SELECT 1 FROM ${f.table})`);
+    sql.exec(`DROP TABLE ${f.table}`);
   }
 }
 
@@ -211,6 +237,20 @@ export class ProfileStore {
   /** Records the registry entry last written (`null`: none). The row exists: a user is reported after its first request. @example profile.setRegistryEntry(json) */
   setRegistryEntry(entry: string | null): void {
     this.#write(`UPDATE profile SET registry_entry = ? WHERE id = 1`, entry);
+  }
+
+  /**
+   * The user's list space as of its latest link or unlink (src/alexa-user/space-link.ts), or `null` before the first settle.
+   * @example new SpaceLink({ sql, env, userId, membership: { read: () => profile.membership(), write: (m) => profile.setMembership(m) } })
+   */
+  membership(): SpaceMembership | null {
+    const row = this.#row();
+    return row && row.space_at !== null ? { spaceId: row.space_id, appUserId: row.space_app_user_id, at: row.space_at } : null;
+  }
+
+  /** Records the membership (in the transaction that touched the row). @example profile.setMembership({ spaceId, appUserId: null, at }) */
+  setMembership(m: SpaceMembership): void {
+    this.#write(`UPDATE profile SET space_id = ?, space_app_user_id = ?, space_at = ? WHERE id = 1`, m.spaceId, m.appUserId, m.at);
   }
 
   /** @example profile.setAcceptedPermissions(["alexa::household:lists:read"], now); */

@@ -1,8 +1,9 @@
 /**
  * @module alexa-user/space-link
  * Which list space an Alexa user belongs to, and moving it (skill store;
- * src/space). The Alexa user's object keeps one row: the space, the app user
- * of the link that named it, and when that link (or unlink) happened. Rules:
+ * src/space). The Alexa user's object keeps (in its profile row) the space,
+ * the app user of the link that named it, and when that link (or unlink)
+ * happened. Rules:
  * - a user belongs to exactly one space at a time: the one named by its
  *   latest verified link, ordered by event time; an older link arriving late
  *   (a redelivered `SkillAccountLinked`) changes nothing;
@@ -23,7 +24,6 @@ import { spaceStub } from "../space/rpc.ts";
 import { personalSpaceId, spaceKind } from "../space/space-id.ts";
 import type { Locale } from "../voice/intents.ts";
 import { dropLegacyLists, legacyLists } from "./legacy-lists.ts";
-import { whenCreated } from "../storage/schema.ts";
 
 /** The user's space as of its latest link or unlink. */
 export interface SpaceMembership {
@@ -40,32 +40,22 @@ export type LinkChange = { kind: "link"; appUserId: string; spaceId: string; at:
 /** What {@link SpaceLink.settle} found: the membership to commit (with `commit`), or a stale change. */
 export type Settled = { stale: true; membership: SpaceMembership | null } | { stale: false; membership: SpaceMembership; joined: JoinOutcome | "erased" | null; commit: () => void };
 
-interface Row extends Record<string, SqlStorageValue> {
-  space_id: string | null;
-  app_user_id: string | null;
-  at: number;
-}
-
 /**
- * Creates the table (idempotent). Not part of the user's schema since its
- * version 5: a user is settled at its first use of the lists (a voice turn,
- * the REST API), not at `SkillEnabled`, so the table is created with its first
- * row ({@link SpaceLink.settle}'s commit) and read as "none" until then.
- * @example migrateSpaceLink(sql);
+ * Where the membership is kept: columns of the Alexa user's profile row
+ * (src/alexa-user/profile.ts), which every request reads anyway; a one-row
+ * table of its own cost a page, two rows to create and a statement per read.
+ * Written in the caller's transaction, after the profile row exists.
  */
-export function migrateSpaceLink(sql: SqlStorage): void {
-  sql.exec(`CREATE TABLE IF NOT EXISTS space_membership (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    space_id TEXT,
-    app_user_id TEXT,
-    at INTEGER NOT NULL
-  )`);
+export interface MembershipSlot {
+  read(): SpaceMembership | null;
+  write(m: SpaceMembership): void;
 }
 
 export interface SpaceLinkDeps {
   sql: SqlStorage;
   env: Env;
   userId: () => string;
+  membership: MembershipSlot;
 }
 
 /**
@@ -78,8 +68,7 @@ export class SpaceLink {
 
   /** The stored membership, or null before the first settle. @example spaces.current()?.spaceId */
   current(): SpaceMembership | null {
-    const row = whenCreated(() => this.d.sql.exec<Row>(`SELECT space_id, app_user_id, at FROM space_membership WHERE id = 1`).toArray()[0], undefined);
-    return row ? { spaceId: row.space_id, appUserId: row.app_user_id, at: row.at } : null;
+    return this.d.membership.read();
   }
 
   /**
@@ -133,14 +122,7 @@ export class SpaceLink {
       membership: target,
       joined,
       commit: () => {
-        migrateSpaceLink(sql);
-        sql.exec(
-          `INSERT INTO space_membership (id, space_id, app_user_id, at) VALUES (1, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET space_id = excluded.space_id, app_user_id = excluded.app_user_id, at = excluded.at`,
-          target.spaceId,
-          target.appUserId,
-          target.at,
-        );
+        this.d.membership.write(target);
         if (legacy.length > 0) dropLegacyLists(sql);
       },
     };

@@ -35,9 +35,9 @@ import { ensureSchemas, storedVersions, type Schema } from "../storage/schema.ts
  * Version 5: only what every store uses (each table is at least a 4 KiB page
  * and two rows written to create): the household store's tables went to
  * {@link ALEXA_USER_HOUSEHOLD_SCHEMA}, the outbox to {@link ALEXA_USER_OUTBOX_SCHEMA},
- * the erasure mark to {@link ALEXA_USER_TOMBSTONE_SCHEMA}, the space membership
- * is created with its first row (space-link.ts), the app user id and the
- * registry report moved into the profile row. An older database keeps its
+ * the erasure mark to {@link ALEXA_USER_TOMBSTONE_SCHEMA}; the app user id, the
+ * registry report and the space membership (space-link.ts) moved into the
+ * profile row. An older database keeps its
  * tables (a skill store user's household tables stay, empty and unread).
  * @example ensureSchemas(ctx, [ALEXA_USER_SCHEMA]);
  */

@@ -152,18 +152,3 @@ export function ensureTable(sql: SqlStorage, table: string, create: (name: strin
 export function notWithoutRowid(stored: string): boolean {
   return !/WITHOUT\s+ROWID/i.test(stored);
 }
-
-/**
- * A read of a table created at its first write (so an object that never
- * needs it keeps no page for it, and its creation is not paid up front):
- * `absent` while the table does not exist. Only "no such table" is caught.
- * @example const row = whenCreated(() => sql.exec("SELECT * FROM t").toArray()[0] ?? null, null);
- */
-export function whenCreated<T>(read: () => T, absent: T): T {
-  try {
-    return read();
-  } catch (e) {
-    if (e instanceof Error && /no such table/i.test(e.message)) return absent;
-    throw e;
-  }
-}

@@ -36,11 +36,11 @@ const BOUNDS: Record<string, [number, number, number] | Bounds> = {
   "voice check off": [19, 30, 4],
   "voice undo (of an add)": [14, 14, 4],
   "cold start: voice read after eviction": [8, 17, 0],
-  "REST create": [14, 15, 13],
-  "REST update": [14, 15, 8],
-  "REST GET lists (3 items)": [7, 11, 0],
-  "new user (SkillEnabled)": [27, 31, 16],
-  "first voice turn of a new user (creates its list space)": [44, 74, 50],
+  "REST create": [13, 14, 13],
+  "REST update": [13, 14, 8],
+  "REST GET lists (3 items)": [6, 10, 0],
+  "new user (SkillEnabled)": [25, 27, 16],
+  "first voice turn of a new user (creates its list space)": [43, 74, 48],
   "cron sweep, per due user": [4, 3, 2],
   "webhook delivered (alarm)": [11, 19, 1],
   "webhook retried (alarm, app answers 503)": [10, 18, 2],
@@ -270,9 +270,9 @@ costSuite(BOUNDS, [
  * failed first webhook try) falls between the creates.
  */
 const STORAGE_BOUNDS: [number, number][] = [
-  [0, 126_976],
-  [10, 139_264],
-  [500, 561_152],
+  [0, 122_880],
+  [10, 135_168],
+  [500, 557_056],
 ];
 
 /**

@@ -18,7 +18,7 @@ import { costSuite, op, settleUser } from "./ops.ts";
 const BOUNDS: Record<string, [number, number, number]> = {
   "Messaging.MessageReceived (an app create, household)": [37, 31, 21],
   "household list event (ItemsCreated, 1 item)": [25, 23, 6],
-  "new user (SkillEnabled, household)": [57, 134, 46],
+  "new user (SkillEnabled, household)": [55, 130, 46],
 };
 
 const { household } = useFakes();

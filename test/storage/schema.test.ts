@@ -5,7 +5,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AlexaUser } from "../../src/alexa-user/alexa-user.ts";
 import { ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA, ALEXA_USER_SCHEMA } from "../../src/alexa-user/user-schemas.ts";
-import { ensureSchema, ensureSchemas, storedVersions, tableSql, whenCreated, type Schema } from "../../src/storage/schema.ts";
+import { ensureSchema, ensureSchemas, storedVersions, tableSql, type Schema } from "../../src/storage/schema.ts";
 import { migrateDedupe, migrateDedupeIndex } from "../../src/alexa-user/dedupe.ts";
 import { APP_USER_LINK_SCHEMA } from "../../src/linking/app-user-link.ts";
 import { LIST_SPACE_SCHEMA } from "../../src/space/space-schema.ts";
@@ -52,19 +52,6 @@ describe("ensureSchema", () => {
       expect(runs).toEqual(["a", "b"]);
       expect(Object.fromEntries(storedVersions(real.storage.sql))).toMatchObject({ a: 1, b: 1, [ALEXA_USER_SCHEMA.name]: ALEXA_USER_SCHEMA.version });
       expect(ensureSchemas(state, [...all, a, b])).toEqual([]);
-    });
-  });
-
-  it("whenCreated: a table not created yet reads as absent; any other error is thrown", async () => {
-    await runInDurableObject(env.ALEXA_USER.getByName(newUserId("when-created")), (_i: AlexaUser, state) => {
-      const sql = state.storage.sql;
-      const read = () => sql.exec<{ v: number }>("SELECT v FROM lazy_probe").toArray()[0]?.v ?? null;
-      expect(whenCreated(read, -1)).toBe(-1);
-      sql.exec("CREATE TABLE lazy_probe (v INTEGER)");
-      expect(whenCreated(read, -1)).toBeNull();
-      sql.exec("INSERT INTO lazy_probe VALUES (7)");
-      expect(whenCreated(read, -1)).toBe(7);
-      expect(() => whenCreated(() => sql.exec("SELECT nope FROM lazy_probe").toArray(), [])).toThrow(/no such column/);
     });
   });
 
