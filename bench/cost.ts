@@ -275,25 +275,27 @@ ${duration}
   is durably queued before Alexa's 200 (at-least-once), so each costs 2 rows (queue, remove) and the alarm that
   guarantees its send if the object is evicted first. Once the undo journal holds its entries, each voice change
   also drops the oldest (+1).
-- *New user ≤ 25 rows (met).* \`SkillEnabled\` starts only the Alexa user's object, with the tables every store
-  uses (profile, dedupe records, webhook queue): creating them writes SQLite's catalogue (\`sqlite_master\`), a
-  row per table, ${ddlRows(find_("new user (SkillEnabled)"))} of the new user's rows with the version row; the rest are the profile, the dedupe
-  record, the \`alexa.user.enabled\` webhook (queued, then removed once sent), the registry entry and the alarm.
-  The household store's tables (item map, own writes, held deletes, op progress, default-list ids, the dedupe index
-  its list events need) are a schema of their own, created only with \`ALEXA_LISTS=household\`, whose timed parts
-  are registered with the alarm only then; the outbox (with the skill store it carries only the app's skill
-  messages) is created at the first message, the erasure mark's table by the erasure (an object never erased reads
-  no mark, without a statement); the app user id, the last registry report and the space membership are columns
-  of the profile row, which every request reads anyway. The list space is not created at \`SkillEnabled\` any more: the first
-  use of the lists pays for it ("first voice turn of a new user": ${rowsOf(find_("first voice turn"))} rows written: the space's schema,
-  its two default lists at 5 rows each, its meta and member rows, and the user's membership in its profile row), so a user who
-  enables the skill and never speaks to it costs no space at all. The space's outbox (operation bookkeeping for
-  the app's REST operations: 8 pages and 10 of those rows) could come at the first REST operation the same way.
+- *New user ≤ 25 rows (met).* \`SkillEnabled\` starts only the Alexa user's object, with the tables every store uses
+  (profile, dedupe records, webhook queue): creating them writes SQLite's catalogue (\`sqlite_master\`), a row per
+  table, ${ddlRows(find_("new user (SkillEnabled)"))} of the new user's rows with the version row; the rest are the
+  profile, the dedupe record, the \`alexa.user.enabled\` webhook (queued, then removed once sent), the registry
+  entry and the alarm. The household store's tables (item map, own writes, held deletes, op progress, default-list
+  ids, the dedupe index its list events need) are a schema of their own, created only with
+  \`ALEXA_LISTS=household\`, whose timed parts are registered with the alarm only then; the outbox (with the skill
+  store it carries only the app's skill messages) is created at the first message, the erasure mark's table by the
+  erasure (an object never erased reads no mark, without a statement); the app user id, the last registry report and
+  the space membership are columns of the profile row, which every request reads anyway. The list space is not
+  created at \`SkillEnabled\` any more: the first use of the lists pays for it ("first voice turn of a new user":
+  ${rowsOf(find_("first voice turn"))} rows written: the space's schema, its two default lists at 5 rows each, its
+  meta and member rows, and the user's membership in its profile row), so a user who enables the skill and never
+  speaks to it costs no space at all. The space's outbox (operation bookkeeping for the app's REST operations: 8
+  pages and 10 of those rows) could come at the first REST operation the same way.
 - *Empty user under 40 KB (met).* A user who never used the lists is its Alexa user's object alone:
-  ${pages(emptyUser(storage))} pages (${storagePer1000(emptyUser(storage))} per 1,000 such users a month at $0.20/GB-month), the floor being one page per
-  table (catalogue, schema versions, the three tables above) and workerd's alarm metadata. Once it used the
-  lists, the user's object and its space hold ${pages(firstUse(storage))} pages together before any item
-  (${storagePer1000(firstUse(storage))} per 1,000 users a month): each table and index of the space is a page, whatever it holds.
+  ${pages(emptyUser(storage))} pages (${storagePer1000(emptyUser(storage))} per 1,000 such users a month at
+  $0.20/GB-month), the floor being one page per table (catalogue, schema versions, the three tables above) and
+  workerd's alarm metadata. Once it used the lists, the user's object and its space hold ${pages(firstUse(storage))}
+  pages together before any item (${storagePer1000(firstUse(storage))} per 1,000 users a month): each table and
+  index of the space is a page, whatever it holds.
 - *Profile writes.* A request no longer rewrites the profile row (\`profile.touch\`): it is written when it is new
   or its region endpoint changed. Trade-off: \`updated_at\` is the last change, not the last request (nothing
   reads it as activity).
