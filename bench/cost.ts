@@ -286,8 +286,8 @@ ${duration}
   erasure (an object never erased reads no mark, without a statement); the app user id, the last registry report and
   the space membership are columns of the profile row, which every request reads anyway. The list space is not
   created at \`SkillEnabled\` any more: the first use of the lists pays for it ("first voice turn of a new user":
-  ${rowsOf(find_("first voice turn"))} rows written: the space's schema, its two default lists at 5 rows each, its
-  meta and member rows, and the user's membership in its profile row), so a user who enables the skill and never
+  ${rowsOf(find_("first voice turn"))} rows written: the space's schema, its two default lists, its meta and member
+  rows, and the user's membership in its profile row), so a user who enables the skill and never
   speaks to it costs no space at all. The space's outbox (operation bookkeeping for the app's REST operations: 8
   pages and 10 of those rows) could come at the first REST operation the same way.
 - *Empty user under 40 KB (met).* A user who never used the lists is its Alexa user's object alone:
