@@ -173,15 +173,21 @@ export class SkillRows {
   }
 
   /**
-   * Writes one item row as given (undo's restore and merges keep ids and order; `seq` null: at the end).
+   * Writes one item row as given (undo's restore and merges keep ids). Its
+   * place: `seq` when given and still free on the list (undo puts an item
+   * back where it was), else the end of the list (highest `seq` + 1; the
+   * table's key, skill-tables.ts, so finding it reads one row).
    * @example rows.insertItem({ id, listId, value, status, version: 1, appItemId: null, createdAt: now }, now)
    */
   insertItem(i: { seq?: number; id: string; listId: string; value: string; status: ItemStatus; version: number; appItemId: string | null; createdAt: number }, now: number): ItemRow {
+    const wanted = i.seq ?? null;
     return this.sql
       .exec<ItemRow>(
-        `INSERT INTO skill_items (seq, id, list_id, value, status, version, app_item_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-        i.seq ?? null, i.id, i.listId, i.value, i.status, i.version, i.appItemId, i.createdAt, now,
+        `INSERT INTO skill_items (list_id, seq, id, value, status, version, app_item_id, created_at, updated_at)
+         VALUES (?1, CASE WHEN ?2 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM skill_items WHERE list_id = ?1 AND seq = ?2) THEN ?2
+                     ELSE (SELECT COALESCE(MAX(seq), 0) + 1 FROM skill_items WHERE list_id = ?1) END,
+                 ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING *`,
+        i.listId, wanted, i.id, i.value, i.status, i.version, i.appItemId, i.createdAt, now,
       )
       .one();
   }

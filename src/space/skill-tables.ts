@@ -9,19 +9,26 @@
  *   names unique; `default_kind` marks the shopping and to-do lists. The two
  *   default lists have fixed ids shaped like Alexa's (base64 of `…-SHOPPING_ITEM`
  *   / `…-TASK`), so `defaultListKind` recognises them everywhere.
- * - `skill_items`: one row per item; `seq` (AUTOINCREMENT, never reused) is the
- *   list order, so an item restored by "undo" goes back to its place.
+ * - `skill_items`: one row per item, `WITHOUT ROWID` keyed by `(list_id, seq)`:
+ *   the key is the list order (a list's items are one range of the table),
+ *   and `id` a unique index; an insert writes 2 rows (3 with an app id),
+ *   where a rowid table with its two indexes and AUTOINCREMENT wrote 4. A new
+ *   item's `seq` is the list's highest + 1, so a `seq` comes back only when
+ *   the list's last item was deleted and another added after; "undo" then
+ *   puts the deleted item back at the end of the list instead of at its old
+ *   place (skill-rows.ts `insertItem`: its old `seq` only while free).
  * - `skill_undo`: the latest voice changes with what reverts them (JSON),
  *   per actor (src/space/actor.ts), read and written only by the undo journal
- *   (undo-journal.ts). Its `seq` is a plain rowid: nothing outlives its
- *   entry, and AUTOINCREMENT would write a `sqlite_sequence` row (billed) on
- *   every voice change.
+ *   (undo-journal.ts): a fixed set of slots per actor (`PRIMARY KEY (actor,
+ *   slot)`, no rowid), overwritten in place, so a change writes one row even
+ *   when the journal is full.
  *
  * These tables live in the list space's object (src/space/list-space.ts).
  * Before 0.3 they lived in each Alexa user's object, `skill_undo` without its
  * `actor` column; src/alexa-user/legacy-lists.ts moves such lists once.
  */
-import { rebuildTable, tableSql, type Schema } from "../storage/schema.ts";
+import { ensureTable, notWithoutRowid, tableSql, type Schema } from "../storage/schema.ts";
+import { UNDO_DEPTH } from "./undo-journal.ts";
 import type { ListItem, ListMetadata } from "../alexa/list-api.ts";
 import type { DefaultListKind, ItemStatus } from "../voice/types.ts";
 
@@ -57,8 +64,30 @@ export interface ItemRow extends Record<string, SqlStorageValue> {
   updated_at: number;
 }
 
+/** `skill_items`: the list order is the key, the item id a unique index (2 rows written per item). */
+const itemsTable = (t: string) => `CREATE TABLE IF NOT EXISTS ${t} (
+    list_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    id TEXT NOT NULL UNIQUE,
+    value TEXT NOT NULL,
+    status TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    app_item_id TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (list_id, seq)
+  ) WITHOUT ROWID`;
+
+/** `skill_undo`: {@link UNDO_DEPTH}-many slots per actor, overwritten in place (undo-journal.ts). */
+const undoTable = (t: string) =>
+  `CREATE TABLE IF NOT EXISTS ${t} (actor TEXT NOT NULL, slot INTEGER NOT NULL, n INTEGER NOT NULL, at INTEGER NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (actor, slot)) WITHOUT ROWID`;
+
 /**
- * Creates the tables if missing (idempotent).
+ * Creates the tables if missing, and brings older layouts to these
+ * (idempotent): `skill_items` of list-space schema 1 (AUTOINCREMENT `seq` as
+ * rowid, a `(list_id, seq)` index) keeps every row as it was (ids, `seq`,
+ * app ids); `skill_undo` with a rowid `seq` keeps each actor's latest
+ * {@link UNDO_DEPTH} entries, in their order.
  * @example migrateSkillLists(ctx.storage.sql);
  */
 export function migrateSkillLists(sql: SqlStorage): void {
@@ -72,25 +101,23 @@ export function migrateSkillLists(sql: SqlStorage): void {
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
   )`);
-  sql.exec(`CREATE TABLE IF NOT EXISTS skill_items (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    list_id TEXT NOT NULL,
-    value TEXT NOT NULL,
-    status TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    app_item_id TEXT,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
-  )`);
-  sql.exec(`CREATE INDEX IF NOT EXISTS skill_items_list ON skill_items (list_id, seq)`);
+  // Before list-space schema 2: a rowid table with AUTOINCREMENT and a (list_id, seq) index (4 rows written per item).
+  // (The rebuild drops the old table's indexes with it; the key replaces `skill_items_list`.)
+  ensureTable(sql, "skill_items", itemsTable, { columns: "list_id, seq, id, value, status, version, app_item_id, created_at, updated_at", outdated: notWithoutRowid });
   sql.exec(`CREATE UNIQUE INDEX IF NOT EXISTS skill_items_app ON skill_items (app_item_id) WHERE app_item_id IS NOT NULL`);
-  const undo = (t: string) => `CREATE TABLE IF NOT EXISTS ${t} (seq INTEGER PRIMARY KEY, actor TEXT NOT NULL, at INTEGER NOT NULL, entry TEXT NOT NULL)`;
-  // Before skill-lists version 2 it had AUTOINCREMENT (at most a few rows per actor to copy).
-  if (/AUTOINCREMENT/i.test(tableSql(sql, "skill_undo") ?? "")) rebuildTable(sql, "skill_undo", undo, "seq, actor, at, entry");
-  sql.exec(undo("skill_undo"));
-  // No index on actor: the journal holds a few entries per speaker (LIMITS, the undo window), so a
-  // scan reads a handful of rows (cheap) where the index would write one more row per voice change.
+  const undo = tableSql(sql, "skill_undo");
+  if (undo !== null && !/\bslot\b/.test(undo)) {
+    // Before list-space schema 2: one row per entry under a rowid `seq` (an INSERT and a prune DELETE per change).
+    sql.exec(undoTable("skill_undo_rebuild"));
+    sql.exec(
+      `INSERT INTO skill_undo_rebuild (actor, slot, n, at, entry)
+       SELECT actor, k - 1, seq, at, entry FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY actor ORDER BY seq DESC) AS k FROM skill_undo) WHERE k <= ?`,
+      UNDO_DEPTH,
+    );
+    sql.exec(`DROP TABLE skill_undo`);
+    sql.exec(`ALTER TABLE skill_undo_rebuild RENAME TO skill_undo`);
+  }
+  sql.exec(undoTable("skill_undo"));
   sql.exec(`DROP INDEX IF EXISTS skill_undo_actor`);
 }
 
@@ -99,7 +126,7 @@ export function migrateSkillLists(sql: SqlStorage): void {
  * the object that holds the lists.
  * @example ensureSchema(ctx, SKILL_LISTS_SCHEMA);
  */
-export const SKILL_LISTS_SCHEMA: Schema = { name: "skill-lists", version: 2, migrate: migrateSkillLists };
+export const SKILL_LISTS_SCHEMA: Schema = { name: "skill-lists", version: 3, migrate: migrateSkillLists };
 
 
 /**

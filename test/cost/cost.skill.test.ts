@@ -15,6 +15,7 @@ import { clock, skillEvent } from "../alexa-user/fakes.ts";
 import { send, useFakes } from "../alexa-user/harness.ts";
 import type { ListSpace } from "../../src/space/list-space.ts";
 import { personalSpaceId } from "../../src/space/space-id.ts";
+import { UNDO_DEPTH } from "../../src/space/undo-journal.ts";
 import { API_TOKEN, Conversation, enabledUser, userPath } from "../space/skill-harness.ts";
 import { countFetches } from "./meter.ts";
 import { costSuite, op, settleSpace, settleUser } from "./ops.ts";
@@ -25,6 +26,8 @@ import { costSuite, op, settleSpace, settleUser } from "./ops.ts";
  */
 const BOUNDS: Record<string, [number, number, number]> = {
   "voice add, 1 item": [19, 23, 8],
+  "voice add, 1 item (undo journal full)": [19, 60, 9],
+  "voice add, 1 item (another add's alarm pending)": [19, 60, 9],
   "voice add, 3 items": [21, 31, 16],
   "voice read (3 items)": [6, 14, 0],
   "voice check off": [19, 30, 4],
@@ -90,6 +93,30 @@ async function queuedWebhook(tag: string): Promise<Conversation> {
 
 costSuite(BOUNDS, [
   op({ name: "voice add, 1 item", setup: voice("add1"), user: userOf, space: spaceOf, run: (c) => ok(c.intent("AddItemsIntent", { items: "milk" })), time: 21 }),
+  op({
+    name: "voice add, 1 item (undo journal full)",
+    // The honest steady state: the speaker's journal holds UNDO_DEPTH entries, so the change replaces the oldest.
+    setup: async () => {
+      const c = await person("add1-full");
+      for (let k = 0; k < UNDO_DEPTH; k++) await ok(c.intent("AddItemsIntent", { items: `item ${k}` }));
+      await settleSpace(await personalSpaceId(c.userId));
+      // Their backstop alarm has fired (nothing was left to send), as it has by the next turn after a quiet spell.
+      await runDurableObjectAlarm(env.LIST_SPACES.getByName(await personalSpaceId(c.userId)));
+      return c;
+    },
+    user: userOf,
+    space: spaceOf,
+    run: (c) => ok(c.intent("AddItemsIntent", { items: "milk" })),
+  }),
+  op({
+    name: "voice add, 1 item (another add's alarm pending)",
+    // A second add within SPACE_WEBHOOK_BACKSTOP_MS of the first: the backstop alarm set then still covers it.
+    setup: voice("add1-again", ["eggs"]),
+    user: userOf,
+    space: spaceOf,
+    run: (c) => ok(c.intent("AddItemsIntent", { items: "milk" })),
+    check: (_c, cost) => expect(cost.setAlarm).toBe(0),
+  }),
   op({ name: "voice add, 3 items", setup: voice("add3"), user: userOf, space: spaceOf, run: (c) => ok(c.intent("AddItemsIntent", { items: "milk eggs and bread" })) }),
   op({ name: "voice read (3 items)", setup: voice("read", ["milk", "eggs", "bread"]), user: userOf, space: spaceOf, run: (c) => ok(c.intent("ReadListIntent", {})), time: 21 }),
   op({ name: "voice check off", setup: voice("check", ["milk"]), user: userOf, space: spaceOf, run: (c) => ok(c.intent("CheckOffItemIntent", { item: "milk" })) }),
