@@ -5,8 +5,12 @@
  * so the skill store's lists reach the app in exactly the household's webhook
  * and snapshot formats. Synchronous SQL; no decisions here.
  *
- * - `skill_lists`: one row per list; `name_key` (trimmed, lower case) keeps
- *   names unique; `default_kind` marks the shopping and to-do lists. The two
+ * - `skill_lists`: one row per list, `WITHOUT ROWID` keyed by `id`; `name_key`
+ *   (trimmed, lower case) keeps names unique; `default_kind` marks the
+ *   shopping and to-do lists (a partial unique index: custom lists write no
+ *   entry in it); `seq` is the order lists were made in (unindexed: a space
+ *   holds at most 100 lists). A list writes 2 rows (3 for a default list),
+ *   where the rowid table with AUTOINCREMENT and three unique indexes wrote 5. The two
  *   default lists have fixed ids shaped like Alexa's (base64 of `…-SHOPPING_ITEM`
  *   / `…-TASK`), so `defaultListKind` recognises them everywhere.
  * - `skill_items`: one row per item, `WITHOUT ROWID` keyed by `(list_id, seq)`:
@@ -64,6 +68,18 @@ export interface ItemRow extends Record<string, SqlStorageValue> {
   updated_at: number;
 }
 
+/** `skill_lists`: keyed by id; `seq` (creation order, at most 100 lists) needs no index. */
+const listsTable = (t: string) => `CREATE TABLE IF NOT EXISTS ${t} (
+    id TEXT NOT NULL PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL UNIQUE,
+    default_kind TEXT,
+    version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID`;
+
 /** `skill_items`: the list order is the key, the item id a unique index (2 rows written per item). */
 const itemsTable = (t: string) => `CREATE TABLE IF NOT EXISTS ${t} (
     list_id TEXT NOT NULL,
@@ -84,24 +100,16 @@ const undoTable = (t: string) =>
 
 /**
  * Creates the tables if missing, and brings older layouts to these
- * (idempotent): `skill_items` of list-space schema 1 (AUTOINCREMENT `seq` as
+ * (idempotent): `skill_lists` and `skill_items` of list-space schema 1 (AUTOINCREMENT `seq` as
  * rowid, a `(list_id, seq)` index) keeps every row as it was (ids, `seq`,
  * app ids); `skill_undo` with a rowid `seq` keeps each actor's latest
  * {@link UNDO_DEPTH} entries, in their order.
  * @example migrateSkillLists(ctx.storage.sql);
  */
 export function migrateSkillLists(sql: SqlStorage): void {
-  sql.exec(`CREATE TABLE IF NOT EXISTS skill_lists (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL,
-    name_key TEXT NOT NULL UNIQUE,
-    default_kind TEXT UNIQUE,
-    version INTEGER NOT NULL,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
-  )`);
-  // Before list-space schema 2: a rowid table with AUTOINCREMENT and a (list_id, seq) index (4 rows written per item).
+  // Before list-space schema 2: AUTOINCREMENT `seq` as rowid and unique indexes on id, name_key and default_kind (5 rows per list).
+  ensureTable(sql, "skill_lists", listsTable, { columns: "id, seq, name, name_key, default_kind, version, created_at, updated_at", outdated: notWithoutRowid });
+  sql.exec(`CREATE UNIQUE INDEX IF NOT EXISTS skill_lists_default ON skill_lists (default_kind) WHERE default_kind IS NOT NULL`);
   // (The rebuild drops the old table's indexes with it; the key replaces `skill_items_list`.)
   ensureTable(sql, "skill_items", itemsTable, { columns: "list_id, seq, id, value, status, version, app_item_id, created_at, updated_at", outdated: notWithoutRowid });
   sql.exec(`CREATE UNIQUE INDEX IF NOT EXISTS skill_items_app ON skill_items (app_item_id) WHERE app_item_id IS NOT NULL`);
