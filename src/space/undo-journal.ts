@@ -73,8 +73,9 @@ export class UndoJournal<Entry> {
 
   /**
    * Keeps `entry` as the actor's newest, made at `at`; beyond
-   * {@link UNDO_DEPTH} it replaces the actor's oldest, and other actors'
-   * entries {@link UNDO_STALE_MS} past the window are dropped.
+   * {@link UNDO_DEPTH} it replaces the actor's oldest; with every
+   * {@link UNDO_DEPTH}-th of the actor's changes, other actors' entries
+   * {@link UNDO_STALE_MS} past the window are dropped.
    * An entry over {@link UNDO_ENTRY_MAX_BYTES} is not kept, and neither are the
    * actor's older ones (undo would otherwise skip this change and revert one
    * before it): returns false, and the actor's "undo" then has nothing to undo.
@@ -98,7 +99,8 @@ export class UndoJournal<Entry> {
       while (used.has(slot)) slot++;
       this.#sql.exec(`INSERT INTO skill_undo (actor, slot, n, at, entry) VALUES (?, ?, ?, ?, ?)`, actor, slot, n, at, json);
     }
-    this.#sql.exec(`DELETE FROM skill_undo WHERE at <= ? AND actor <> ?`, at - UNDO_WINDOW_MS - UNDO_STALE_MS, actor);
+    // Every UNDO_DEPTH-th change of an actor: the DELETE scans the table (every actor's rows read, billed).
+    if (n % UNDO_DEPTH === 0) this.#sql.exec(`DELETE FROM skill_undo WHERE at <= ? AND actor <> ?`, at - UNDO_WINDOW_MS - UNDO_STALE_MS, actor);
     return true;
   }
 

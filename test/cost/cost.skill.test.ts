@@ -25,13 +25,13 @@ import { costSuite, op, settleSpace, settleUser } from "./ops.ts";
  * plus setAlarm)], over every object. Lower them when a change saves rows.
  */
 const BOUNDS: Record<string, [number, number, number]> = {
-  "voice add, 1 item": [19, 19, 6],
-  "voice add, 1 item (undo journal full)": [19, 160, 6],
-  "voice add, 1 item (another add's alarm pending)": [19, 27, 5],
-  "voice add, 3 items": [21, 23, 10],
-  "voice create list": [15, 18, 6],
+  "voice add, 1 item": [16, 14, 6],
+  "voice add, 1 item (undo journal full)": [16, 96, 6],
+  "voice add, 1 item (another add's alarm pending)": [16, 19, 5],
+  "voice add, 3 items": [18, 18, 10],
+  "voice create list": [14, 17, 6],
   "voice read (3 items)": [6, 14, 0],
-  "voice check off": [19, 27, 4],
+  "voice check off": [16, 19, 4],
   "voice undo (of an add)": [14, 17, 4],
   "cold start: voice read after eviction": [8, 17, 0],
   "REST create": [15, 14, 11],

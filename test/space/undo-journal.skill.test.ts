@@ -127,13 +127,19 @@ describe("UndoJournal", () => {
     });
   });
 
-  it(`another actor's entries are dropped once UNDO_STALE_MS (${UNDO_STALE_MS} ms) past the window, not before`, async () => {
+  it(`another actor's entries are dropped once UNDO_STALE_MS (${UNDO_STALE_MS} ms) past the window, with an actor's every UNDO_DEPTH-th change`, async () => {
     await withJournal("stale", (journal, sql) => {
-      journal.remember("voice:B", { n: 1, values: ["eggs"] }, T0);
-      journal.remember("voice:A", { n: 2, values: [] }, T0 + UNDO_WINDOW_MS + UNDO_STALE_MS - 1);
-      expect(rows(sql)).toBe(2);
-      journal.remember("voice:A", { n: 3, values: [] }, T0 + UNDO_WINDOW_MS + UNDO_STALE_MS + 1);
-      expect(sql.exec(`SELECT actor FROM skill_undo`).toArray().map((r) => r.actor)).toEqual(["voice:A", "voice:A"]);
+      const stale = T0 + UNDO_WINDOW_MS + UNDO_STALE_MS;
+      journal.remember("voice:B", { n: 0, values: ["eggs"] }, T0);
+      for (let n = 1; n < UNDO_DEPTH; n++) journal.remember("voice:A", { n, values: [] }, stale + n);
+      // A's 19 changes: B's entry is stale, not dropped yet.
+      expect(sql.exec(`SELECT COUNT(*) AS n FROM skill_undo WHERE actor = 'voice:B'`).one().n).toBe(1);
+      journal.remember("voice:A", { n: UNDO_DEPTH, values: [] }, stale + UNDO_DEPTH);
+      expect(sql.exec(`SELECT COUNT(*) AS n FROM skill_undo WHERE actor = 'voice:B'`).one().n).toBe(0);
+      // Not before UNDO_STALE_MS: C's entry, B's 20th change, C kept.
+      journal.remember("voice:C", { n: 0, values: [] }, stale);
+      for (let n = 1; n <= UNDO_DEPTH; n++) journal.remember("voice:B", { n, values: [] }, stale + UNDO_WINDOW_MS + UNDO_STALE_MS - 1);
+      expect(sql.exec(`SELECT COUNT(*) AS n FROM skill_undo WHERE actor = 'voice:C'`).one().n).toBe(1);
     });
   });
 });
