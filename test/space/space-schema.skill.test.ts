@@ -75,6 +75,15 @@ describe("list space schema 2", () => {
       ]);
 
       const { store, hooks } = storeOn(sql, T0);
+      // The lists: ids, names, default kinds and order kept; a new one comes after them.
+      expect(tableSql(sql, "skill_lists")).toMatch(/WITHOUT ROWID/i);
+      expect(store.rows.summaries().map((l) => [l.id, l.name, l.defaultKind])).toEqual([
+        [SHOPPING, "Shopping list", "shopping"],
+        [DEFAULT_LIST_ID.todo, "To-do list", "todo"],
+        ["lst_hw", "Hardware", null],
+      ]);
+      expect(store.rows.createList("Garden", T0).seq).toBe(4);
+      expect(() => store.rows.createList("hardware", T0)).toThrow(/already a list/);
       expect(order(store, SHOPPING)).toEqual(["milk:1", "eggs:4"]);
       expect(order(store, "lst_hw")).toEqual(["screws:3"]);
       expect(store.rows.itemByAppId("app-1")?.id).toBe("itm_milk");
