@@ -212,9 +212,9 @@ costSuite(BOUNDS, [
  * failed first webhook try) falls between the creates.
  */
 const STORAGE_BOUNDS: [number, number][] = [
-  [0, 233_472],
-  [10, 245_760],
-  [500, 663_552],
+  [0, 217_088],
+  [10, 229_376],
+  [500, 647_168],
 ];
 
 describe("storage per user (databaseSize)", () => {
