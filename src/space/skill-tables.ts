@@ -10,8 +10,8 @@
  *   shopping and to-do lists (a partial unique index: custom lists write no
  *   entry in it); `seq` is the order lists were made in (unindexed: a space
  *   holds at most 100 lists). A list writes 2 rows (3 for a default list),
- *   where the rowid table with AUTOINCREMENT and three unique indexes wrote 5. The two
- *   default lists have fixed ids shaped like Alexa's (base64 of `…-SHOPPING_ITEM`
+ *   where the rowid table with AUTOINCREMENT and three unique indexes wrote
+ *   5. The two default lists have fixed ids shaped like Alexa's (base64 of `…-SHOPPING_ITEM`
  *   / `…-TASK`), so `defaultListKind` recognises them everywhere.
  * - `skill_items`: one row per item, `WITHOUT ROWID` keyed by `(list_id, seq)`:
  *   the key is the list order (a list's items are one range of the table),
@@ -100,10 +100,10 @@ const undoTable = (t: string) =>
 
 /**
  * Creates the tables if missing, and brings older layouts to these
- * (idempotent): `skill_lists` and `skill_items` of list-space schema 1 (AUTOINCREMENT `seq` as
- * rowid, a `(list_id, seq)` index) keeps every row as it was (ids, `seq`,
- * app ids); `skill_undo` with a rowid `seq` keeps each actor's latest
- * {@link UNDO_DEPTH} entries, in their order.
+ * (idempotent): `skill_lists` and `skill_items` of list-space schema 1
+ * (rowid tables with an AUTOINCREMENT `seq`) keep every row as it was (ids,
+ * `seq`, names, default kinds, app ids); `skill_undo` with a rowid `seq`
+ * keeps each actor's latest {@link UNDO_DEPTH} entries, in their order.
  * @example migrateSkillLists(ctx.storage.sql);
  */
 export function migrateSkillLists(sql: SqlStorage): void {

@@ -17,8 +17,9 @@ import { migrateSkillLists } from "./skill-tables.ts";
 /**
  * Version 1: space_meta, members (WITHOUT ROWID), skill lists (undo journal
  * without AUTOINCREMENT), webhook queue, outbox tables, tombstone.
- * Version 2: `skill_items` WITHOUT ROWID keyed by list order, `skill_undo`
- * as per-actor slots (skill-tables.ts; rows kept).
+ * Version 2: `skill_lists` and `skill_items` WITHOUT ROWID (items keyed by
+ * list order), no AUTOINCREMENT, `skill_undo` as per-actor slots
+ * (skill-tables.ts; rows kept).
  * @example ensureSchema(ctx, LIST_SPACE_SCHEMA);
  */
 export const LIST_SPACE_SCHEMA: Schema = {
