@@ -1,7 +1,8 @@
 /**
  * @module bench/cost
- * Section 5: what each operation costs on Cloudflare. The counts come from
- * the cost tests (test/cost/*.test.ts, run here with vitest's JSON reporter):
+ * The "Cost per operation" section (bench/run.ts): what each operation
+ * costs on Cloudflare. The counts come from the cost tests
+ * (test/cost/*.test.ts, run here with vitest's JSON reporter):
  * each test measures one operation with the meter of test/cost/meter.ts and
  * attaches the counts to its `meta`, so the bench and the regression bounds
  * read the very same measurement. Counts are exact and the same on every run;
@@ -13,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { fmt, fmtBytes, table, type SectionResult, type TargetCheck } from "./lib/report.ts";
 import { runChild } from "./lib/run-child.ts";
+import type { Cost } from "../test/cost/cost-types.ts";
 
 /** https://developers.cloudflare.com/durable-objects/platform/pricing/ (Workers Paid), taken 2026-12-07. */
 export const PRICES = {
@@ -30,27 +32,6 @@ export const PRICES = {
   freeRowsReadPerDay: 5e6,
 } as const;
 
-interface ObjectCost {
-  statements: number;
-  rowsRead: number;
-  rowsWritten: number;
-  setAlarm: number;
-  objects: number;
-}
-interface Cost {
-  byClass: Record<string, ObjectCost>;
-  doCalls: Record<string, number>;
-  kvReads: number;
-  kvWrites: number;
-  fetches: number;
-  statements: number;
-  rowsRead: number;
-  rowsWritten: number;
-  setAlarm: number;
-  billedRowsWritten: number;
-  calls: number;
-  log: [string, string, number, number][];
-}
 interface Row {
   name: string;
   store: string;
@@ -150,7 +131,7 @@ export async function benchCost(root: string): Promise<SectionResult> {
       .map(([k, v]) => `${k} ${v.statements}/${v.rowsRead}/${v.rowsWritten}${v.setAlarm ? `+${v.setAlarm}⏰` : ""}`)
       .join("; ");
   const counts = table(
-    ["Operation", "Store", "SQL statements", "Rows read", "Rows written (SQL)", "setAlarm", "Billed rows written", "DO calls", "KV r/w", "Fetches", "Per object: statements/read/written"],
+    ["Operation", "Store", "SQL statements", "Rows read", "Rows written (SQL)", "setAlarm", "Billed rows written", "DO calls", "KV r/w", "Fetches", "Per object: statements/read/written", "ms per request (isolate wall time, not CPU)"],
     rows.map((r) => [
       r.name,
       r.store,
@@ -163,9 +144,9 @@ export async function benchCost(root: string): Promise<SectionResult> {
       `${r.cost.kvReads}/${r.cost.kvWrites}`,
       String(r.cost.fetches),
       byClass(r.cost),
+      r.ms === undefined ? "—" : fmt(r.ms),
     ]),
   );
-  const mcpRow = "| MCP tool call | — | TODO(coordinator): add an `op(...)` row to test/cost/cost.skill.test.ts once /mcp lands (issue 20); this table picks it up | | | | | | | | |";
 
   const prices = table(
     ["Operation", "Rows written $/M ops", "Rows read $/M ops", "DO requests $/M ops", "Total $/M ops (beyond the included)", "Per day on Free (100,000 rows written)", "Per day on Free (5M rows read)"],
@@ -232,7 +213,6 @@ real time, so it does not fire): an alarm run costs what the "webhook … (alarm
 for now (the outbox's backstop) that runs once after it.
 
 ${counts}
-${mcpRow}
 
 **Price per million operations** at Cloudflare's Workers Paid prices for Durable Objects (${PRICES.source}, taken
 ${PRICES.taken}): rows written $${PRICES.rowsWrittenPerMillion.toFixed(2)}/million beyond ${PRICES.rowsWrittenIncludedPerMonth / 1e6}M a month,
@@ -247,10 +227,18 @@ ${prices}
 
 ${sizes}
 
-**Per-request time in workerd** (mean wall time of 21 requests one at a time through the Worker's dispatch, in the
-vitest pool's workerd, where timers advance during computation; the object's SQLite is local, so this is CPU plus
-local I/O; whole-millisecond clock steps averaged): ${cpu.join("; ") || "not measured"}. Beside section 2's process-CPU
-figures, which include background work and the load generator's effects.
+**Per-request time** (the last column, for the voice and MCP rows, listed here too): ${cpu.join("; ") || "not measured"}.
+What it is: the mean wall time (\`performance.now()\`) of 21 more requests of the row's kind, one at a time, after the
+counted one, each a real change where the row is one (a new item each time), timed from the call into the Worker's
+dispatch (voice: an envelope already parsed and its signature already checked, which section 1 measures) or its
+\`fetch\` (\`/mcp\`: the HTTP request, its JSON-RPC body and the token included) to the answer, in the vitest pool's workerd isolate, where the Worker and
+its objects run together and, unlike on Cloudflare, timers advance during computation. So it is handling time in one
+isolate: JavaScript, the object's SQLite (local, in-process) and the in-process RPC to it; not the webhook send after
+the answer (waited for between requests, untimed); the MCP rows' token check is a verdict already cached in the
+isolate (a client reuses its token), not a signature check. It is **not** process CPU (that is section 2's figures,
+which stay, and include background work and the load generator's effects) and not Cloudflare's billed CPU time; the
+clock steps in whole milliseconds (averaged over the 21) and other load on the machine lengthens it, so compare rows
+of one run, not runs.
 
 ${duration}
 

@@ -34,28 +34,23 @@ import type { HeldList, Refused } from "../shared/list-store.ts";
 import { StoreError } from "../shared/list-store.ts";
 import type { EnqueueOptions, Outbox } from "../shared/outbox/outbox.ts";
 import type { OperationView } from "../shared/ports.ts";
-import { AlarmSchedule } from "../shared/schedule.ts";
-import { Tombstone, TOMBSTONE_TTL_MS } from "../shared/tombstone.ts";
-import { deadLetterTtlMs, WebhookQueue, type DeadLetter, type QueuedWebhook } from "../shared/webhook-queue.ts";
+import type { AlarmSchedule } from "../shared/schedule.ts";
+import { TOMBSTONE_TTL_MS, type Tombstone } from "../shared/tombstone.ts";
+import type { DeadLetter, QueuedWebhook, WebhookQueue } from "../shared/webhook-queue.ts";
 import type { Locale } from "../voice/intents.ts";
 import type { VoiceChange } from "../voice/types.ts";
 import type { ToolCall } from "../mcp/call.ts";
-import { ensureSchema } from "../storage/schema.ts";
 import { actorFields, type Actor, type AssistantActor, type VoiceActor } from "./actor.ts";
-import { runAssistantCall } from "./assistant-call.ts";
-import { Members, type JoinOutcome } from "./members.ts";
+import { callToolInSpace } from "./assistant-call.ts";
+import type { JoinOutcome, Members } from "./members.ts";
 import { exportLists, mergeLists, type MergeResult, type MovedList } from "./merge.ts";
-import { operationBook } from "./operations.ts";
-import { SkillStore } from "./skill-store.ts";
+import type { SkillStore } from "./skill-store.ts";
 import { spaceKind } from "./space-id.ts";
-import { LIST_SPACE_SCHEMA } from "./space-schema.ts";
+import { buildSpaceParts, type SpaceParts } from "./space-parts.ts";
 import type { SpaceAssistantReply, SpaceEnqueueReply, SpaceView, SpaceVoiceReply } from "./rpc.ts";
 
 /** The alarm backstop for queued webhooks (as in the Alexa user's object). */
 export const SPACE_WEBHOOK_BACKSTOP_MS = 30_000;
-
-/** Rolls back a tool call that changed nothing in a space it would have created (a read writes no row). */
-class NothingWritten {}
 
 /** Rolls a transaction back while answering `reply`. */
 class Rollback {
@@ -68,7 +63,7 @@ class Rollback {
  * const reply = await env.LIST_SPACES.getByName(spaceId).voiceTurn({ kind: "voice", userId, appUserId }, req.voice);
  * const view = await env.LIST_SPACES.getByName("fam-1").describe();
  */
-export class ListSpace extends DurableObject<Env> {
+export class ListSpace extends DurableObject<Env> implements SpaceParts {
   now: () => number = () => Date.now();
   http: typeof fetch = (input, init) => globalThis.fetch(input, init);
   random: () => number = () => Math.random();
@@ -96,39 +91,23 @@ export class ListSpace extends DurableObject<Env> {
     return this.ctx.id.name ?? "";
   }
 
-  /** Creates the tables (idempotent) and the parts; again after an erasure. */
+  /** Creates the tables (idempotent) and the parts (src/space/space-parts.ts); again after an erasure. */
   protected build(): void {
-    const sql = this.ctx.storage.sql;
-    // One SELECT when the tables are current (space-schema.ts); after an erasure it creates them again.
-    ensureSchema(this.ctx, LIST_SPACE_SCHEMA);
-    this.schedule = new AlarmSchedule(this.ctx.storage);
-    this.members = new Members(sql);
-    this.tombstone = new Tombstone(sql);
-    const local = this.env.ENVIRONMENT === "development" || this.env.ENVIRONMENT === "test";
-    this.webhooks = new WebhookQueue({
-      sql,
-      // A personal space's webhooks always name its person (as 0.2's did); a linked space's only a voice actor.
-      userId: () => actorFields(this.#actor).userId ?? this.#owner(),
-      appUserId: () => actorFields(this.#actor).appUserId ?? null,
-      spaceId: () => this.spaceId,
-      now: () => this.now(),
-      fetch: (input, init) => this.http(input, init),
-      config: { url: this.env.APP_WEBHOOK_URL || undefined, secret: this.env.APP_WEBHOOK_SECRET || undefined, allowHttp: local },
-      random: () => this.random(),
-      deadLetterTtlMs: deadLetterTtlMs(this.env.DEAD_LETTER_TTL_DAYS),
-      strictSize: local,
-    });
-    this.outbox = operationBook({
-      sql,
-      webhooks: this.webhooks,
-      now: () => this.now(),
-      wake: (at) => void this.schedule.wakeAt(at).catch((e: unknown) => console.error("space: could not set the alarm", e)),
-    });
-    this.store = new SkillStore({ sql, webhooks: this.webhooks, outbox: this.outbox, now: () => this.now() });
-    this.schedule.register(this.tombstone);
-    this.schedule.register(this.outbox);
-    this.schedule.register({ name: "dead-letters", runDue: (now) => this.webhooks.expireDeadLetters(now) });
-    this.schedule.register({ name: "webhook-delivery", runDue: () => this.#deliver() });
+    Object.assign<SpaceParts, SpaceParts>(
+      this,
+      buildSpaceParts({
+        ctx: this.ctx,
+        env: this.env,
+        spaceId: () => this.spaceId,
+        // A personal space's webhooks always name its person (as 0.2's did); a linked space's only a voice actor.
+        userId: () => actorFields(this.#actor).userId ?? this.#owner(),
+        appUserId: () => actorFields(this.#actor).appUserId ?? null,
+        now: () => this.now(),
+        http: (input, init) => this.http(input, init),
+        random: () => this.random(),
+        deliver: () => this.#deliver(),
+      }),
+    );
   }
 
   override async alarm(): Promise<void> {
@@ -176,36 +155,15 @@ export class ListSpace extends DurableObject<Env> {
   }
 
   /**
-   * One MCP tool call (src/space/assistant-call.ts) as `actor`, in one
-   * transaction: reads through the actor's view, its change (if any) with
-   * `source: "assistant"` webhooks and the actor's own undo entry. A space
-   * that does not exist yet is created by the call's first change (as the
-   * app's first write creates it; a call that changes nothing leaves no row).
-   * `erased`: the space was erased and the token (`issuedAt`, the token's
-   * `iat`) is not newer than the erasure, so it may not start it again.
+   * One MCP tool call as `actor`, in one transaction (src/space/assistant-call.ts):
+   * its first change creates the space; `erased` when the token (`issuedAt`,
+   * its `iat`) is not newer than the space's erasure.
    * @example await stub.callTool({ kind: "assistant", clientId: "alexa", sub: "u1" }, { name: "read_list", arguments: {} }, null);
    */
   async callTool(actor: AssistantActor, call: ToolCall, issuedAt: number | null): Promise<SpaceAssistantReply> {
-    const now = this.now();
-    const erasedAt = this.tombstone.active(now) ? this.tombstone.erasedAt() : null;
-    if (erasedAt !== null && (issuedAt === null || issuedAt <= erasedAt)) return { outcome: "erased" };
-    const existed = erasedAt === null && this.#exists();
-    let outcome!: ReturnType<typeof runAssistantCall>;
-    try {
-      this.#commit(actor, () => {
-        if (!existed) {
-          if (erasedAt !== null) this.tombstone.clear();
-          this.#create();
-        }
-        outcome = runAssistantCall(this.store, actor, call, now);
-        if (!existed && !outcome.applied) throw new NothingWritten();
-      });
-    } catch (e) {
-      if (!(e instanceof NothingWritten)) throw e;
-    }
-    if (outcome.applied) this.#afterCommit();
-    console.log(`mcp: ${call.name} by ${actor.clientId}${outcome.result.isError ? " (refused)" : ""}`);
-    return { outcome: "answered", result: outcome.result };
+    const parts = { now: this.now(), store: this.store, tombstone: this.tombstone, afterCommit: () => this.#afterCommit() };
+    const space = { ...parts, exists: () => this.#exists(), create: () => this.#create(), commit: (fn: () => void) => this.#commit(actor, fn) };
+    return callToolInSpace(space, actor, call, issuedAt);
   }
 
   // ---------------------------------------------------------------- members

@@ -29,8 +29,8 @@ import { converse, errorReply } from "../voice/dialogue/index.ts";
 import { buildResponse } from "../voice/response.ts";
 import { readTurn } from "../voice/turn.ts";
 import type { VoiceInput } from "../alexa-user/envelope.ts";
-import type { BridgeMessage, BridgeOperation } from "../protocol/bridge-message.ts";
-import { NOTHING, type Apply } from "../alexa-user/inbound/context.ts";
+import type { BridgeOperation } from "../protocol/bridge-message.ts";
+import { ignoreDelivered, ignoreListEvent } from "../alexa-user/lists/skill-ignored.ts";
 import type { EnqueueOptions, EnqueueResult, Outbox } from "../shared/outbox/outbox.ts";
 import type { WebhookPort } from "../shared/ports.ts";
 import { StoreError, type HeldList, type ListStore, type Refused } from "../shared/list-store.ts";
@@ -145,17 +145,9 @@ export class SkillStore implements ListStore {
     }
   }
 
-  /** The skill store never sends list operations as skill messages; one that arrives is someone else's. */
-  async applyDelivered(msg: BridgeMessage): Promise<Apply> {
-    console.warn(`skill store: a bridge ${msg.op.kind} operation arrived by message; the skill store sends none, acknowledged without effect`);
-    return NOTHING;
-  }
-
-  /** List events come from Alexa's household lists, which this store does not use. */
-  async listEvent(): Promise<Apply> {
-    console.warn("skill store: household list event acknowledged without effect (ALEXA_LISTS=skill)");
-    return NOTHING;
-  }
+  /** Acknowledged without effect (skill-ignored.ts). */
+  readonly applyDelivered = ignoreDelivered;
+  readonly listEvent = ignoreListEvent;
 }
 
 /**

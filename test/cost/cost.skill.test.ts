@@ -4,27 +4,33 @@
 // Worker's dispatch (after signature verification, which touches no storage):
 // a member's turn goes from the Worker straight to its list space (the Alexa
 // user's object is not reached); REST calls through the Worker's fetch. Every
-// object an operation touches is counted (the meter sees every namespace). `BENCH_ONLY=cost npm run bench`
-// prints the same counts as a table (BENCHMARKS.md, "Cost per operation").
+// object an operation touches is counted (the meter sees every namespace). MCP
+// tool calls go through the Worker's fetch (its `/mcp` route) with the MCP
+// endpoint on and a valid app token (the test Worker's own vars have neither).
+// `BENCH_ONLY=cost npm run bench` prints the same counts as a table
+// (BENCHMARKS.md, "Cost per operation").
 import { env, exports } from "cloudflare:workers";
-import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { shardName, shardOf } from "../../src/registry/shards.ts";
 import type { UserRegistry } from "../../src/registry/user-registry.ts";
 import { clock, skillEvent } from "../alexa-user/fakes.ts";
-import { send, useFakes } from "../alexa-user/harness.ts";
+import { send } from "../alexa-user/harness.ts";
+import type { Env } from "../../src/env.ts";
+import worker from "../../src/index.ts";
 import type { ListSpace } from "../../src/space/list-space.ts";
 import { personalSpaceId } from "../../src/space/space-id.ts";
 import { UNDO_DEPTH } from "../../src/space/undo-journal.ts";
-import { API_TOKEN, Conversation, enabledUser, userPath } from "../space/skill-harness.ts";
+import { enableAndLink, linkingEnv, useLinkingFakes } from "../linking/linking-harness.ts";
+import { API_TOKEN, Conversation, enabledUser, spaceStub, userPath } from "../space/skill-harness.ts";
 import { countFetches } from "./meter.ts";
-import { costSuite, op, settleSpace, settleUser } from "./ops.ts";
+import { costSuite, op, settleSpace, settleUser, type Bounds } from "./ops.ts";
 
 /**
  * Upper bounds per operation: [statements, rows read, rows written (SQL rows
  * plus setAlarm)], over every object. Lower them when a change saves rows.
  */
-const BOUNDS: Record<string, [number, number, number]> = {
+const BOUNDS: Record<string, [number, number, number] | Bounds> = {
   "voice add, 1 item": [16, 14, 6],
   "voice add, 1 item (undo journal full)": [16, 96, 6],
   "voice add, 1 item (another add's alarm pending)": [16, 19, 5],
@@ -41,9 +47,14 @@ const BOUNDS: Record<string, [number, number, number]> = {
   "cron sweep, per due user": [9, 12, 2],
   "webhook delivered (alarm)": [11, 19, 1],
   "webhook retried (alarm, app answers 503)": [10, 18, 2],
+  // A tool call is one request to the space; the add's webhook is its one fetch (the key set is cached).
+  "MCP tool call: add_items, 1 item": { statements: 17, rowsRead: 18, rowsWritten: 8, calls: 1, fetches: 1 },
+  "MCP tool call: read_list (3 items)": { statements: 4, rowsRead: 12, rowsWritten: 0, calls: 1, fetches: 0 },
 };
 
-const { app } = useFakes();
+// The skill tests' fakes, plus the app's OAuth server (its JWKS) for the MCP rows' tokens.
+const fx = useLinkingFakes();
+const { app } = fx;
 beforeEach(() => countFetches());
 
 /** A fixed user id per operation: the registry shard it lands on (and so what that costs) is the same every run. */
@@ -78,6 +89,52 @@ async function rest(method: string, path: string, body?: unknown): Promise<Respo
 }
 
 const voice = (tag: string, items: string[] = []) => () => person(tag, items);
+
+/** What a change adds: "milk" in the counted run, another item in each of the 21 timed ones (so each adds, not "already there"). */
+const GROCERIES = "milk apples bananas butter cheese coffee flour garlic honey jam lemons lettuce onions pasta pepper rice salt sugar tea tomatoes yogurt oats".split(" ");
+const grocery = (k: number) => GROCERIES[k]!;
+/** A voice add of `grocery(k)` that really adds it. */
+const added = async (c: Conversation, k: number) => expect((await c.intent("AddItemsIntent", { items: grocery(k) })).ssml).toContain(`Added ${grocery(k)} to`);
+
+const MCP_URL = "https://bridge.test/mcp";
+
+/** An assistant (MCP client) acting in the linked space of app user `space`: its token, valid for the endpoint. */
+interface Assistant {
+  space: string;
+  token: string;
+}
+
+/** One `tools/call` through the Worker's fetch, with the MCP endpoint on and token checks against the fixture's JWKS. */
+async function mcp(a: Assistant, name: string, args: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const request = new Request(MCP_URL, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${a.token}` },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: args } }),
+  });
+  const e = { ...linkingEnv(), MCP_RESOURCE_URL: MCP_URL } as Env;
+  const res = await worker.fetch(request as Parameters<typeof worker.fetch>[0], e, createExecutionContext());
+  const body = (await res.json()) as { result?: { isError?: boolean; structuredContent: Record<string, unknown> } };
+  if (res.status !== 200 || !body.result || body.result.isError) throw new Error(`${name}: ${res.status} ${JSON.stringify(body)}`);
+  return body.result.structuredContent;
+}
+
+/**
+ * A person who enabled the skill and linked app user `cost-mcp-<tag>` (that
+ * space holds their lists), `items` on the shopping list, and an assistant's
+ * token for the space. Steady state: the space and its default lists exist,
+ * the isolate holds the app's key set and the token's verdict (a client
+ * reuses its access token until it expires).
+ */
+async function assistant(tag: string, items: string[] = []): Promise<Assistant> {
+  const space = `cost-mcp-${tag}`;
+  await enableAndLink(linkingEnv(), uid(`mcp-${tag}`), await fx.oauth.token({ sub: space }));
+  await spaceStub(space);
+  const a = { space, token: await fx.oauth.token({ sub: space, aud: MCP_URL, claims: { client_id: "alexa-plus" } }) };
+  await mcp(a, "read_list");
+  if (items.length > 0) await mcp(a, "add_items", { items });
+  await settleSpace(space);
+  return a;
+}
 const userOf = (c: Conversation) => c.userId;
 const ok = async (t: Promise<{ status: number }>) => expect((await t).status).toBe(200);
 
@@ -93,7 +150,7 @@ async function queuedWebhook(tag: string): Promise<Conversation> {
 }
 
 costSuite(BOUNDS, [
-  op({ name: "voice add, 1 item", setup: voice("add1"), user: userOf, space: spaceOf, run: (c) => ok(c.intent("AddItemsIntent", { items: "milk" })), time: 21 }),
+  op({ name: "voice add, 1 item", setup: voice("add1"), user: userOf, space: spaceOf, run: added, time: 21 }),
   op({
     name: "voice add, 1 item (undo journal full)",
     // The honest steady state: the speaker's journal holds UNDO_DEPTH entries, so the change replaces the oldest.
@@ -200,7 +257,16 @@ costSuite(BOUNDS, [
       await runDurableObjectAlarm(env.LIST_SPACES.getByName(await personalSpaceId(c.userId)));
     },
   }),
-  // TODO(coordinator, once /mcp lands, issue 20): one row "MCP tool call (add_items)" here, through exports.default.fetch("https://bridge.test/mcp", …).
+  // An assistant's call reaches only the space (the Alexa user's object is not involved).
+  op({
+    name: "MCP tool call: add_items, 1 item",
+    setup: () => assistant("add"),
+    user: () => null,
+    space: async (a) => a.space,
+    run: async (a, k) => expect((await mcp(a, "add_items", { items: [grocery(k)] })).added).toEqual([grocery(k)]),
+    time: 21,
+  }),
+  op({ name: "MCP tool call: read_list (3 items)", setup: () => assistant("read", ["milk", "eggs", "bread"]), user: () => null, space: async (a) => a.space, run: (a) => mcp(a, "read_list"), time: 21 }),
 ]);
 
 

@@ -32,8 +32,12 @@ export interface Op<S> {
   name: string;
   /** Uncounted preparation (it waits for its own background work); its answer is passed to `run`. */
   setup: () => Promise<S>;
-  /** The measured step (its background work is waited for, and counted). */
-  run: (s: S) => Promise<unknown>;
+  /**
+   * The measured step (its background work is waited for, and counted): `k`
+   * is 0 for the counted run, 1…`time` for the timed ones (so a change can
+   * name a new item each time and every timed run does the same work).
+   */
+  run: (s: S, k: number) => Promise<unknown>;
   /** The user object whose background work to wait for; null: one the operation does not reach (a settle would start it). */
   user: (s: S) => string | null;
   /** The list space the operation touches (its background work is waited for too); none: it touches no space. */
@@ -42,7 +46,7 @@ export interface Op<S> {
    * Also time `run` this many more times (wall time in this isolate, where
    * local timers advance during computation; the background work is waited
    * for between runs, untimed), recorded as `meta.ms` (mean). Only for
-   * operations that can repeat on their own outcome.
+   * operations that can repeat on their own outcome (a change: a new item per `k`).
    */
   time?: number;
   /** Extra checks of the outcome (outside the measurement). */
@@ -77,7 +81,7 @@ export function costSuite(bounds: Record<string, [number, number, number] | Boun
         if (spaceId) await settleSpace(spaceId);
       };
       const cost = await measure(async () => {
-        await op.run(s);
+        await op.run(s, 0);
         await settle();
       });
       (ctx.task.meta as Record<string, unknown>).cost = cost;
@@ -100,7 +104,7 @@ export function costSuite(bounds: Record<string, [number, number, number] | Boun
         let total = 0;
         for (let k = 0; k < op.time; k++) {
           const t0 = performance.now();
-          await op.run(s);
+          await op.run(s, k + 1);
           total += performance.now() - t0;
           await settle();
         }

@@ -12,6 +12,7 @@
 import { describe, expect, it } from "vitest";
 import type { WebhookRecord } from "../../emulator/app/webhook-log.ts";
 import type { VoiceTurn } from "../../emulator/voice.ts";
+import type { HeldList, Space, WebhookItem as Item } from "../../src/contract/schemas.ts";
 import { TEST_MS, WAIT_MS } from "../../scripts/lib/budgets.ts";
 import { type E2E, eventually, useE2E } from "./harness.ts";
 
@@ -20,27 +21,6 @@ useE2E({ alexaLists: "skill" }, (started) => (e = started));
 
 const emu = (): E2E["stack"]["emulator"]["emulator"] => e.stack.emulator.emulator;
 
-interface Item {
-  id: string;
-  value: string;
-  status: "active" | "completed";
-}
-interface HeldList {
-  listId: string;
-  name: string;
-  defaultKind: "shopping" | "todo" | null;
-  items: Item[];
-}
-interface Member {
-  userId: string;
-  appUserId: string | null;
-  linkedAt: string;
-}
-interface Space {
-  spaceId: string;
-  kind: "linked" | "personal";
-  members: Member[];
-}
 type ItemsHook = WebhookRecord & { data: { items: Item[]; source?: string } };
 
 /** Says `text` as `person` and expects a usable 200 answer. */

@@ -13,6 +13,7 @@ import { LONG_TEST_MS, RETRY_WAIT_MS, TEST_MS, WAIT_MS } from "../../scripts/lib
 import type { Operation } from "../../emulator/app/bridge-client.ts";
 import type { WebhookRecord } from "../../emulator/app/webhook-log.ts";
 import type { VoiceTurn } from "../../emulator/voice.ts";
+import type { HeldList, WebhookItem as Item } from "../../src/contract/schemas.ts";
 import { type E2E, enabledPerson, eventually, useE2E, webhooks } from "./harness.ts";
 
 let e: E2E;
@@ -20,19 +21,6 @@ useE2E({ alexaLists: "skill" }, (started) => (e = started));
 
 const emu = (): E2E["stack"]["emulator"]["emulator"] => e.stack.emulator.emulator;
 
-interface Item {
-  id: string;
-  value: string;
-  status: "active" | "completed";
-  version: number;
-  appItemId: string | null;
-}
-interface HeldList {
-  listId: string;
-  name: string;
-  defaultKind: "shopping" | "todo" | null;
-  items: Item[];
-}
 interface ItemsData {
   listId: string;
   defaultKind: string | null;

@@ -8,10 +8,10 @@
  * which this store neither sends nor uses.
  */
 import type { ResponseEnvelope } from "ask-sdk-model";
-import type { BridgeMessage, BridgeOperation } from "../../protocol/bridge-message.ts";
+import type { BridgeOperation } from "../../protocol/bridge-message.ts";
 import type { EnqueueOptions, EnqueueResult, Outbox } from "../../shared/outbox/outbox.ts";
 import type { HeldList, ListStore, Refused } from "../../shared/list-store.ts";
-import { NOTHING, type Apply } from "../inbound/context.ts";
+import { ignoreDelivered, ignoreListEvent } from "./skill-ignored.ts";
 
 /**
  * @example const lists: ListStore = new SpaceHeldStore(outbox);
@@ -27,17 +27,9 @@ export class SpaceHeldStore implements ListStore {
     return { outcome: "refused", code: "NOT_SUPPORTED", message: "list operations go to the user's list space: /v1/spaces/{spaceId}/…" };
   }
 
-  /** The skill store never sends list operations as skill messages; one that arrives is someone else's. */
-  async applyDelivered(msg: BridgeMessage): Promise<Apply> {
-    console.warn(`skill store: a bridge ${msg.op.kind} operation arrived by message; the skill store sends none, acknowledged without effect`);
-    return NOTHING;
-  }
-
-  /** List events come from Alexa's household lists, which this store does not use. */
-  async listEvent(): Promise<Apply> {
-    console.warn("skill store: household list event acknowledged without effect (ALEXA_LISTS=skill)");
-    return NOTHING;
-  }
+  /** Acknowledged without effect (skill-ignored.ts). */
+  readonly applyDelivered = ignoreDelivered;
+  readonly listEvent = ignoreListEvent;
 
   /** Voice turns are answered by the list space; never called. */
   answerVoice(): ResponseEnvelope {
