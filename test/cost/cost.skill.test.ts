@@ -48,7 +48,7 @@ const BOUNDS: Record<string, [number, number, number] | Bounds> = {
   "webhook delivered (alarm)": [11, 19, 1],
   "webhook retried (alarm, app answers 503)": [10, 18, 2],
   // A tool call is one request to the space; the add's webhook is its one fetch (the key set is cached).
-  "MCP tool call: add_items, 1 item": { statements: 17, rowsRead: 18, rowsWritten: 8, calls: 1, fetches: 1 },
+  "MCP tool call: add_items, 1 item": { statements: 16, rowsRead: 13, rowsWritten: 6, calls: 1, fetches: 1 },
   "MCP tool call: read_list (3 items)": { statements: 4, rowsRead: 12, rowsWritten: 0, calls: 1, fetches: 0 },
 };
 
