@@ -4,7 +4,7 @@
 // order, app ids) and its undo entries; and a `seq` that comes back (no
 // AUTOINCREMENT any more) never collides with an item "undo" puts back.
 import { env } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Outbox } from "../../src/shared/outbox/outbox.ts";
 import { ensureSchema, tableSql } from "../../src/storage/schema.ts";
@@ -14,6 +14,10 @@ import { DEFAULT_LIST_ID } from "../../src/space/skill-tables.ts";
 import { UNDO_DEPTH } from "../../src/space/undo-journal.ts";
 import { LIST_SPACE_SCHEMA } from "../../src/space/space-schema.ts";
 import { newUserId, T0 } from "../alexa-user/fakes.ts";
+import { useFakes } from "../alexa-user/harness.ts";
+import { settleSpace, spaceStub } from "./skill-harness.ts";
+
+useFakes();
 
 const SHOPPING = DEFAULT_LIST_ID.shopping;
 const A: VoiceActor = { kind: "voice", userId: "amzn1.ask.account.A", appUserId: null };
@@ -148,6 +152,42 @@ describe("list space schema 2", () => {
       // B's undo removes B's bread; the item put back stays.
       store.applyVoice({ kind: "undo" }, T0 + 4, B);
       expect(order(store, SHOPPING)).toEqual(["milk:1", "eggs:3"]);
+    });
+  });
+
+  it("a space object of schema 1 migrates at its next start and serves its items (ids, app ids, order) as before", async () => {
+    const id = `app-schema-${crypto.randomUUID()}`;
+    const stub = await spaceStub(id);
+    for (const [value, appItemId] of [["milk", "a-milk"], ["eggs", null], ["bread", "a-bread"]] as const) {
+      const r = await stub.enqueueOperation({ kind: "create", list: "shopping", value, ...(appItemId ? { appItemId } : {}) }, {});
+      expect(r.outcome).not.toBe("refused");
+    }
+    await settleSpace(id);
+    const before = await stub.readLists();
+    // Back to schema 1's tables with the same rows (its DDL, a global AUTOINCREMENT seq), as a 0.3.0 space holds them.
+    await runInDurableObject(stub, (_o, state) => {
+      const sql = state.storage.sql;
+      const lists = sql.exec(`SELECT * FROM skill_lists ORDER BY seq`).toArray();
+      const items = sql.exec(`SELECT * FROM skill_items ORDER BY list_id, seq`).toArray();
+      sql.exec(`DROP TABLE skill_lists`);
+      sql.exec(`DROP TABLE skill_items`);
+      sql.exec(`DROP TABLE skill_undo`);
+      sql.exec(`DELETE FROM schema_version WHERE name = 'list-space'`);
+      schema1(sql);
+      for (const l of lists) {
+        sql.exec(`INSERT INTO skill_lists (id, name, name_key, default_kind, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, l.id, l.name, l.name_key, l.default_kind, l.version, l.created_at, l.updated_at);
+      }
+      for (const i of items) {
+        sql.exec(`INSERT INTO skill_items (id, list_id, value, status, version, app_item_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, i.id, i.list_id, i.value, i.status, i.version, i.app_item_id, i.created_at, i.updated_at);
+      }
+    });
+    await evictDurableObject(stub);
+    const after = await (await spaceStub(id)).readLists();
+    expect(after).toEqual(before);
+    expect(after.outcome === "found" && after.lists[0]!.items.map((i) => [i.value, i.appItemId])).toEqual([["milk", "a-milk"], ["eggs", null], ["bread", "a-bread"]]);
+    await runInDurableObject(stub, (_o, state) => {
+      expect(tableSql(state.storage.sql, "skill_items")).toMatch(/WITHOUT ROWID/i);
+      expect(state.storage.sql.exec(`SELECT version FROM schema_version WHERE name = 'list-space'`).one().version).toBe(LIST_SPACE_SCHEMA.version);
     });
   });
 });
