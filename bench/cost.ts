@@ -264,17 +264,22 @@ of one run, not runs.
 ${duration}
 
 **Where a target costs correctness (kept, on purpose):**
-- *Voice add ≤ 5 rows.* In the list space the request writes 7 SQL rows and arms 1 alarm: the item (row, its
-  unique \`id\` index, its \`(list_id, seq)\` index and the AUTOINCREMENT counter: 4), the webhook row (1), the undo
-  entry (1; no index on its speaker any more: a handful of entries per speaker are scanned instead) and the
-  webhook's backstop alarm (1); the webhook's delivery deletes its row (1). AUTOINCREMENT stays on \`skill_items\`
-  because "undo" of a delete puts the item back under its old \`seq\` (its place on the list), which must never
-  have been given to a newer item; the list index stays because without it every list read scans all the space's
-  items (cheap in dollars, rows read cost 1/1000 of a write, but 50 times fewer rows read than written fit the Free
-  plan's daily allowances per row, so a scan of 500 items would cost more of Free than the write saves). A webhook
-  is durably queued before Alexa's 200 (at-least-once), so each costs 2 rows (queue, remove) and the alarm that
-  guarantees its send if the object is evicted first. Once the undo journal holds its entries, each voice change
-  also drops the oldest (+1).
+- *Voice add ≤ 5 rows: 6, and 5 while an earlier add's backstop alarm is pending.* In the list space the request
+  writes 4 SQL rows and arms 1 alarm, and the webhook's delivery removes its row: the item (2: its row, keyed by
+  list order \`(list_id, seq)\` so a list read is one range, and its unique \`id\` index), the webhook row (1), the
+  undo entry (1: the speaker's slot, overwritten in place once the journal holds 20 entries or its oldest has
+  expired, so a full journal costs no pruning delete), the webhook's backstop alarm (1; skipped while an earlier
+  one is pending, e.g. a second add within 30 s), and the delivered webhook's delete (1). What stays, and why: the
+  \`id\` index, because every change by id (check off, undo, REST update and delete) would otherwise scan a list
+  (up to 500 rows) or the whole space (100 × 500) per lookup; the webhook's row and its delete, because a webhook is
+  queued in the change's own transaction before Alexa's 200 (at-least-once) and removed only after the app's 2xx
+  (reusing delivered rows in place would need their "delivered" state to survive an eviction, which is itself a
+  row written, or else every webhook sent before an eviction would be sent again); the alarm, because it is what
+  sends the webhook when the object is evicted or reset (a deploy) between the answer and the send, and without it
+  such a webhook would wait for the space's next request, which may never come. Trade-off taken: \`seq\` is no
+  longer AUTOINCREMENT (no \`sqlite_sequence\` row per insert): a new item takes its list's highest \`seq\` + 1, so
+  "undo" of a remove puts an item back at its old place unless an item added since took it (possible only when
+  the removed item was the list's last and another was added after it), and then at the end of the list.
 - *New user ≤ 25 rows (met).* \`SkillEnabled\` starts only the Alexa user's object, with the tables every store uses
   (profile, dedupe records, webhook queue): creating them writes SQLite's catalogue (\`sqlite_master\`), a row per
   table, ${ddlRows(find_("new user (SkillEnabled)"))} of the new user's rows with the version row; the rest are the

@@ -23,7 +23,7 @@ import { sameItem } from "../voice/match.ts";
 import { LIMITS, type DefaultListKind, type ItemStatus } from "../voice/types.ts";
 import { emitChanged, emitListCreated } from "./emit.ts";
 import type { SkillRows } from "./skill-rows.ts";
-import { DEFAULT_LIST_ID, nameKey, newId, type ItemRow, type ListRow } from "./skill-tables.ts";
+import { DEFAULT_LIST_ID, newId, type ItemRow, type ListRow } from "./skill-tables.ts";
 
 /** A list as it travels between spaces. */
 export interface MovedList {
@@ -78,16 +78,7 @@ export function mergeLists(rows: SkillRows, webhooks: WebhookPort, lists: readon
     if (!target) {
       const count = rows.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM skill_lists`).one().n;
       if (count >= LIMITS.maxLists) console.warn(`merge: the space holds ${count} lists; one more is merged in`);
-      target = rows.sql
-        .exec<ListRow>(
-          `INSERT INTO skill_lists (id, name, name_key, default_kind, version, created_at, updated_at) VALUES (?, ?, ?, NULL, 1, ?, ?) RETURNING *`,
-          rows.listRow(source.id) ? newId("lst") : source.id,
-          source.name,
-          nameKey(source.name),
-          now,
-          now,
-        )
-        .one();
+      target = rows.insertList({ id: rows.listRow(source.id) ? newId("lst") : source.id, name: source.name, version: 1, createdAt: now }, now);
       emitListCreated(webhooks, target, "merge");
       result.lists++;
     }

@@ -12,7 +12,10 @@ import { LIMITS, type DefaultListKind, type ItemStatus, type VoiceListSummary } 
 import { DEFAULT_LIST_ID, DEFAULT_LIST_NAME, nameKey, newId, toListItem, toMetadata, type ItemRow, type ListRow } from "./skill-tables.ts";
 
 /** Shopping, then to-do, then custom lists in the order they were made. */
-const LIST_ORDER = "CASE l.default_kind WHEN 'shopping' THEN 0 WHEN 'todo' THEN 1 ELSE 2 END, l.seq";
+const LIST_ORDER = "CASE l.default_kind WHEN 'shopping' THEN 0 WHEN 'todo' THEN 1 ELSE 2 END, l.seq, l.id";
+
+/** A new list's `seq`: after every list (`seq` is unindexed; a space holds at most 100 lists). */
+const NEXT_LIST_SEQ = "(SELECT COALESCE(MAX(seq), 0) + 1 FROM skill_lists)";
 
 /** A new item's fields. */
 export interface NewItem {
@@ -49,7 +52,7 @@ export class SkillRows {
     const now = this.#now();
     for (const kind of ["shopping", "todo"] as const satisfies readonly DefaultListKind[]) {
       this.sql.exec(
-        `INSERT INTO skill_lists (id, name, name_key, default_kind, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)
+        `INSERT INTO skill_lists (id, seq, name, name_key, default_kind, version, created_at, updated_at) VALUES (?, ${NEXT_LIST_SEQ}, ?, ?, ?, 1, ?, ?)
          ON CONFLICT DO NOTHING`,
         DEFAULT_LIST_ID[kind],
         DEFAULT_LIST_NAME[kind],
@@ -74,7 +77,7 @@ export class SkillRows {
       .exec<ListRow & { active: number; completed: number }>(
         `SELECT l.*, COALESCE(SUM(i.status = 'active'), 0) AS active, COALESCE(SUM(i.status = 'completed'), 0) AS completed
          FROM skill_lists l LEFT JOIN skill_items i ON i.list_id = l.id
-         GROUP BY l.seq ORDER BY ${LIST_ORDER}`,
+         GROUP BY l.id ORDER BY ${LIST_ORDER}`,
       )
       .toArray()
       .map((r) => ({ id: r.id, name: r.name, defaultKind: r.default_kind, active: r.active, completed: r.completed }));
@@ -173,15 +176,21 @@ export class SkillRows {
   }
 
   /**
-   * Writes one item row as given (undo's restore and merges keep ids and order; `seq` null: at the end).
+   * Writes one item row as given (undo's restore and merges keep ids). Its
+   * place: `seq` when given and still free on the list (undo puts an item
+   * back where it was), else the end of the list (highest `seq` + 1; the
+   * table's key, skill-tables.ts, so finding it reads one row).
    * @example rows.insertItem({ id, listId, value, status, version: 1, appItemId: null, createdAt: now }, now)
    */
   insertItem(i: { seq?: number; id: string; listId: string; value: string; status: ItemStatus; version: number; appItemId: string | null; createdAt: number }, now: number): ItemRow {
+    const wanted = i.seq ?? null;
     return this.sql
       .exec<ItemRow>(
-        `INSERT INTO skill_items (seq, id, list_id, value, status, version, app_item_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-        i.seq ?? null, i.id, i.listId, i.value, i.status, i.version, i.appItemId, i.createdAt, now,
+        `INSERT INTO skill_items (list_id, seq, id, value, status, version, app_item_id, created_at, updated_at)
+         VALUES (?1, CASE WHEN ?2 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM skill_items WHERE list_id = ?1 AND seq = ?2) THEN ?2
+                     ELSE (SELECT COALESCE(MAX(seq), 0) + 1 FROM skill_items WHERE list_id = ?1) END,
+                 ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING *`,
+        i.listId, wanted, i.id, i.value, i.status, i.version, i.appItemId, i.createdAt, now,
       )
       .one();
   }
@@ -212,14 +221,19 @@ export class SkillRows {
     const name = this.checkNewName(rawName, null);
     const count = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM skill_lists`).one().n;
     if (count >= LIMITS.maxLists) throw new StoreError("TOO_MANY_LISTS", `there are ${count} lists, the most there can be`);
+    return this.insertList({ id, name, version: 1, createdAt: now }, now);
+  }
+
+  /**
+   * Writes one custom list row as given (undo's restore and merges keep ids; `seq` given: its old place, else after every list).
+   * @example rows.insertList({ id: "lst_…", name: "Hardware", version: 1, createdAt: now }, now)
+   */
+  insertList(l: { seq?: number; id: string; name: string; version: number; createdAt: number }, now: number): ListRow {
     return this.sql
       .exec<ListRow>(
-        `INSERT INTO skill_lists (id, name, name_key, default_kind, version, created_at, updated_at) VALUES (?, ?, ?, NULL, 1, ?, ?) RETURNING *`,
-        id,
-        name,
-        nameKey(name),
-        now,
-        now,
+        `INSERT INTO skill_lists (id, seq, name, name_key, default_kind, version, created_at, updated_at)
+         VALUES (?, COALESCE(?, ${NEXT_LIST_SEQ}), ?, ?, NULL, ?, ?, ?) RETURNING *`,
+        l.id, l.seq ?? null, l.name, nameKey(l.name), l.version, l.createdAt, now,
       )
       .one();
   }

@@ -108,7 +108,7 @@ export class SkillStore implements ListStore {
    */
   answerVoice(voice: VoiceInput, now: number, actor: Actor = NOBODY): ResponseEnvelope {
     const turn = readTurn(voice.request, voice.session, voice.locale);
-    let reply = converse(turn, this.viewFor(actor));
+    let reply = converse(turn, remembered(this.viewFor(actor)));
     if (reply.change) {
       try {
         this.applyVoice(reply.change, now, actor);
@@ -148,4 +148,23 @@ export class SkillStore implements ListStore {
   /** Acknowledged without effect (skill-ignored.ts). */
   readonly applyDelivered = ignoreDelivered;
   readonly listEvent = ignoreListEvent;
+}
+
+/**
+ * A view that reads each thing once: the dialogue asks for the same lists and
+ * items several times while it decides (each a statement and its rows read,
+ * billed); nothing changes until it has decided. Only for one decision: a
+ * caller that reads after applying a change (MCP's tools) uses the live view.
+ * @example converse(turn, remembered(store.viewFor(actor)))
+ */
+function remembered(view: VoiceLists): VoiceLists {
+  let lists: VoiceListSummary[] | undefined;
+  const items = new Map<string, VoiceItem[]>();
+  let last: { change: UndoableChange | null } | undefined;
+  return {
+    // Frozen: every caller gets the same array, so none may change it.
+    lists: () => (lists ??= Object.freeze(view.lists()) as VoiceListSummary[]),
+    items: (listId) => items.get(listId) ?? items.set(listId, Object.freeze(view.items(listId)) as VoiceItem[]).get(listId)!,
+    lastChange: () => (last ??= { change: view.lastChange() }).change,
+  };
 }

@@ -17,11 +17,14 @@ import { migrateSkillLists } from "./skill-tables.ts";
 /**
  * Version 1: space_meta, members (WITHOUT ROWID), skill lists (undo journal
  * without AUTOINCREMENT), webhook queue, outbox tables, tombstone.
+ * Version 2: `skill_lists` and `skill_items` WITHOUT ROWID (items keyed by
+ * list order), no AUTOINCREMENT, `skill_undo` as per-actor slots
+ * (skill-tables.ts; rows kept).
  * @example ensureSchema(ctx, LIST_SPACE_SCHEMA);
  */
 export const LIST_SPACE_SCHEMA: Schema = {
   name: "list-space",
-  version: 1,
+  version: 2,
   migrate: (sql) => {
     sql.exec(`CREATE TABLE IF NOT EXISTS space_meta (id INTEGER PRIMARY KEY CHECK (id = 1), created_at INTEGER NOT NULL)`);
     migrateMembers(sql);

@@ -32,8 +32,30 @@ function tooBig(json: string): boolean {
 }
 
 /**
+ * How long an entry of another actor is kept after it expired (an actor
+ * silent that long, e.g. a member who left): an actor's own expired entries
+ * are overwritten by its next change, so they cost no delete; dropping
+ * everyone else's at the window's end would cost one row written per entry
+ * in a space with several speakers.
+ */
+export const UNDO_STALE_MS = 7 * 24 * 60 * 60 * 1000;
+
+interface SlotRow extends Record<string, SqlStorageValue> {
+  slot: number;
+  n: number;
+  at: number;
+}
+
+/**
  * The latest voice changes' entries (JSON) in `skill_undo`: at most
  * {@link UNDO_DEPTH} per actor, of which those younger than {@link UNDO_WINDOW_MS} count.
+ *
+ * Layout (skill-tables.ts): each actor has up to {@link UNDO_DEPTH} slots
+ * (`PRIMARY KEY (actor, slot)`), each entry numbered `n` (the actor's newest
+ * is the highest). A new entry takes a new slot while the actor has fewer
+ * than {@link UNDO_DEPTH}, else it overwrites the actor's oldest (or an
+ * expired one): one row written per change, with the journal full or not,
+ * where an INSERT and a prune DELETE wrote two.
  * @example
  * const journal = new UndoJournal<{ summary: string }>(sql);
  * journal.remember("voice:A", { summary: "add milk" }, now);
@@ -50,8 +72,10 @@ export class UndoJournal<Entry> {
   }
 
   /**
-   * Keeps `entry` as the actor's newest, made at `at`; the actor's oldest
-   * beyond {@link UNDO_DEPTH} are dropped, and anyone's older than the window.
+   * Keeps `entry` as the actor's newest, made at `at`; beyond
+   * {@link UNDO_DEPTH} it replaces the actor's oldest; with every
+   * {@link UNDO_DEPTH}-th of the actor's changes, other actors' entries
+   * {@link UNDO_STALE_MS} past the window are dropped.
    * An entry over {@link UNDO_ENTRY_MAX_BYTES} is not kept, and neither are the
    * actor's older ones (undo would otherwise skip this change and revert one
    * before it): returns false, and the actor's "undo" then has nothing to undo.
@@ -63,14 +87,20 @@ export class UndoJournal<Entry> {
       this.#sql.exec(`DELETE FROM skill_undo WHERE actor = ?`, actor);
       return false;
     }
-    this.#sql.exec(`INSERT INTO skill_undo (actor, at, entry) VALUES (?, ?, ?)`, actor, at, json);
-    this.#sql.exec(
-      `DELETE FROM skill_undo WHERE actor = ? AND seq NOT IN (SELECT seq FROM skill_undo WHERE actor = ? ORDER BY seq DESC LIMIT ?)`,
-      actor,
-      actor,
-      UNDO_DEPTH,
-    );
-    this.#sql.exec(`DELETE FROM skill_undo WHERE at <= ?`, at - UNDO_WINDOW_MS);
+    // Sorted here: ORDER BY on the unindexed `n` would read the actor's rows twice (billed rows read).
+    const slots = this.#sql.exec<SlotRow>(`SELECT slot, n, at FROM skill_undo WHERE actor = ?`, actor).toArray().sort((a, b) => a.n - b.n);
+    const n = (slots.at(-1)?.n ?? 0) + 1;
+    const oldest = slots[0];
+    if (oldest && (slots.length >= UNDO_DEPTH || oldest.at <= at - UNDO_WINDOW_MS)) {
+      this.#sql.exec(`UPDATE skill_undo SET n = ?, at = ?, entry = ? WHERE actor = ? AND slot = ?`, n, at, json, actor, oldest.slot);
+    } else {
+      const used = new Set(slots.map((r) => r.slot));
+      let slot = 0;
+      while (used.has(slot)) slot++;
+      this.#sql.exec(`INSERT INTO skill_undo (actor, slot, n, at, entry) VALUES (?, ?, ?, ?, ?)`, actor, slot, n, at, json);
+    }
+    // Every UNDO_DEPTH-th change of an actor: the DELETE scans the table (every actor's rows read, billed).
+    if (n % UNDO_DEPTH === 0) this.#sql.exec(`DELETE FROM skill_undo WHERE at <= ? AND actor <> ?`, at - UNDO_WINDOW_MS - UNDO_STALE_MS, actor);
     return true;
   }
 
@@ -89,18 +119,18 @@ export class UndoJournal<Entry> {
   take(actor: string, now: number): Entry | null {
     const newest = this.#newest(actor, now);
     if (!newest) return null;
-    this.#sql.exec(`DELETE FROM skill_undo WHERE seq = ?`, newest.seq);
+    this.#sql.exec(`DELETE FROM skill_undo WHERE actor = ? AND slot = ?`, actor, newest.slot);
     return newest.entry;
   }
 
-  #newest(actor: string, now: number): { seq: number; entry: Entry } | null {
+  #newest(actor: string, now: number): { slot: number; entry: Entry } | null {
     const row = this.#sql
-      .exec<{ seq: number; entry: string }>(
-        `SELECT seq, entry FROM skill_undo WHERE actor = ? AND at > ? ORDER BY seq DESC LIMIT 1`,
+      .exec<{ slot: number; entry: string }>(
+        `SELECT slot, entry FROM skill_undo WHERE actor = ? AND at > ? ORDER BY n DESC LIMIT 1`,
         actor,
         now - UNDO_WINDOW_MS,
       )
       .toArray()[0];
-    return row ? { seq: row.seq, entry: JSON.parse(row.entry) as Entry } : null;
+    return row ? { slot: row.slot, entry: JSON.parse(row.entry) as Entry } : null;
   }
 }

@@ -249,12 +249,7 @@ export class VoiceChanges {
         const l = inv.list;
         if (rows.listRow(l.id) || rows.listByName(l.name)) return;
         if (rows.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM skill_lists`).one().n >= LIMITS.maxLists) return;
-        const list = rows.sql
-          .exec<ListRow>(
-            `INSERT INTO skill_lists (seq, id, name, name_key, default_kind, version, created_at, updated_at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?) RETURNING *`,
-            l.seq, l.id, l.name, l.name_key, l.version + 1, l.created_at, now,
-          )
-          .one();
+        const list = rows.insertList({ seq: l.seq, id: l.id, name: l.name, version: l.version + 1, createdAt: l.created_at }, now);
         emitListCreated(this.webhooks, list, source);
         this.#revert({ kind: "restore", items: inv.items }, list.id, source, now);
         return;

@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { migrateSkillLists } from "../../src/space/skill-tables.ts";
-import { UNDO_DEPTH, UNDO_ENTRY_MAX_BYTES, UNDO_WINDOW_MS, UndoJournal } from "../../src/space/undo-journal.ts";
+import { UNDO_DEPTH, UNDO_ENTRY_MAX_BYTES, UNDO_STALE_MS, UNDO_WINDOW_MS, UndoJournal } from "../../src/space/undo-journal.ts";
 import { newUserId, T0 } from "../alexa-user/fakes.ts";
 
 interface Entry {
@@ -100,6 +100,46 @@ describe("UndoJournal", () => {
       const within = "a".repeat(UNDO_ENTRY_MAX_BYTES - JSON.stringify({ n: 3, values: [""] }).length);
       expect(journal.remember("voice:A", { n: 3, values: [within] }, T0)).toBe(true);
       expect(journal.latest("voice:A", T0)).toMatchObject({ n: 3 });
+    });
+  });
+  it("a change writes one row, the journal full or not: the oldest slot (or an expired one) is overwritten in place", async () => {
+    await withJournal("slots", (journal, sql) => {
+      let cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+      const counted = new UndoJournal<Entry>({ exec: (q: string, ...b: SqlStorageValue[]) => { const c = sql.exec(q, ...b); cursors.push(c); return c; } } as unknown as SqlStorage);
+      const written = (fn: () => void): number => {
+        cursors = [];
+        fn();
+        return cursors.reduce((n, c) => n + c.rowsWritten, 0);
+      };
+      const each: number[] = [];
+      for (let n = 1; n <= UNDO_DEPTH * 2; n++) each.push(written(() => counted.remember("voice:A", { n, values: [] }, T0 + n)));
+      expect(each).toEqual(each.map(() => 1));
+      expect(rows(sql)).toBe(UNDO_DEPTH);
+      expect(journal.latest("voice:A", T0 + 100)).toMatchObject({ n: UNDO_DEPTH * 2 });
+      // After the window: the next change reuses the oldest (expired) slot instead of adding one; the rest stay hidden.
+      const later = T0 + UNDO_WINDOW_MS + 1000;
+      journal.take("voice:A", T0 + 100);
+      expect(rows(sql)).toBe(UNDO_DEPTH - 1);
+      expect(written(() => counted.remember("voice:A", { n: 99, values: [] }, later))).toBe(1);
+      expect(rows(sql)).toBe(UNDO_DEPTH - 1);
+      expect(journal.take("voice:A", later)).toMatchObject({ n: 99 });
+      expect(journal.take("voice:A", later)).toBeNull();
+    });
+  });
+
+  it(`another actor's entries are dropped once UNDO_STALE_MS (${UNDO_STALE_MS} ms) past the window, with an actor's every UNDO_DEPTH-th change`, async () => {
+    await withJournal("stale", (journal, sql) => {
+      const stale = T0 + UNDO_WINDOW_MS + UNDO_STALE_MS;
+      journal.remember("voice:B", { n: 0, values: ["eggs"] }, T0);
+      for (let n = 1; n < UNDO_DEPTH; n++) journal.remember("voice:A", { n, values: [] }, stale + n);
+      // A's 19 changes: B's entry is stale, not dropped yet.
+      expect(sql.exec(`SELECT COUNT(*) AS n FROM skill_undo WHERE actor = 'voice:B'`).one().n).toBe(1);
+      journal.remember("voice:A", { n: UNDO_DEPTH, values: [] }, stale + UNDO_DEPTH);
+      expect(sql.exec(`SELECT COUNT(*) AS n FROM skill_undo WHERE actor = 'voice:B'`).one().n).toBe(0);
+      // Not before UNDO_STALE_MS: C's entry, B's 20th change, C kept.
+      journal.remember("voice:C", { n: 0, values: [] }, stale);
+      for (let n = 1; n <= UNDO_DEPTH; n++) journal.remember("voice:B", { n, values: [] }, stale + UNDO_WINDOW_MS + UNDO_STALE_MS - 1);
+      expect(sql.exec(`SELECT COUNT(*) AS n FROM skill_undo WHERE actor = 'voice:C'`).one().n).toBe(1);
     });
   });
 });

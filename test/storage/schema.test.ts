@@ -109,16 +109,17 @@ describe("schemas after the list spaces (0.3)", () => {
     });
   });
 
-  it("a list space: one statement when current; an undo journal with AUTOINCREMENT is rebuilt with its rows", async () => {
+  it("a list space: one statement when current; an undo journal with AUTOINCREMENT is rebuilt with its rows, as slots", async () => {
     await runInDurableObject(env.ALEXA_USER.getByName(newUserId("schema-space")), (_i: AlexaUser, real) => {
       const sql = real.storage.sql;
       sql.exec(`CREATE TABLE skill_undo (seq INTEGER PRIMARY KEY AUTOINCREMENT, actor TEXT NOT NULL, at INTEGER NOT NULL, entry TEXT NOT NULL)`);
       sql.exec(`INSERT INTO skill_undo (actor, at, entry) VALUES ('voice:A', 7, '{}')`);
       expect(ensureSchema(real, LIST_SPACE_SCHEMA)).toBe(true);
       expect(tableSql(sql, "skill_undo")).not.toMatch(/AUTOINCREMENT/i);
-      expect(sql.exec(`SELECT seq, actor, at FROM skill_undo`).toArray()).toEqual([{ seq: 1, actor: "voice:A", at: 7 }]);
-      // One row per voice change: no index on the journal.
-      expect(sql.exec(`INSERT INTO skill_undo (actor, at, entry) VALUES ('voice:A', 8, '{}')`).rowsWritten).toBe(1);
+      expect(sql.exec(`SELECT actor, slot, n, at FROM skill_undo`).toArray()).toEqual([{ actor: "voice:A", slot: 0, n: 1, at: 7 }]);
+      // One row per voice change: the key is the row (WITHOUT ROWID), no other index on the journal.
+      expect(sql.exec(`INSERT INTO skill_undo (actor, slot, n, at, entry) VALUES ('voice:A', 1, 2, 8, '{}')`).rowsWritten).toBe(1);
+      expect(sql.exec(`UPDATE skill_undo SET n = 3, at = 9, entry = '[]' WHERE actor = 'voice:A' AND slot = 0`).rowsWritten).toBe(1);
       const { state, statements } = counting(real);
       expect(ensureSchema(state, LIST_SPACE_SCHEMA)).toBe(false);
       expect(statements()).toBe(1);
