@@ -301,7 +301,7 @@ costSuite(BOUNDS, [
 const STORAGE_BOUNDS: [number, number][] = [
   [0, 110_592],
   [10, 122_880],
-  [500, 540_672],
+  [500, 544_768],
 ];
 
 /**
