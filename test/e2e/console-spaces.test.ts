@@ -32,7 +32,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("the console shows a list space and it
     await ui.page.reload();
     await ui.page.waitForSelector("body[data-ready='true']");
     await choose("kim");
-    expect(await ui.page.locator("#space").isVisible()).toBe(true);
+    // The panel renders after the space's answer: wait for it rather than sample it once.
+    await ui.page.locator("#space").waitFor({ state: "visible" });
     await shows("#space-id", "fam-kl (linked)");
     await shows("#space-members li", /kim \(this person\).*app user kim/);
     await shows("#space-members li", /lou.*app user lou/);
