@@ -13,33 +13,11 @@ import { ensureSchemas, storedVersions } from "../../src/storage/schema.ts";
 import { personalSpaceId } from "../../src/space/space-id.ts";
 import { clock, newUserId, skillEvent, userStub } from "../alexa-user/fakes.ts";
 import { send, useFakes } from "../alexa-user/harness.ts";
-import { ALEXA_USER_V4_DDL, writeV4 } from "./alexa-user-v4.ts";
+import { V4_NAMES, writeV4 } from "./alexa-user-v4.ts";
+import { rebuild, statementsOf, tables } from "./schema-probe.ts";
 
 useFakes();
 
-/** The user's tables and indexes (SQLite's and workerd's own left out). */
-function tables(sql: SqlStorage): string[] {
-  return sql
-    .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name")
-    .toArray()
-    .map((r) => r.name);
-}
-
-const rebuild = (o: AlexaUser) => (o as unknown as { build(): void }).build();
-
-/** Statements `fn` runs on `sql` (its `exec` counted for the call). */
-function statementsOf(sql: SqlStorage, fn: () => void): number {
-  const exec = sql.exec;
-  let n = 0;
-  sql.exec = ((...a: Parameters<SqlStorage["exec"]>) => (n++, exec.apply(sql, a))) as SqlStorage["exec"];
-  try {
-    fn();
-  } finally {
-    sql.exec = exec;
-  }
-  return n;
-}
-const V4_NAMES = ALEXA_USER_V4_DDL.map((d) => /^CREATE (?:UNIQUE )?(?:TABLE|INDEX) (\w+)/.exec(d)![1]!);
 const HOUSEHOLD_ONLY = ["item_map", "own_writes", "held_deletes", "op_progress", "default_lists", "handled_requests_at", "outbox_ops", "outbox_meta"];
 
 describe("the Alexa user's schema, skill store", () => {

@@ -9,31 +9,9 @@ import type { AlexaUser } from "../../src/alexa-user/alexa-user.ts";
 import { ALEXA_USER_HOUSEHOLD_SCHEMA, ALEXA_USER_OUTBOX_SCHEMA, ALEXA_USER_SCHEMA, ALEXA_USER_TOMBSTONE_SCHEMA } from "../../src/alexa-user/user-schemas.ts";
 import { ensureSchemas, storedVersions } from "../../src/storage/schema.ts";
 import { clock, newUserId, userStub } from "../alexa-user/fakes.ts";
-import { ALEXA_USER_V4_DDL, writeV4 } from "./alexa-user-v4.ts";
+import { V4_NAMES, writeV4 } from "./alexa-user-v4.ts";
+import { rebuild, statementsOf, tables } from "./schema-probe.ts";
 
-/** The user's tables (SQLite's and workerd's own left out). */
-function tables(sql: SqlStorage): string[] {
-  return sql
-    .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name")
-    .toArray()
-    .map((r) => r.name);
-}
-
-const rebuild = (o: AlexaUser) => (o as unknown as { build(): void }).build();
-
-/** Statements `fn` runs on `sql` (its `exec` counted for the call). */
-function statementsOf(sql: SqlStorage, fn: () => void): number {
-  const exec = sql.exec;
-  let n = 0;
-  sql.exec = ((...a: Parameters<SqlStorage["exec"]>) => (n++, exec.apply(sql, a))) as SqlStorage["exec"];
-  try {
-    fn();
-  } finally {
-    sql.exec = exec;
-  }
-  return n;
-}
-const V4_NAMES = ALEXA_USER_V4_DDL.map((d) => /^CREATE (?:UNIQUE )?(?:TABLE|INDEX) (\w+)/.exec(d)![1]!);
 
 describe("the Alexa user's schema, household store", () => {
   it("a version-4 object keeps every table and row (the app user id moves into the profile); the next start runs one statement", async () => {

@@ -35,6 +35,9 @@ export const ALEXA_USER_V4_DDL: readonly string[] = [
 ];
 
 /** What a version-4 object holds in these tests: a linked user with an app operation queued and a handled request. */
+/** The names of the tables and indexes version 4 created. */
+export const V4_NAMES: readonly string[] = ALEXA_USER_V4_DDL.map((d) => /^CREATE (?:UNIQUE )?(?:TABLE|INDEX) (\w+)/.exec(d)![1]!);
+
 export interface V4Rows {
   userId: string;
   appUserId: string;
