@@ -68,24 +68,10 @@ export function storedVersions(sql: SqlStorage): Map<string, number> {
  * }
  */
 export function ensureSchema(ctx: DurableObjectState, schema: Schema, versions?: Map<string, number>): boolean {
-  const sql = ctx.storage.sql;
-  const stored = versions ? (versions.get(schema.name) ?? null) : storedVersion(sql, schema.name);
-  if (stored === schema.version) return false;
-  // Synchronous, in one transaction: no request can run between these statements
-  // (no await: the object's input gate stays closed, as `blockConcurrencyWhile`
-  // would keep it, but that runs its callback later, after the parts were built).
-  ctx.storage.transactionSync(() => {
-    // WITHOUT ROWID: the key is the table, no second index to write or store.
-    sql.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (name TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID`);
-    schema.migrate(sql);
-    sql.exec(
-      `INSERT INTO ${TABLE} (name, version) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET version = excluded.version`,
-      schema.name,
-      schema.version,
-    );
-  });
-  versions?.set(schema.name, schema.version);
-  return true;
+  // Without `versions`, read only this schema's row (one row read, not the whole table).
+  const stored = versions ? null : storedVersion(ctx.storage.sql, schema.name);
+  const known = versions ?? new Map<string, number>(stored === null ? [] : [[schema.name, stored]]);
+  return ensureSchemas(ctx, [schema], known).length > 0;
 }
 
 /**
@@ -98,7 +84,11 @@ export function ensureSchemas(ctx: DurableObjectState, schemas: readonly Schema[
   const outdated = schemas.filter((s) => versions.get(s.name) !== s.version);
   if (outdated.length === 0) return [];
   const sql = ctx.storage.sql;
+  // Synchronous, in one transaction: no request can run between these statements
+  // (no await: the object's input gate stays closed, as `blockConcurrencyWhile`
+  // would keep it, but that runs its callback later, after the parts were built).
   ctx.storage.transactionSync(() => {
+    // WITHOUT ROWID: the key is the table, no second index to write or store.
     sql.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (name TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID`);
     for (const s of outdated) s.migrate(sql);
     sql.exec(
