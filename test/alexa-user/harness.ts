@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import type { RequestEnvelope } from "ask-sdk-model";
 import { afterEach, beforeEach, vi } from "vitest";
 import { dispatchAlexaRequest } from "../../src/alexa-user/dispatch.ts";
-import { clock, FakeApp, FakeHousehold, installFetch, T0 } from "./fakes.ts";
+import { clock, FakeApp, FakeHousehold, installFetch, newUserId, skillEvent, T0, userStub } from "./fakes.ts";
 
 /** Alexa's acknowledgement of a handled event or message. */
 export const ACK = { status: 200, body: { version: "1.0", response: {} } } as const;
@@ -33,4 +33,15 @@ export function useFakes(): { household: FakeHousehold; app: FakeApp } {
 export async function send(e: RequestEnvelope): Promise<{ status: number; body: unknown }> {
   const res = await dispatchAlexaRequest(env, e);
   return { status: res.status, body: (await res.json()) as unknown };
+}
+
+/**
+ * A known, enabled user (`SkillEnabled` delivered) with a stub whose clock is the test clock.
+ * @example const { user, stub } = await knownUser("sync");
+ */
+export async function knownUser(tag: string) {
+  const user = newUserId(tag);
+  const stub = await userStub(user);
+  await send(skillEvent(user, "SkillEnabled"));
+  return { user, stub };
 }

@@ -7,17 +7,10 @@ import { describe, expect, it, vi } from "vitest";
 import type { ListApi } from "../../src/alexa/list-api.ts";
 import type { AlexaUser } from "../../src/alexa-user/alexa-user.ts";
 import { SYNC_ORPHAN_MS, SyncRunner } from "../../src/alexa-user/sync-runner.ts";
-import { bridge, clock, enqueueOp, envelope, newUserId, operation, rid, settle, SHOPPING, skillEvent, T0, userStub } from "./fakes.ts";
-import { ACK, send, useFakes } from "./harness.ts";
+import { bridge, clock, enqueueOp, envelope, newUserId, operation, rid, settle, SHOPPING, T0, userStub } from "./fakes.ts";
+import { ACK, knownUser, send, useFakes } from "./harness.ts";
 
 const { household, app } = useFakes();
-
-async function knownUser(tag: string) {
-  const user = newUserId(tag);
-  const stub = await userStub(user);
-  await send(skillEvent(user, "SkillEnabled"));
-  return { user, stub };
-}
 
 /** A sync message for `opId`, carrying `token` (each delivery of a message has its own requestId and token). */
 function syncMessage(user: string, opId: string, token = "atza|sync-token") {

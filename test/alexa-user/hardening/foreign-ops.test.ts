@@ -3,23 +3,22 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { handleApi } from "../../../src/routes/api/router.ts";
-import { bridge, enqueueOp, messageEnvelope, newUserId, operation, settle, SHOPPING, skillEvent, userStub } from "../fakes.ts";
-import { ACK, send, useFakes } from "../harness.ts";
+import { bridge, enqueueOp, messageEnvelope, operation, settle, SHOPPING } from "../fakes.ts";
+import { ACK, knownUser, send, useFakes } from "../harness.ts";
 
 const { household, app } = useFakes();
 
-async function knownUser(tag: string) {
-  const user = newUserId(tag);
-  const stub = await userStub(user);
-  await send(skillEvent(user, "SkillEnabled"));
-  await settle(stub);
-  return { user, stub };
+/** A known, enabled user, its enable's background work done. */
+async function settledUser(tag: string) {
+  const known = await knownUser(tag);
+  await settle(known.stub);
+  return known;
 }
 
 describe("foreign operations", () => {
   it("an opId the outbox never sent is acknowledged and logged, with no effect and no webhook", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const { user, stub } = await knownUser("foreign");
+    const { user, stub } = await settledUser("foreign");
     const before = app.deliveries.length;
     for (const op of [
       { kind: "create", list: "shopping", value: "planted" },
@@ -36,7 +35,7 @@ describe("foreign operations", () => {
   });
 
   it("a known opId is applied from the stored operation, not from the message body", async () => {
-    const { user, stub } = await knownUser("tampered");
+    const { user, stub } = await settledUser("tampered");
     const opId = await enqueueOp(stub, { kind: "create", list: "shopping", value: "milk" });
     const res = await send(messageEnvelope(user, bridge(opId, { kind: "create", list: "shopping", value: "tampered" })));
     await settle(stub);
@@ -46,7 +45,7 @@ describe("foreign operations", () => {
   });
 
   it("POST /messages refuses data that uses the bridge's reserved keys (400)", async () => {
-    const { user } = await knownUser("reserved");
+    const { user } = await settledUser("reserved");
     for (const data of [{ alb: "1" }, { opId: "op_x", note: 1 }, { op: "{}" }]) {
       const res = await handleApi(
         new Request(`https://bridge.test/v1/users/${user}/messages`, {

@@ -16,22 +16,13 @@ import {
   rid,
   settle,
   SHOPPING,
-  skillEvent,
   T0,
   TODO,
   userStub,
 } from "../fakes.ts";
-import { send, useFakes } from "../harness.ts";
+import { knownUser, send, useFakes } from "../harness.ts";
 
 const { household, app } = useFakes();
-
-/** A known, enabled user with a stub whose clock is the test clock. */
-async function knownUser(tag: string) {
-  const user = newUserId(tag);
-  const stub = await userStub(user);
-  await send(skillEvent(user, "SkillEnabled"));
-  return { user, stub };
-}
 
 /** Enqueues `op` in the outbox and delivers it as Alexa would. */
 async function deliver(user: string, stub: DurableObjectStub<AlexaUser>, op: Record<string, unknown>) {
